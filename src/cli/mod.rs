@@ -1,0 +1,254 @@
+//! The command line: arguments, file walking, choosing a renderer, exit codes.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use idplint::render::{render_human, render_json, HumanOptions};
+use idplint::rules;
+use idplint::{FileReport, Kind, Linter, Options, Report, SourceOptions};
+
+mod catalog;
+
+/// Offline linter for identity-provider configuration payloads.
+#[derive(Parser)]
+#[command(name = "idplint", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint payload files, directories (walked, .gitignore-aware) or `-` for stdin
+    Check(CheckArgs),
+    /// List every rule
+    Rules {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Human)]
+        format: CatalogFormat,
+    },
+    /// Print a rule's documentation, examples and the diagnostic of its first failing example
+    Explain {
+        /// A rule code (IDP302) or name (certificate-unparseable)
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum KindArg {
+    Auto,
+    #[value(name = "qlik.create")]
+    QlikCreate,
+    #[value(name = "qlik.patch")]
+    QlikPatch,
+    #[value(name = "ionos.create")]
+    IonosCreate,
+    #[value(name = "ionos.ensure")]
+    IonosEnsure,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProtocolArg {
+    #[value(name = "OIDC")]
+    Oidc,
+    #[value(name = "jwtAuth")]
+    JwtAuth,
+    #[value(name = "SAML")]
+    Saml,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files, directories, or `-` for standard input (default: the current directory)
+    paths: Vec<PathBuf>,
+    /// The payload kind; `auto` recognises it from the shape
+    #[arg(long, value_enum, default_value_t = KindArg::Auto)]
+    kind: KindArg,
+    /// Protocol of the identity provider a qlik.patch targets
+    #[arg(long, value_enum)]
+    protocol: Option<ProtocolArg>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Rules to enable: codes or prefixes, comma-separated (IDP3,IDP501)
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Rules to disable: codes or prefixes, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Exit 1 when there are warnings, too
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Exit 1 when there are more than N warnings
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+    /// The name to report for standard input
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => catalog::list(format),
+        Command::Explain { rule } => catalog::explain(&rule),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    for selector in args.select.iter().chain(&args.ignore) {
+        if !rules::ALL
+            .iter()
+            .any(|r| idplint::linter::matches_code(r.meta().code, selector))
+        {
+            eprintln!("error: `{selector}` selects no rule (see `idplint rules`)");
+            return ExitCode::from(2);
+        }
+    }
+    let linter = Linter::new(Options {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        ..Options::default()
+    });
+    let source_options = SourceOptions {
+        kind: match args.kind {
+            KindArg::Auto => None,
+            KindArg::QlikCreate => Some(Kind::QlikCreate),
+            KindArg::QlikPatch => Some(Kind::QlikPatch),
+            KindArg::IonosCreate => Some(Kind::IonosCreate),
+            KindArg::IonosEnsure => Some(Kind::IonosEnsure),
+        },
+        protocol: args.protocol.map(|p| {
+            match p {
+                ProtocolArg::Oidc => "OIDC",
+                ProtocolArg::JwtAuth => "jwtAuth",
+                ProtocolArg::Saml => "SAML",
+            }
+            .to_string()
+        }),
+    };
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let inputs = collect_inputs(&paths);
+    let files: Vec<FileReport> = inputs
+        .par_iter()
+        .map(|input| match input {
+            Input::Stdin => {
+                let name = args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| "<stdin>".to_string());
+                let mut bytes = Vec::new();
+                match std::io::stdin().lock().read_to_end(&mut bytes) {
+                    Ok(_) => linter.lint_bytes(&name, bytes, &source_options),
+                    Err(e) => {
+                        FileReport::unreadable(name, format!("cannot read standard input: {e}"))
+                    }
+                }
+            }
+            Input::File(path) => linter.lint_file(path, &source_options),
+            Input::Error(name, message) => FileReport::unreadable(name.clone(), message.clone()),
+        })
+        .collect();
+    let report = Report { files };
+
+    let text = match args.format {
+        Format::Human => render_human(
+            &report,
+            HumanOptions {
+                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                width: 100,
+            },
+        ),
+        Format::Json => render_json(&report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(2);
+    }
+
+    let summary = report.summary();
+    if report.has_io_errors() {
+        ExitCode::from(2)
+    } else if summary.errors > 0
+        || (args.deny_warnings && summary.warnings > 0)
+        || args.max_warnings.is_some_and(|max| summary.warnings > max)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+enum Input {
+    Stdin,
+    File(PathBuf),
+    Error(String, String),
+}
+
+/// Expands the command line's paths: files as given, directories walked for
+/// `*.json` (respecting .gitignore), `-` for stdin. Sorted, so output is
+/// stable whatever the walk order.
+fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            for entry in ignore::WalkBuilder::new(path).build() {
+                match entry {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_json(e.path()) => {
+                        found.push(e.into_path())
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        inputs.push(Input::Error(path.display().to_string(), err.to_string()))
+                    }
+                }
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(Input::File));
+        } else {
+            inputs.push(Input::File(path.clone()));
+        }
+    }
+    inputs
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}

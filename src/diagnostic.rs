@@ -1,0 +1,163 @@
+//! Findings as rules emit them (pointers) and as reports carry them (spans).
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::RuleMeta;
+use crate::source::Position;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which part of the member at a pointer a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The value (wrong value, wrong type).
+    Value,
+    /// The member name (unknown or read-only member).
+    Key,
+    /// A member that should be there and is not: the pointer names the
+    /// missing member, the span falls on its parent's key.
+    Missing,
+}
+
+/// A place in the document, spoken as a JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub pointer: String,
+    pub target: Target,
+}
+
+impl Anchor {
+    pub fn value(pointer: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.into(),
+            target: Target::Value,
+        }
+    }
+    pub fn key(pointer: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.into(),
+            target: Target::Key,
+        }
+    }
+    pub fn missing(pointer: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.into(),
+            target: Target::Missing,
+        }
+    }
+}
+
+/// What a rule reports: a message at an anchor. The engine turns anchors into
+/// spans and applies the configured severity.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub at: Anchor,
+    pub related: Vec<(Anchor, String)>,
+    pub fixable: bool,
+}
+
+impl Finding {
+    /// A finding of `rule` at its default severity.
+    pub fn new(rule: &'static RuleMeta, message: impl Into<String>, at: Anchor) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            label: None,
+            help: None,
+            at,
+            related: Vec::new(),
+            fixable: false,
+        }
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, at: Anchor, label: impl Into<String>) -> Self {
+        self.related.push((at, label.into()));
+        self
+    }
+
+    pub fn fixable(mut self) -> Self {
+        self.fixable = true;
+        self
+    }
+}
+
+/// A byte range of the file as read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub length: usize,
+}
+
+/// A secondary label: another place the finding concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A finding placed in its file: the JSON output's diagnostic object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    pub pointer: String,
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+    pub fixable: bool,
+    /// The label at the primary span.
+    #[serde(skip)]
+    pub label: Option<String>,
+    /// Other places, labelled (the first occurrence of a duplicate key, the
+    /// member a value conflicts with).
+    #[serde(skip)]
+    pub related: Vec<Label>,
+}

@@ -1,0 +1,32 @@
+//! idplint checks the JSON bodies that create and change single-sign-on
+//! identity providers — Qlik Cloud's `/api/v1/identity-providers` (POST,
+//! PATCH) and IONOS Cloud's IAM federation `/federation/identityproviders`
+//! (POST, PUT) — offline, and points at the exact bytes that are wrong.
+//!
+//! ```
+//! use idplint::{Linter, Options, SourceOptions, Severity};
+//!
+//! let linter = Linter::new(Options::default());
+//! let body = r#"{"protocol": "jwtAuth", "provider": "external",
+//!   "options": {"issuer": "https://issuer.acme-corp.io", "clockToleranceSec": 5}}"#;
+//! let report = linter.lint_source("idp/jwt.json", body, &SourceOptions::default());
+//! assert_eq!(report.kind, Some(idplint::Kind::QlikCreate));
+//! for d in &report.diagnostics {
+//!     println!("{}:{}:{} {} {} {}", report.path, d.start.line, d.start.column, d.code, d.name, d.message);
+//! }
+//! assert!(report.diagnostics.iter().any(|d| d.severity == Severity::Error));
+//! ```
+
+pub mod diagnostic;
+pub mod facts;
+pub mod kind;
+pub mod linter;
+pub mod render;
+pub mod rules;
+pub mod schema;
+pub mod source;
+
+pub use diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
+pub use kind::Kind;
+pub use linter::{FileReport, Linter, Options, SourceOptions};
+pub use render::{Report, Summary};

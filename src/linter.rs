@@ -1,0 +1,438 @@
+//! The engine: bytes → parsed document → kind → schema pass and rules →
+//! findings (pointers) → spans → report.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
+use crate::kind::{detect, Kind};
+use crate::rules::{self, input, support, Context, Rule, RuleMeta};
+use crate::source::{parse, LineIndex, Located, SourceText, SpanIndex};
+
+/// Which rules run, and at what severity.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Codes or prefixes to enable (`IDP3`); empty means every rule.
+    pub select: Vec<String>,
+    /// Codes or prefixes to disable; wins over `select`.
+    pub ignore: Vec<String>,
+    /// Per-code severity; `None` turns the rule off.
+    pub severity: BTreeMap<String, Option<Severity>>,
+}
+
+/// What one lint call is told about the source.
+#[derive(Debug, Clone, Default)]
+pub struct SourceOptions {
+    /// The payload's kind; `None` recognises it from the shape.
+    pub kind: Option<Kind>,
+    /// The protocol of the IdP a Qlik patch targets (`OIDC`, `jwtAuth`, `SAML`).
+    pub protocol: Option<String>,
+}
+
+/// The linter: built once, used for any number of sources, from any thread.
+#[derive(Debug, Clone)]
+pub struct Linter {
+    rules: Vec<&'static dyn Rule>,
+    enabled: Vec<&'static str>,
+    severity: BTreeMap<String, Option<Severity>>,
+}
+
+impl std::fmt::Debug for dyn Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.meta().code)
+    }
+}
+
+impl Default for Linter {
+    fn default() -> Self {
+        Self::new(Options::default())
+    }
+}
+
+/// The outcome of linting one source.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The name the source was given (a path, or the stdin name).
+    pub path: String,
+    /// The recognised or given kind.
+    pub kind: Option<Kind>,
+    /// Why the file was skipped (IDP003), if it was.
+    pub skipped: Option<String>,
+    /// Why the file could not be linted (unreadable), if so.
+    pub error: Option<String>,
+    /// Findings, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text for excerpts, with secret values masked.
+    pub redacted_source: Arc<str>,
+}
+
+impl FileReport {
+    /// A report for a source that could not be read.
+    pub fn unreadable(path: impl Into<String>, error: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            kind: None,
+            skipped: None,
+            error: Some(error.into()),
+            diagnostics: Vec::new(),
+            redacted_source: Arc::from(""),
+        }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+impl Linter {
+    /// A linter with the given rule selection. Schemas and tables are compiled
+    /// on first use and shared by every linter.
+    pub fn new(options: Options) -> Self {
+        let rules: Vec<&'static dyn Rule> = rules::ALL.to_vec();
+        let enabled = rules
+            .iter()
+            .map(|r| r.meta().code)
+            .filter(|code| {
+                let selected = options.select.is_empty()
+                    || options.select.iter().any(|s| matches_code(code, s));
+                let ignored = options.ignore.iter().any(|s| matches_code(code, s));
+                let off = matches!(options.severity.get(*code), Some(None));
+                selected && !ignored && !off
+            })
+            .collect();
+        Self {
+            rules,
+            enabled,
+            severity: options.severity,
+        }
+    }
+
+    /// True when the rule with `code` runs.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled.contains(&code)
+    }
+
+    fn rule_enabled(&self, meta: &RuleMeta) -> bool {
+        self.is_enabled(meta.code)
+    }
+
+    /// Lints a file on disk. An unreadable file gives a report with `error`.
+    pub fn lint_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => self.lint_bytes(&name, bytes, options),
+            Err(e) => FileReport::unreadable(name, format!("cannot read file: {e}")),
+        }
+    }
+
+    /// Lints a source held in memory.
+    pub fn lint_source(&self, name: &str, text: &str, options: &SourceOptions) -> FileReport {
+        self.lint_bytes(name, text.as_bytes().to_vec(), options)
+    }
+
+    /// Lints raw bytes (they may be invalid UTF-8, which is a finding).
+    pub fn lint_bytes(&self, name: &str, bytes: Vec<u8>, options: &SourceOptions) -> FileReport {
+        let mut report = FileReport {
+            path: name.to_string(),
+            kind: options.kind,
+            skipped: None,
+            error: None,
+            diagnostics: Vec::new(),
+            redacted_source: Arc::from(""),
+        };
+        let source = match SourceText::decode(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let lines = LineIndex::new(&e.lossy, 0);
+                // The excerpt shows the text with U+FFFD in place of the bad bytes.
+                let d = self.placed(
+                    Finding::new(
+                        input::InvalidJson::META,
+                        "the file is not valid UTF-8",
+                        Anchor::value(""),
+                    )
+                    .label("invalid byte sequence")
+                    .help("save the file as UTF-8"),
+                    Span {
+                        offset: e.offset,
+                        length: e.length,
+                    },
+                    &e.lossy,
+                    &lines,
+                    Vec::new(),
+                );
+                report.diagnostics.extend(d);
+                report.redacted_source = Arc::from(e.lossy.as_str());
+                return report;
+            }
+        };
+        let base = source.json_offset();
+        let lines = LineIndex::new(source.full(), base);
+        let parsed = match parse(source.json()) {
+            Ok(p) => p,
+            Err(e) => {
+                let d = self.placed(
+                    Finding::new(input::InvalidJson::META, e.message, Anchor::value(""))
+                        .label("here")
+                        .help(e.help),
+                    Span {
+                        offset: base + e.offset,
+                        length: e.length,
+                    },
+                    source.full(),
+                    &lines,
+                    Vec::new(),
+                );
+                report.diagnostics.extend(d);
+                report.redacted_source = Arc::from(source.full());
+                return report;
+            }
+        };
+        let Some(kind) = options.kind.or_else(|| detect(&parsed.value)) else {
+            report.skipped = Some(unknown_payload_reason(&parsed.value));
+            return report;
+        };
+        report.kind = Some(kind);
+
+        let mut findings = Vec::new();
+        for dup in &parsed.duplicates {
+            findings.push((
+                Finding::new(
+                    input::DuplicateKey::META,
+                    format!("member `{}` is defined twice", dup.name),
+                    Anchor::key(format!(
+                        "{}/{}",
+                        dup.object,
+                        crate::source::escape_token(&dup.name)
+                    )),
+                )
+                .label("defined again here")
+                .help("keep one of the two members: servers disagree on which one wins"),
+                Some(Span {
+                    offset: base + dup.second.0,
+                    length: dup.second.1 - dup.second.0,
+                }),
+                vec![Label {
+                    span: Span {
+                        offset: base + dup.first.0,
+                        length: dup.first.1 - dup.first.0,
+                    },
+                    message: "first defined here".to_string(),
+                }],
+            ));
+        }
+
+        let protocol = match kind {
+            Kind::QlikCreate => parsed
+                .value
+                .get("protocol")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            Kind::QlikPatch => options.protocol.clone().or_else(|| {
+                support::infer_patch_protocol(&parsed.value)
+                    .unique()
+                    .map(str::to_string)
+            }),
+            _ => None,
+        };
+        let cx = Context::new(kind, &parsed.value, protocol.as_deref());
+        let mut raw = Vec::new();
+        if [
+            input::MissingField::META,
+            input::WrongType::META,
+            input::UnknownField::META,
+        ]
+        .iter()
+        .any(|m| self.rule_enabled(m))
+        {
+            crate::schema::check(&cx, &mut raw);
+        }
+        for rule in &self.rules {
+            let meta = rule.meta();
+            if meta.applies_to(kind) && self.rule_enabled(meta) {
+                rule.check(&cx, &mut raw);
+            }
+        }
+        findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
+
+        let secrets = support::secret_values(kind, &parsed.value);
+        for (finding, span, related) in findings {
+            if !self.rule_enabled(finding.rule) {
+                continue;
+            }
+            let span =
+                span.unwrap_or_else(|| resolve(&parsed.index, source.json(), base, &finding.at));
+            let mut related = related;
+            related.extend(finding.related.iter().map(|(at, message)| Label {
+                span: resolve(&parsed.index, source.json(), base, at),
+                message: message.clone(),
+            }));
+            if let Some(mut d) = self.placed(finding, span, source.full(), &lines, related) {
+                redact_text(&mut d, &secrets);
+                report.diagnostics.push(d);
+            }
+        }
+        report.diagnostics.sort_by(|a, b| {
+            (a.span.offset, a.code, &a.message).cmp(&(b.span.offset, b.code, &b.message))
+        });
+        report.redacted_source = Arc::from(
+            redact_source(
+                &parsed.index,
+                source.json(),
+                base,
+                source.full(),
+                kind,
+                &parsed.value,
+            )
+            .as_str(),
+        );
+        report
+    }
+
+    /// Applies the configured severity and places a finding at a span.
+    fn placed(
+        &self,
+        finding: Finding,
+        span: Span,
+        text: &str,
+        lines: &LineIndex,
+        related: Vec<Label>,
+    ) -> Option<Diagnostic> {
+        if !self.rule_enabled(finding.rule) {
+            return None;
+        }
+        let severity = match self.severity.get(finding.rule.code) {
+            Some(Some(s)) => *s,
+            Some(None) => return None,
+            None => finding.severity,
+        };
+        Some(Diagnostic {
+            code: finding.rule.code,
+            name: finding.rule.name,
+            severity,
+            message: finding.message,
+            help: finding.help,
+            pointer: finding.at.pointer,
+            span,
+            start: lines.position(text, span.offset),
+            end: lines.position(text, span.offset + span.length),
+            fixable: finding.fixable,
+            label: finding.label,
+            related,
+        })
+    }
+}
+
+/// True when `code` is selected by `selector` (a code, a prefix such as
+/// `IDP3`, or a rule name).
+pub fn matches_code(code: &str, selector: &str) -> bool {
+    let selector = selector.trim();
+    if selector.eq_ignore_ascii_case("ALL") {
+        return true;
+    }
+    if code.len() >= selector.len() && code[..selector.len()].eq_ignore_ascii_case(selector) {
+        return true;
+    }
+    rules::find(selector).is_some_and(|r| r.meta().code == code)
+}
+
+fn unknown_payload_reason(value: &Value) -> String {
+    let what = match value {
+        Value::Object(map) if map.is_empty() => "an empty object".to_string(),
+        Value::Object(map) => {
+            let keys: Vec<_> = map.keys().take(4).map(|k| format!("`{k}`")).collect();
+            format!("an object with {}", keys.join(", "))
+        }
+        Value::Array(items) if items.is_empty() => "an empty array".to_string(),
+        Value::Array(_) => "an array without patch operations".to_string(),
+        other => support::json_type_name(other).to_string(),
+    };
+    format!("not an identity-provider payload ({what}); pass --kind to lint it anyway")
+}
+
+/// The span for an anchor, by the fallback policy: wrong value → the value;
+/// unknown member → its key; missing member → the parent's key (or the
+/// root's `{`); anything else → the nearest existing ancestor.
+fn resolve(index: &SpanIndex, text: &str, base: usize, at: &Anchor) -> Span {
+    let opening = |l: Located| Span {
+        offset: base + l.value.0,
+        length: 1.min(l.value.1 - l.value.0),
+    };
+    let key_or_opening = |l: Located| match l.key {
+        Some((s, e)) => Span {
+            offset: base + s,
+            length: e - s,
+        },
+        None => opening(l),
+    };
+    let Some((located, complete)) = index.nearest(text, &at.pointer) else {
+        return Span {
+            offset: base,
+            length: 0,
+        };
+    };
+    if !complete {
+        return key_or_opening(located);
+    }
+    match at.target {
+        Target::Value => Span {
+            offset: base + located.value.0,
+            length: located.value.1 - located.value.0,
+        },
+        Target::Key => key_or_opening(located),
+        Target::Missing => key_or_opening(located),
+    }
+}
+
+/// Replaces every secret value that found its way into a message with `***`.
+fn redact_text(d: &mut Diagnostic, secrets: &[&str]) {
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        if d.message.contains(secret) {
+            d.message = d.message.replace(secret, "***");
+        }
+        if let Some(help) = d.help.as_mut().filter(|h| h.contains(secret)) {
+            *help = help.replace(secret, "***");
+        }
+        if let Some(label) = d.label.as_mut().filter(|l| l.contains(secret)) {
+            *label = label.replace(secret, "***");
+        }
+        for l in &mut d.related {
+            if l.message.contains(secret) {
+                l.message = l.message.replace(secret, "***");
+            }
+        }
+    }
+}
+
+/// The file's text with every secret string's contents masked byte for byte,
+/// so that offsets stay valid for excerpts.
+fn redact_source(
+    index: &SpanIndex,
+    json: &str,
+    base: usize,
+    full: &str,
+    kind: Kind,
+    value: &Value,
+) -> String {
+    let pointers = support::secret_pointers(kind, value);
+    if pointers.is_empty() {
+        return full.to_string();
+    }
+    let mut bytes = full.as_bytes().to_vec();
+    for pointer in pointers {
+        if let Some(located) = index.locate(json, &pointer) {
+            let (start, end) = (base + located.value.0, base + located.value.1);
+            // Keep the quotes; mask what is between them.
+            for b in &mut bytes[(start + 1).min(end)..end.saturating_sub(1)] {
+                *b = b'*';
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}

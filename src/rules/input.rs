@@ -1,0 +1,156 @@
+//! IDP001–IDP006: the input and shape rules. Their findings come from the
+//! parser, the kind recogniser and the schema pass, not from a check of
+//! their own; they are declared here so that the catalogue, `explain`,
+//! configuration and the examples test treat them like every other rule.
+
+use super::Rule;
+use crate::declare_rule;
+
+declare_rule! {
+    /// the text is not JSON
+    ///
+    /// ## Why
+    /// The API answers a body it cannot parse with a bare 400 and no pointer. The classic case
+    /// is a multi-line PEM certificate pasted into a JSON string: a raw line break is not allowed
+    /// inside a JSON string (RFC 8259 §7). Trailing commas, comments, single quotes, an empty
+    /// file and bytes that are not UTF-8 are the others.
+    ///
+    /// ## Fix
+    /// Correct the syntax at the reported position. Put a PEM on one line (or write each line
+    /// break as `\n`).
+    ///
+    /// ## References
+    /// - RFC 8259, The JavaScript Object Notation (JSON) Data Interchange Format
+    /// - seed 000: "the `pem` must be on a single line without any line breaks"
+    pub InvalidJson {
+        code: "IDP001",
+        name: "invalid-json",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"{"protocol": "jwtAuth", "provider": "external", "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#],
+        fail: ["{\"protocol\": \"jwtAuth\", \"provider\": \"external\",}"],
+    }
+}
+impl Rule for InvalidJson {}
+
+declare_rule! {
+    /// an object has the same member name twice
+    ///
+    /// ## Why
+    /// RFC 8259 leaves the meaning of duplicate names open: some servers keep the first value,
+    /// some the last, some reject the body. What the API stores is then not what the file
+    /// seems to say.
+    ///
+    /// ## Fix
+    /// Keep one of the two members. Both are labelled.
+    ///
+    /// ## References
+    /// - RFC 8259 §4: "The names within an object SHOULD be unique"
+    pub DuplicateKey {
+        code: "IDP002",
+        name: "duplicate-key",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"[{"op": "replace", "path": "/description", "value": "Staff login"}]"#],
+        fail: [r#"[{"op": "replace", "path": "/description", "value": "Staff login", "value": "Staff"}]"#],
+    }
+}
+impl Rule for DuplicateKey {}
+
+declare_rule! {
+    /// the document is not an identity-provider payload, so it is skipped
+    ///
+    /// ## Why
+    /// The pre-commit hook runs on every `*.json` file of a repository. A `package.json` or
+    /// `tsconfig.json` is not a request body, and failing it would make the hook useless. With
+    /// `--kind auto` (the default) such a file is reported as skipped, never as failing. With an
+    /// explicit `--kind`, the schema rules report the shape mismatch instead.
+    ///
+    /// ## Fix
+    /// Nothing to fix. To lint a payload that is not recognised, pass `--kind` or pin the kind
+    /// for its path in `idplint.toml`.
+    pub UnknownPayload {
+        code: "IDP003",
+        name: "unknown-payload",
+        severity: Info,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"{"protocol": "jwtAuth", "provider": "external", "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#],
+        fail: [r#"{"name": "web-app", "version": "1.0.0", "private": true}"#],
+    }
+}
+impl Rule for UnknownPayload {}
+
+declare_rule! {
+    /// a required member is absent
+    ///
+    /// ## Why
+    /// The API rejects a body without the members its schema requires (Qlik: `provider`,
+    /// `protocol`, and `interactive` for OIDC and SAML; `options` for jwtAuth; `kid` and `pem` of
+    /// a static key; IONOS: `properties`, `type`, `name`, `configuration`, …). The label sits on
+    /// the object that lacks the member.
+    ///
+    /// ## Fix
+    /// Add the member.
+    ///
+    /// ## References
+    /// - seed 001, CreateOIDCPayload / CreateJWTAuthPayload
+    /// - seed 003, mandatory body parameters
+    pub MissingField {
+        code: "IDP004",
+        name: "missing-field",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "options": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
+    }
+}
+impl Rule for MissingField {}
+
+declare_rule! {
+    /// a member has the wrong JSON type
+    ///
+    /// ## Why
+    /// `"enabled": "true"` is a string, not a boolean; `"interactive": 1` is a number. The API
+    /// rejects such bodies, or worse, some clients coerce them differently.
+    ///
+    /// ## Fix
+    /// Write the value with the documented JSON type; the help says how.
+    ///
+    /// ## References
+    /// - seed 001 (Qlik schemas), seed 003 (IONOS body parameters)
+    pub WrongType {
+        code: "IDP005",
+        name: "wrong-type",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": "false", "options": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
+    }
+}
+impl Rule for WrongType {}
+
+declare_rule! {
+    /// a member the API does not define
+    ///
+    /// ## Why
+    /// A misspelt member is silently ignored by the API, so the setting it was meant to carry
+    /// never takes effect (`emailVerified` instead of `emailVerifiedAlwaysTrue`, `clientId` in an
+    /// IONOS OIDC block instead of `clientName`). The nearest known name is suggested. Members
+    /// that Qlik's own examples send although the schema lacks them (jwtAuth `active`,
+    /// `interactive: false`, `options.jwtLoginEnabled`) are reported as info only.
+    ///
+    /// ## Fix
+    /// Rename the member as suggested, or remove it.
+    ///
+    /// ## References
+    /// - seed 001 (Qlik schemas); seed 000 (JWT example with the tolerated extras)
+    pub UnknownField {
+        code: "IDP006",
+        name: "unknown-field",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"{"protocol": "OIDC", "provider": "azureAD", "interactive": false, "options": {"discoveryUrl": "https://login.microsoftonline.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
+        fail: [r#"{"protocol": "OIDC", "provider": "azureAD", "interactive": false, "options": {"discoveryURL": "https://login.microsoftonline.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
+    }
+}
+impl Rule for UnknownField {}

@@ -1,0 +1,307 @@
+//! The rules: one file per rule or tight family, each declared with
+//! [`declare_rule!`], and the registry [`ALL`], sorted by code.
+
+use serde_json::Value;
+
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::{facts, Facts};
+use crate::kind::Kind;
+use crate::source::{escape_token, unescape_token};
+
+pub mod input;
+pub mod support;
+
+/// What the catalogue knows about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub kinds: &'static [Kind],
+    /// The rule's manual: the first line is its summary, then `## Why`,
+    /// `## Fix`, `## References`.
+    pub docs: &'static str,
+    /// Payloads that must give no finding of this rule.
+    pub pass: &'static [&'static str],
+    /// Payloads that must give exactly one finding of this rule.
+    pub fail: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// The first line of the docs.
+    pub fn summary(&self) -> &'static str {
+        self.docs.lines().next().unwrap_or("").trim()
+    }
+
+    pub fn applies_to(&self, kind: Kind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+/// The declaration half of a rule, implemented by [`declare_rule!`].
+pub trait Declared {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// A check over one parsed document.
+pub trait Rule: Declared + Sync + Send {
+    /// Pushes one finding per problem. Rules whose findings the engine itself
+    /// emits (syntax, duplicate keys, schema findings) keep the default.
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Declares a rule: a unit struct with its doc comment, its [`RuleMeta`] as
+/// `META`, and [`Declared`]. The rule's `impl Rule` goes next to it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        $vis:vis $ident:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            kinds: [$($kind:ident),* $(,)?],
+            pass: [$($pass:expr),* $(,)?],
+            fail: [$($fail:expr),* $(,)?] $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $ident;
+
+        impl $ident {
+            pub const META: &'static $crate::rules::RuleMeta = &$crate::rules::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::Severity::$severity,
+                kinds: &[$($crate::Kind::$kind),*],
+                docs: concat!($($doc, "\n"),+),
+                pass: &[$($pass),*],
+                fail: &[$($fail),*],
+            };
+        }
+
+        impl $crate::rules::Declared for $ident {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                Self::META
+            }
+        }
+    };
+}
+
+/// What a rule sees: the parsed document, its kind, the target protocol (for
+/// a Qlik patch) and the facts.
+pub struct Context<'a> {
+    pub kind: Kind,
+    pub root: &'a Value,
+    /// The Qlik protocol the payload is for: `protocol` of a create body, or
+    /// the target IdP's protocol of a patch (given or inferred), if known.
+    pub protocol: Option<&'a str>,
+    pub facts: &'static Facts,
+}
+
+/// A value the payload gives for a field, and where it sits.
+#[derive(Debug, Clone)]
+pub struct Field<'a> {
+    /// Pointer to the value in this document.
+    pub pointer: String,
+    pub value: &'a Value,
+    /// Index of the patch operation that carries the value, for a patch.
+    pub patch_op: Option<usize>,
+}
+
+impl<'a> Field<'a> {
+    /// The value as a string that format checks may look at: `None` for a
+    /// non-string, a template variable or a documentation placeholder (those
+    /// have rules of their own).
+    pub fn checkable_str(&self) -> Option<&'a str> {
+        let s = self.value.as_str()?;
+        support::is_checkable(s).then_some(s)
+    }
+
+    /// The last token of the field's pointer (its member name).
+    pub fn name(&self) -> String {
+        let last = self.pointer.rsplit('/').next().unwrap_or("");
+        unescape_token(last).into_owned()
+    }
+
+    pub fn anchor(&self) -> Anchor {
+        Anchor::value(self.pointer.clone())
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(kind: Kind, root: &'a Value, protocol: Option<&'a str>) -> Self {
+        Self {
+            kind,
+            root,
+            protocol,
+            facts: facts(),
+        }
+    }
+
+    /// The value at `pointer` (RFC 6901) in this document.
+    pub fn get(&self, pointer: &str) -> Option<&'a Value> {
+        self.root.pointer(pointer)
+    }
+
+    /// The string at `pointer`, if it is one.
+    pub fn str(&self, pointer: &str) -> Option<&'a str> {
+        self.get(pointer).and_then(Value::as_str)
+    }
+
+    /// Every value the payload gives for the create-body field `pattern`
+    /// (tokens may be `*`, matching any member or item). For a Qlik patch,
+    /// the values of operations whose `path` is the field or an ancestor of
+    /// it, anchored inside `/N/value`.
+    pub fn fields(&self, pattern: &str) -> Vec<Field<'a>> {
+        let tokens: Vec<&str> = split_pointer(pattern);
+        let mut found = Vec::new();
+        match (self.kind, self.root) {
+            (Kind::QlikPatch, Value::Array(ops)) => {
+                for (i, op) in ops.iter().enumerate() {
+                    let (Some(path), Some(value)) =
+                        (op.get("path").and_then(Value::as_str), op.get("value"))
+                    else {
+                        continue;
+                    };
+                    let path_tokens = split_pointer(path);
+                    if path_tokens.len() > tokens.len() {
+                        continue;
+                    }
+                    let prefix_matches = path_tokens
+                        .iter()
+                        .zip(&tokens)
+                        .all(|(p, t)| *t == "*" || unescape_token(p) == unescape_token(t));
+                    if prefix_matches {
+                        let base = format!("/{i}/value");
+                        collect(
+                            value,
+                            &tokens[path_tokens.len()..],
+                            base,
+                            Some(i),
+                            &mut found,
+                        );
+                    }
+                }
+            }
+            _ => collect(self.root, &tokens, String::new(), None, &mut found),
+        }
+        found
+    }
+
+    /// [`Self::fields`] over several patterns.
+    pub fn fields_any(&self, patterns: &[&str]) -> Vec<Field<'a>> {
+        patterns.iter().flat_map(|p| self.fields(p)).collect()
+    }
+
+    /// The Qlik `provider` of a create body.
+    pub fn provider(&self) -> Option<&'a str> {
+        match self.kind {
+            Kind::QlikCreate => self.str("/provider"),
+            _ => None,
+        }
+    }
+}
+
+fn split_pointer(pointer: &str) -> Vec<&str> {
+    match pointer.strip_prefix('/') {
+        Some(rest) => rest.split('/').collect(),
+        None => Vec::new(),
+    }
+}
+
+fn collect<'a>(
+    value: &'a Value,
+    tokens: &[&str],
+    base: String,
+    op: Option<usize>,
+    out: &mut Vec<Field<'a>>,
+) {
+    let Some((first, rest)) = tokens.split_first() else {
+        out.push(Field {
+            pointer: base,
+            value,
+            patch_op: op,
+        });
+        return;
+    };
+    match value {
+        Value::Object(map) if *first == "*" => {
+            for (k, v) in map {
+                collect(v, rest, format!("{base}/{}", escape_token(k)), op, out);
+            }
+        }
+        Value::Object(map) => {
+            let key = unescape_token(first);
+            if let Some(v) = map.get(key.as_ref()) {
+                collect(v, rest, format!("{base}/{first}"), op, out);
+            }
+        }
+        Value::Array(items) if *first == "*" => {
+            for (i, v) in items.iter().enumerate() {
+                collect(v, rest, format!("{base}/{i}"), op, out);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(v) = first.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                collect(v, rest, format!("{base}/{first}"), op, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every rule, sorted by code.
+pub static ALL: &[&dyn Rule] = &[
+    &input::InvalidJson,
+    &input::DuplicateKey,
+    &input::UnknownPayload,
+    &input::MissingField,
+    &input::WrongType,
+    &input::UnknownField,
+];
+
+/// The rule with `code` or `name`.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
+}
+
+impl RuleMeta {
+    /// The docs as written, without the doc comment's leading space.
+    pub fn docs_text(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The rule reference as Markdown (`rules/CATALOG.md`).
+pub fn catalog_markdown() -> String {
+    let mut out = String::from(
+        "# Rule reference\n\nGenerated by `idplint rules --format markdown`; `idplint explain CODE` prints a rule's full documentation.\n\n| code | name | severity | kinds | summary |\n|---|---|---|---|---|\n",
+    );
+    for r in ALL {
+        let m = r.meta();
+        let kinds = m
+            .kinds
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            m.code,
+            m.name,
+            m.severity,
+            kinds,
+            m.summary()
+        ));
+    }
+    out
+}

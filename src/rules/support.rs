@@ -1,0 +1,208 @@
+//! Helpers that more than one rule needs.
+
+use serde_json::Value;
+
+use crate::facts::facts;
+
+/// True for a string that format checks may look at: not a template variable
+/// (IDP010) and not a documentation placeholder (IDP009).
+pub fn is_checkable(value: &str) -> bool {
+    let p = &facts().placeholders;
+    !p.is_template(value) && !p.is_placeholder(value)
+}
+
+/// The JSON type of a value, as messages name it.
+pub fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo
+/// (or differs only in case).
+pub fn nearest_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| {
+            let score = if c.to_ascii_lowercase() == lower {
+                1.0
+            } else {
+                strsim::jaro_winkler(&lower, &c.to_ascii_lowercase())
+            };
+            (c, score)
+        })
+        .filter(|&(_, score)| score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// A value as a message shows it: strings quoted in backticks, shortened.
+pub fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{}`", shorten(s, 60)),
+        other => format!("`{}`", shorten(&other.to_string(), 60)),
+    }
+}
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// What the operations of a Qlik patch say about the protocol of the IdP
+/// they target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchProtocol {
+    /// Protocols every operation is allowed for, in table order.
+    pub candidates: Vec<&'static str>,
+    /// Two operations whose paths exist for no common protocol.
+    pub conflict: Option<(usize, usize)>,
+}
+
+impl PatchProtocol {
+    /// The protocol, when the operations leave exactly one.
+    pub fn unique(&self) -> Option<&'static str> {
+        match self.candidates.as_slice() {
+            [one] if self.conflict.is_none() => Some(one),
+            _ => None,
+        }
+    }
+}
+
+/// Infers the target protocol of a Qlik patch from its operations' paths and ops.
+pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
+    let table = &facts().patch;
+    let all: Vec<&'static str> = table.ops.keys().map(String::as_str).collect();
+    let mut candidates = all.clone();
+    let mut narrowed_by: Option<usize> = None;
+    let mut conflict = None;
+    for (i, op) in root.as_array().into_iter().flatten().enumerate() {
+        let mut allowed: Vec<&'static str> = all.clone();
+        if let Some(path) = op.get("path").and_then(Value::as_str) {
+            if let Some(entry) = table.find(path) {
+                allowed.retain(|p| entry.protocols.iter().any(|x| x == p));
+            }
+        }
+        if let Some(name) = op.get("op").and_then(Value::as_str) {
+            let for_op: Vec<&'static str> = all
+                .iter()
+                .copied()
+                .filter(|p| {
+                    table
+                        .ops
+                        .get(*p)
+                        .is_some_and(|ops| ops.iter().any(|o| o == name))
+                })
+                .collect();
+            if !for_op.is_empty() {
+                allowed.retain(|p| for_op.contains(p));
+            }
+        }
+        let next: Vec<&'static str> = candidates
+            .iter()
+            .copied()
+            .filter(|p| allowed.contains(p))
+            .collect();
+        if next.is_empty() {
+            if conflict.is_none() {
+                conflict = Some((narrowed_by.unwrap_or(0), i));
+            }
+            continue;
+        }
+        if next.len() < candidates.len() {
+            narrowed_by = Some(i);
+        }
+        candidates = next;
+    }
+    PatchProtocol {
+        candidates,
+        conflict,
+    }
+}
+
+/// Pointers of every secret string in the document: members named as
+/// secrets, patch values aimed at such a member, and private-key PEM text.
+pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
+    let secrets = &facts().secrets;
+    let mut out = Vec::new();
+    walk_strings(root, &mut String::new(), &mut |pointer, parent_key, s| {
+        let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
+        if named || s.contains(&secrets.private_key_marker) {
+            out.push(pointer.to_string());
+        }
+    });
+    if kind == crate::Kind::QlikPatch {
+        for (i, op) in root.as_array().into_iter().flatten().enumerate() {
+            let targets_secret = op
+                .get("path")
+                .and_then(Value::as_str)
+                .and_then(|p| p.rsplit('/').next())
+                .is_some_and(|last| secrets.members.iter().any(|m| m == last));
+            if targets_secret && op.get("value").is_some_and(Value::is_string) {
+                out.push(format!("/{i}/value"));
+            }
+        }
+    }
+    out
+}
+
+/// The secret strings themselves, to keep them out of messages.
+pub fn secret_values<'a>(kind: crate::Kind, root: &'a Value) -> Vec<&'a str> {
+    secret_pointers(kind, root)
+        .iter()
+        .filter_map(|p| root.pointer(p).and_then(Value::as_str))
+        .collect()
+}
+
+fn walk_strings(
+    value: &Value,
+    pointer: &mut String,
+    visit: &mut dyn FnMut(&str, Option<&str>, &str),
+) {
+    fn inner(
+        value: &Value,
+        key: Option<&str>,
+        pointer: &mut String,
+        visit: &mut dyn FnMut(&str, Option<&str>, &str),
+    ) {
+        match value {
+            Value::String(s) => visit(pointer, key, s),
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    inner(v, None, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&crate::source::escape_token(k));
+                    inner(v, Some(k), pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    inner(value, None, pointer, visit)
+}

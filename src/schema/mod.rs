@@ -1,0 +1,286 @@
+//! The JSON Schemas in `rules/schemas/`, compiled once, and the adapter that
+//! turns validator errors into one clear finding per problem: IDP004
+//! missing-field, IDP005 wrong-type, IDP006 unknown-field.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::kind::Kind;
+use crate::rules::support::{json_type_name, nearest_name};
+use crate::rules::{input, Context};
+use crate::source::{escape_token, unescape_token};
+
+/// One embedded schema, parsed and compiled.
+pub struct Schema {
+    pub file: &'static str,
+    pub document: Value,
+    validator: Validator,
+}
+
+macro_rules! embedded {
+    ($file:literal) => {
+        ($file, include_str!(concat!("../../rules/schemas/", $file)))
+    };
+}
+
+/// Every schema file, for the catalogue and tests.
+pub const FILES: &[(&str, &str)] = &[
+    embedded!("qlik.create.schema.json"),
+    embedded!("qlik.create.oidc.schema.json"),
+    embedded!("qlik.create.jwtauth.schema.json"),
+    embedded!("qlik.create.saml.schema.json"),
+    embedded!("qlik.patch.schema.json"),
+];
+
+static SCHEMAS: LazyLock<Vec<Schema>> =
+    LazyLock::new(|| FILES.iter().map(|(f, t)| compile(f, t)).collect());
+
+fn compile(file: &'static str, text: &str) -> Schema {
+    // Embedded schemas are covered by tests; failing here is a build defect.
+    let document: Value = serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("embedded schema {file} is not JSON: {e}"));
+    let validator = jsonschema::validator_for(&document)
+        .unwrap_or_else(|e| panic!("embedded schema {file} is invalid: {e}"));
+    Schema {
+        file,
+        document,
+        validator,
+    }
+}
+
+fn by_file(file: &str) -> Option<&'static Schema> {
+    SCHEMAS.iter().find(|s| s.file == file)
+}
+
+/// The schema a document of `kind` is validated against.
+pub fn schema_for(kind: Kind, root: &Value) -> Option<&'static Schema> {
+    let file = match kind {
+        Kind::QlikCreate => match root.get("protocol").and_then(Value::as_str) {
+            Some("OIDC") => "qlik.create.oidc.schema.json",
+            Some("jwtAuth") => "qlik.create.jwtauth.schema.json",
+            Some("SAML") => "qlik.create.saml.schema.json",
+            _ => "qlik.create.schema.json",
+        },
+        // A patch that is no array is IDP601's; the schema would only repeat it.
+        Kind::QlikPatch if root.is_array() => "qlik.patch.schema.json",
+        _ => return None,
+    };
+    by_file(file)
+}
+
+/// Validates the document against its kind's schema.
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(schema) = schema_for(cx.kind, cx.root) else {
+        return;
+    };
+    let mut seen = HashSet::new();
+    for error in schema.validator.iter_errors(cx.root) {
+        let at = error.instance_path().as_str().to_string();
+        for finding in adapt(cx, schema, &at, error.kind(), error.instance()) {
+            if seen.insert((finding.rule.code, finding.at.pointer.clone())) {
+                out.push(finding);
+            }
+        }
+    }
+}
+
+fn adapt(
+    cx: &Context<'_>,
+    schema: &Schema,
+    at: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+) -> Vec<Finding> {
+    let member = display_member(at);
+    match kind {
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let pointer = format!("{at}/{}", escape_token(name));
+            let place = if at.is_empty() {
+                "the body".to_string()
+            } else {
+                format!("`{member}`")
+            };
+            vec![Finding::new(
+                input::MissingField::META,
+                format!("missing required member `{name}` in {place}"),
+                Anchor::missing(pointer),
+            )
+            .label(format!("`{name}` missing here"))
+            .help(format!("add `{name}`"))]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let found = json_type_name(instance);
+            let help = match (expected.as_str(), instance) {
+                ("boolean", Value::String(s)) if s == "true" || s == "false" => {
+                    format!("write `{s}` without quotes")
+                }
+                ("number" | "integer", Value::String(s)) if s.trim().parse::<f64>().is_ok() => {
+                    format!("write {} without quotes", s.trim())
+                }
+                _ => format!("give `{member}` a JSON {expected}"),
+            };
+            vec![Finding::new(
+                input::WrongType::META,
+                format!("`{member}` must be {}, found {found}", article(&expected)),
+                Anchor::value(at),
+            )
+            .label(format!("{found} here"))
+            .help(help)]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .filter_map(|name| unknown_member(cx, schema, at, name))
+            .collect(),
+        ValidationErrorKind::Enum { options } => {
+            let allowed = options
+                .as_array()
+                .map(|o| {
+                    o.iter()
+                        .map(|v| format!("`{}`", v.as_str().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            vec![Finding::new(
+                input::WrongType::META,
+                format!("`{member}` must be one of {allowed}"),
+                Anchor::value(at),
+            )
+            .label("not an allowed value")
+            .help(format!("use one of {allowed}"))]
+        }
+        other => vec![Finding::new(
+            input::WrongType::META,
+            format!("`{member}` does not match the schema: {}", describe(other)),
+            Anchor::value(at),
+        )
+        .help("change the value to the documented shape")],
+    }
+}
+
+fn unknown_member(cx: &Context<'_>, schema: &Schema, at: &str, name: &str) -> Option<Finding> {
+    let pointer = format!("{at}/{}", escape_token(name));
+    let qlik = &cx.facts.qlik;
+    // Members of the other protocol are IDP106's.
+    if cx.kind == Kind::QlikCreate
+        && qlik
+            .protocol_only_members
+            .iter()
+            .any(|(protocol, members)| {
+                Some(protocol.as_str()) != cx.protocol && members.contains(&pointer)
+            })
+    {
+        return None;
+    }
+    let tolerated = cx
+        .protocol
+        .and_then(|p| qlik.tolerated_extras.get(p))
+        .is_some_and(|t| t.contains(&pointer));
+    if tolerated {
+        return Some(
+            Finding::new(
+                input::UnknownField::META,
+                format!("`{name}` is not part of the API schema, but Qlik's own examples send it"),
+                Anchor::key(pointer),
+            )
+            .severity(Severity::Info)
+            .label("tolerated extra member")
+            .help(format!(
+                "remove `{name}` unless you rely on it; the API ignores it"
+            )),
+        );
+    }
+    let known = known_members(&schema.document, at);
+    let mut finding = Finding::new(
+        input::UnknownField::META,
+        format!("unknown member `{name}`"),
+        Anchor::key(pointer),
+    )
+    .label("not defined by the API");
+    finding = match nearest_name(name, known.iter().map(String::as_str)) {
+        Some(suggestion) => finding
+            .help(format!("did you mean `{suggestion}`?"))
+            .fixable(),
+        None => finding.help(format!("remove `{name}`: the API does not define it here")),
+    };
+    Some(finding)
+}
+
+/// Member names the schema defines for the object at instance pointer `at`.
+fn known_members(schema: &Value, at: &str) -> Vec<String> {
+    let mut node = resolve(schema, schema);
+    let tokens = at
+        .strip_prefix('/')
+        .map(|r| r.split('/').collect::<Vec<_>>())
+        .unwrap_or_default();
+    for token in tokens {
+        let token = unescape_token(token);
+        let next = node
+            .get("properties")
+            .and_then(|p| p.get(token.as_ref()))
+            .or_else(|| node.get("items"));
+        match next {
+            Some(n) => node = resolve(schema, n),
+            None => return Vec::new(),
+        }
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
+    match node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(pointer) => schema.pointer(pointer).unwrap_or(node),
+        None => node,
+    }
+}
+
+fn display_member(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "body".to_string();
+    }
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|t| unescape_token(t).into_owned())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn article(type_name: &str) -> String {
+    match type_name.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_name}"),
+        _ => format!("a {type_name}"),
+    }
+}
+
+fn describe(kind: &ValidationErrorKind) -> String {
+    match kind {
+        ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} items"),
+        ValidationErrorKind::MaxItems { limit } => format!("takes at most {limit} items"),
+        ValidationErrorKind::MinLength { limit } => format!("needs at least {limit} characters"),
+        ValidationErrorKind::MaxLength { limit } => format!("takes at most {limit} characters"),
+        ValidationErrorKind::Pattern { pattern } => format!("does not match `{pattern}`"),
+        _ => "not the documented shape".to_string(),
+    }
+}

@@ -1,0 +1,114 @@
+//! Reading a payload: bytes → text (BOM, UTF-8) → parsed value and span index,
+//! and turning byte offsets into lines and columns.
+
+mod index;
+mod parse;
+
+pub use index::{escape_token, unescape_token, Located, SpanIndex};
+pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
+
+const BOM: &str = "\u{feff}";
+
+/// A payload's text as read, with its byte-order mark (if any) kept so that
+/// offsets stay offsets of the file.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    text: String,
+    bom_len: usize,
+}
+
+/// The file's bytes are not UTF-8.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub offset: usize,
+    pub length: usize,
+    /// The text with invalid sequences replaced, for showing an excerpt.
+    pub lossy: String,
+}
+
+impl SourceText {
+    /// Decodes bytes as UTF-8, keeping a leading BOM out of the JSON text.
+    pub fn decode(bytes: Vec<u8>) -> Result<Self, DecodeError> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self::from_string(text)),
+            Err(e) => {
+                let utf8 = e.utf8_error();
+                let offset = utf8.valid_up_to();
+                let length = utf8.error_len().unwrap_or(e.as_bytes().len() - offset);
+                Err(DecodeError {
+                    offset,
+                    length,
+                    lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                })
+            }
+        }
+    }
+
+    pub fn from_string(text: String) -> Self {
+        let bom_len = if text.starts_with(BOM) { BOM.len() } else { 0 };
+        Self { text, bom_len }
+    }
+
+    /// The whole text, BOM included.
+    pub fn full(&self) -> &str {
+        &self.text
+    }
+
+    /// The JSON text: everything after the BOM.
+    pub fn json(&self) -> &str {
+        &self.text[self.bom_len..]
+    }
+
+    /// Byte offset of the JSON text within the file.
+    pub fn json_offset(&self) -> usize {
+        self.bom_len
+    }
+}
+
+/// 1-based line and column (in Unicode scalar values) of a byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text, for offset → line/column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`; the first line starts after `skip` bytes (the BOM).
+    pub fn new(text: &str, skip: usize) -> Self {
+        let mut starts = vec![skip];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { starts }
+    }
+
+    /// Position of byte `offset`; offsets inside a character or past the end
+    /// are clamped to the nearest boundary before them.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset);
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1].min(offset);
+        Position {
+            line,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset`.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
