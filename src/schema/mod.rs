@@ -53,6 +53,11 @@ fn compile(file: &'static str, text: &str) -> Schema {
     }
 }
 
+/// Every embedded schema, compiled (on first use).
+pub fn all() -> &'static [Schema] {
+    &SCHEMAS
+}
+
 fn by_file(file: &str) -> Option<&'static Schema> {
     SCHEMAS.iter().find(|s| s.file == file)
 }
