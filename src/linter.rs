@@ -125,6 +125,19 @@ impl Linter {
     /// Lints a file on disk. An unreadable file gives a report with `error`.
     pub fn lint_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
         let name = path.display().to_string();
+        // A FIFO or device would block or never end: only regular files are read.
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => {
+                let what = if m.is_dir() {
+                    "a directory"
+                } else {
+                    "not a regular file"
+                };
+                return FileReport::unreadable(name, format!("cannot read file: {what}"));
+            }
+            Err(e) => return FileReport::unreadable(name, format!("cannot read file: {e}")),
+            Ok(_) => {}
+        }
         match std::fs::read(path) {
             Ok(bytes) => self.lint_bytes(&name, bytes, options),
             Err(e) => FileReport::unreadable(name, format!("cannot read file: {e}")),

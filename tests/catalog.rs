@@ -12,13 +12,19 @@ fn codes_are_unique_sorted_and_names_kebab_case() {
     let mut sorted = codes.clone();
     sorted.sort();
     assert_eq!(codes, sorted, "ALL must be sorted by code");
-    assert_eq!(codes.iter().collect::<HashSet<_>>().len(), codes.len(), "codes must be unique");
+    assert_eq!(
+        codes.iter().collect::<HashSet<_>>().len(),
+        codes.len(),
+        "codes must be unique"
+    );
     let names: HashSet<_> = ALL.iter().map(|r| r.meta().name).collect();
     assert_eq!(names.len(), ALL.len(), "names must be unique");
     for r in ALL {
         let m = r.meta();
         assert!(
-            m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: name `{}` is not kebab-case",
             m.code,
             m.name
@@ -31,10 +37,26 @@ fn every_rule_is_documented_with_examples() {
     for r in ALL {
         let m = r.meta();
         let summary = m.summary();
-        assert!(!summary.is_empty() && summary.chars().count() <= 80, "{}: summary must be 1..=80 chars", m.code);
-        assert!(!summary.ends_with('.'), "{}: summary ends with a period", m.code);
-        assert!(m.docs.contains("## Why"), "{}: docs need a `## Why` section", m.code);
-        assert!(!m.pass.is_empty() && !m.fail.is_empty(), "{}: needs pass and fail examples", m.code);
+        assert!(
+            !summary.is_empty() && summary.chars().count() <= 80,
+            "{}: summary must be 1..=80 chars",
+            m.code
+        );
+        assert!(
+            !summary.ends_with('.'),
+            "{}: summary ends with a period",
+            m.code
+        );
+        assert!(
+            m.docs.contains("## Why"),
+            "{}: docs need a `## Why` section",
+            m.code
+        );
+        assert!(
+            !m.pass.is_empty() && !m.fail.is_empty(),
+            "{}: needs pass and fail examples",
+            m.code
+        );
         assert!(!m.kinds.is_empty(), "{}: applies to no kind", m.code);
     }
 }
@@ -42,13 +64,27 @@ fn every_rule_is_documented_with_examples() {
 #[test]
 fn registry_agrees_with_the_specification() {
     let spec = include_str!("../testdata/spec/rules.tsv");
-    let rows: Vec<Vec<&str>> = spec.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').collect()).collect();
+    let rows: Vec<Vec<&str>> = spec
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .collect();
     for r in ALL {
         let m = r.meta();
         let row = rows.iter().find(|row| row[0] == m.code);
-        let row = row.unwrap_or_else(|| panic!("{} is not in the specification's catalogue", m.code));
-        assert_eq!(row[1], m.name, "{}: name differs from the specification", m.code);
-        assert_eq!(row[2], m.severity.as_str(), "{}: default severity differs from the specification", m.code);
+        let row =
+            row.unwrap_or_else(|| panic!("{} is not in the specification's catalogue", m.code));
+        assert_eq!(
+            row[1], m.name,
+            "{}: name differs from the specification",
+            m.code
+        );
+        assert_eq!(
+            row[2],
+            m.severity.as_str(),
+            "{}: default severity differs from the specification",
+            m.code
+        );
     }
 }
 
@@ -60,17 +96,29 @@ fn catalog_md_is_up_to_date() {
         std::fs::write(path, &generated).expect("write rules/CATALOG.md");
     }
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(current == generated, "rules/CATALOG.md is stale: run `UPDATE_CATALOG=1 cargo test --test catalog`");
+    assert!(
+        current == generated,
+        "rules/CATALOG.md is stale: run `UPDATE_CATALOG=1 cargo test --test catalog`"
+    );
 }
 
 #[test]
 fn data_tables_and_schemas_load() {
     let facts = idplint::facts::facts();
-    assert!(facts.qlik.providers_for("OIDC").is_some_and(|p| p.contains(&"azureAD".to_string())));
+    assert!(facts
+        .qlik
+        .providers_for("OIDC")
+        .is_some_and(|p| p.contains(&"azureAD".to_string())));
     assert!(!facts.patch.paths.is_empty());
     let compiled: Vec<_> = idplint::schema::all().iter().map(|s| s.file).collect();
     let embedded: Vec<_> = idplint::schema::FILES.iter().map(|(f, _)| *f).collect();
     assert_eq!(compiled, embedded);
-    let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schemas")).expect("rules/schemas").count();
-    assert_eq!(on_disk, embedded.len(), "every schema in rules/schemas is embedded");
+    let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schemas"))
+        .expect("rules/schemas")
+        .count();
+    assert_eq!(
+        on_disk,
+        embedded.len(),
+        "every schema in rules/schemas is embedded"
+    );
 }

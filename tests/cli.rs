@@ -26,7 +26,10 @@ const VALID_JWT: &str = r#"{"protocol": "jwtAuth", "provider": "external", "desc
 
 #[test]
 fn error_findings_exit_1_and_name_the_rule() {
-    let out = idplint().args(["check", &testdata("qlik/create/seed000-jwt.json")]).assert().code(1);
+    let out = idplint()
+        .args(["check", &testdata("qlik/create/seed000-jwt.json")])
+        .assert()
+        .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(text.contains("IDP302 certificate-unparseable"), "{text}");
     assert!(text.contains("failed:"), "{text}");
@@ -35,7 +38,11 @@ fn error_findings_exit_1_and_name_the_rule() {
 #[test]
 fn non_payload_json_is_skipped_with_exit_0() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("package.json"), r#"{"name": "web", "version": "1.0.0"}"#).unwrap();
+    fs::write(
+        dir.path().join("package.json"),
+        r#"{"name": "web", "version": "1.0.0"}"#,
+    )
+    .unwrap();
     let out = idplint()
         .args(["check", "--format", "json"])
         .arg(dir.path().join("package.json"))
@@ -43,7 +50,10 @@ fn non_payload_json_is_skipped_with_exit_0() {
         .code(0);
     let doc = json_of(&out.get_output().stdout);
     assert_eq!(doc["files"][0]["skipped"], true);
-    assert!(doc["files"][0]["reason"].as_str().unwrap().contains("not an identity-provider payload"));
+    assert!(doc["files"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not an identity-provider payload"));
     assert_eq!(doc["files"][0]["diagnostics"], serde_json::json!([]));
     assert_eq!(doc["summary"]["skipped"], 1);
 }
@@ -51,7 +61,14 @@ fn non_payload_json_is_skipped_with_exit_0() {
 #[test]
 fn stdin_is_linted_under_the_given_name() {
     let out = idplint()
-        .args(["check", "-", "--stdin-filename", "idp/jwt.json", "--format", "json"])
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "idp/jwt.json",
+            "--format",
+            "json",
+        ])
         .write_stdin("{\"protocol\": \"jwtAuth\",\n \"provider\": \"external\",\n}")
         .assert()
         .code(1);
@@ -66,7 +83,11 @@ fn stdin_is_linted_under_the_given_name() {
 #[test]
 fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("bad.json"), "[{\"op\": \"add\", \"path\": \"/description\"}").unwrap();
+    fs::write(
+        dir.path().join("bad.json"),
+        "[{\"op\": \"add\", \"path\": \"/description\"}",
+    )
+    .unwrap();
     let out = idplint()
         .args(["check", "--format", "json"])
         .arg(dir.path().join("missing.json"))
@@ -88,17 +109,31 @@ fn directories_are_walked_for_json_respecting_gitignore() {
     fs::write(root.join(".gitignore"), "generated/\n").unwrap();
     fs::create_dir_all(root.join("idp/qlik")).unwrap();
     fs::create_dir_all(root.join("generated")).unwrap();
-    fs::write(root.join("idp/qlik/broken.json"), "{\"protocol\": \"OIDC\",}").unwrap();
+    fs::write(
+        root.join("idp/qlik/broken.json"),
+        "{\"protocol\": \"OIDC\",}",
+    )
+    .unwrap();
     fs::write(root.join("idp/README.md"), "not json").unwrap();
     fs::write(root.join("generated/ignored.json"), "not json at all").unwrap();
     fs::write(root.join("package.json"), r#"{"name": "x"}"#).unwrap();
-    let out = idplint().args(["check", "--format", "json"]).arg(root).assert().code(1);
+    let out = idplint()
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .assert()
+        .code(1);
     let doc = json_of(&out.get_output().stdout);
     let paths: Vec<String> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| Path::new(f["path"].as_str().unwrap()).strip_prefix(root).unwrap().display().to_string())
+        .map(|f| {
+            Path::new(f["path"].as_str().unwrap())
+                .strip_prefix(root)
+                .unwrap()
+                .display()
+                .to_string()
+        })
         .collect();
     assert_eq!(paths, ["idp/qlik/broken.json", "package.json"]);
 }
@@ -106,7 +141,14 @@ fn directories_are_walked_for_json_respecting_gitignore() {
 #[test]
 fn json_document_has_the_documented_shape() {
     let out = idplint()
-        .args(["check", "--format", "json", "-", "--stdin-filename", "jwt.json"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "-",
+            "--stdin-filename",
+            "jwt.json",
+        ])
         .write_stdin(VALID_JWT.replace("\"k1\"", "\" k1\""))
         .assert();
     let doc = json_of(&out.get_output().stdout);
@@ -115,7 +157,9 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(doc["files"][0]["kind"], "qlik.create");
     assert_eq!(doc["files"][0]["skipped"], false);
     for d in doc["files"][0]["diagnostics"].as_array().unwrap() {
-        for key in ["code", "name", "severity", "message", "pointer", "span", "start", "end", "fixable"] {
+        for key in [
+            "code", "name", "severity", "message", "pointer", "span", "start", "end", "fixable",
+        ] {
             assert!(d.get(key).is_some(), "diagnostic lacks `{key}`: {d}");
         }
         assert!(d["span"]["offset"].is_u64() && d["span"]["length"].is_u64());
@@ -141,10 +185,18 @@ fn select_and_ignore_filter_rules_and_reject_unknown_codes() {
             .map(|d| d["code"].as_str().unwrap().to_string())
             .collect::<Vec<_>>()
     };
-    assert!(run(&["--select", "IDP3"]).iter().all(|c| c.starts_with("IDP3")));
+    assert!(run(&["--select", "IDP3"])
+        .iter()
+        .all(|c| c.starts_with("IDP3")));
     assert!(!run(&["--select", "IDP3"]).is_empty());
-    assert!(run(&["--ignore", "IDP3,IDP006"]).iter().all(|c| !c.starts_with("IDP3") && c != "IDP006"));
-    idplint().args(["check", "--select", "IDP999"]).arg(testdata("qlik/create/seed000-jwt.json")).assert().code(2);
+    assert!(run(&["--ignore", "IDP3,IDP006"])
+        .iter()
+        .all(|c| !c.starts_with("IDP3") && c != "IDP006"));
+    idplint()
+        .args(["check", "--select", "IDP999"])
+        .arg(testdata("qlik/create/seed000-jwt.json"))
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -155,18 +207,35 @@ fn kind_override_lints_an_unrecognised_body() {
         .assert()
         .code(1);
     let doc = json_of(&out.get_output().stdout);
-    let codes: Vec<_> = doc["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].clone()).collect();
+    let codes: Vec<_> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
     assert!(codes.contains(&Value::from("IDP004")), "{codes:?}");
 }
 
 #[test]
 fn rules_and_explain() {
-    let out = idplint().args(["rules", "--format", "json"]).assert().code(0);
+    let out = idplint()
+        .args(["rules", "--format", "json"])
+        .assert()
+        .code(0);
     let list = json_of(&out.get_output().stdout);
-    assert!(list.as_array().unwrap().iter().any(|r| r["code"] == "IDP001" && r["name"] == "invalid-json"));
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["code"] == "IDP001" && r["name"] == "invalid-json"));
     let out = idplint().args(["explain", "IDP302"]).assert().code(0);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(text.contains("## Why") && text.contains("## Fails") && text.contains("IDP302 certificate-unparseable"), "{text}");
+    assert!(
+        text.contains("## Why")
+            && text.contains("## Fails")
+            && text.contains("IDP302 certificate-unparseable"),
+        "{text}"
+    );
     let out = idplint().args(["explain", "IDP31"]).assert().code(2);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("did you mean"));
 }

@@ -1,0 +1,260 @@
+//! Hostile inputs: each gives a clear finding or a clear exit-2 error — never
+//! a panic (exit 101) and never a hang — and the other files of the same run
+//! are still linted.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A payload with one known error (a truncated certificate), linted beside
+/// every hostile input to show the run carries on.
+const GOOD_NEIGHBOUR: &str = include_str!("../testdata/qlik/create/seed000-jwt.json");
+
+fn run(files: &[&Path]) -> (i32, Value, String) {
+    let out = Command::cargo_bin("idplint")
+        .expect("binary")
+        .args(["check", "--format", "json"])
+        .args(files)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("ran");
+    let code = out.status.code().unwrap_or(-1);
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (code, doc, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Lints `bytes` as a file beside the good neighbour; returns the exit code
+/// and the hostile file's entry of the JSON report.
+fn lint_hostile(name: &str, bytes: &[u8]) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join(name);
+    let good = dir.path().join("neighbour.json");
+    fs::write(&hostile, bytes).unwrap();
+    fs::write(&good, GOOD_NEIGHBOUR).unwrap();
+    let (code, doc, stderr) = run(&[&hostile, &good]);
+    assert_ne!(code, 101, "{name}: panicked: {stderr}");
+    assert!(doc.is_object(), "{name}: no JSON report; stderr: {stderr}");
+    let neighbour = &doc["files"][1];
+    assert!(
+        neighbour["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "IDP302")),
+        "{name}: the neighbour was not linted: {neighbour}"
+    );
+    (code, doc["files"][0].clone())
+}
+
+fn codes(file: &Value) -> Vec<String> {
+    file["diagnostics"].as_array().map_or_else(Vec::new, |d| {
+        d.iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_string())
+            .collect()
+    })
+}
+
+fn assert_invalid_json_at(name: &str, bytes: &[u8], line: u64) {
+    let (code, file) = lint_hostile(name, bytes);
+    assert_eq!(code, 1, "{name}");
+    assert_eq!(codes(&file), ["IDP001"], "{name}: {file}");
+    assert_eq!(
+        file["diagnostics"][0]["start"]["line"], line,
+        "{name}: {file}"
+    );
+}
+
+#[test]
+fn empty_whitespace_and_bom_only() {
+    assert_invalid_json_at("empty.json", b"", 1);
+    assert_invalid_json_at("blank.json", b"  \n\n\t ", 3);
+    assert_invalid_json_at("bom-only.json", b"\xEF\xBB\xBF", 1);
+}
+
+#[test]
+fn bom_before_a_payload_is_accepted() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(GOOD_NEIGHBOUR.as_bytes());
+    let (_, file) = lint_hostile("bom.json", &bytes);
+    assert_eq!(file["kind"], "qlik.create");
+    let d = file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "IDP302")
+        .cloned()
+        .expect("IDP302");
+    // Offsets count the BOM's three bytes; columns do not.
+    let offset = d["span"]["offset"].as_u64().unwrap() as usize;
+    assert_eq!(
+        &bytes[offset..offset + 28],
+        b"\"-----BEGIN CERTIFICATE-----"
+    );
+}
+
+#[test]
+fn invalid_utf8_binary_and_nul() {
+    let (code, file) = lint_hostile("latin1.json", b"{\"description\": \"Caf\xE9\"}");
+    assert_eq!((code, codes(&file)), (1, vec!["IDP001".to_string()]));
+    assert_eq!(file["diagnostics"][0]["span"]["offset"], 20);
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+        .iter()
+        .copied()
+        .chain((0..4096).map(|i| (i * 7 % 256) as u8))
+        .collect();
+    let (code, file) = lint_hostile("image.json", &png);
+    assert_eq!((code, codes(&file)), (1, vec!["IDP001".to_string()]));
+    assert_invalid_json_at("nul.json", b"{\"protocol\": \"OIDC\"\0}", 1);
+}
+
+#[test]
+fn deep_nesting() {
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let (code, file) = lint_hostile("deep.json", deep.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(codes(&file), ["IDP001"]);
+    assert!(file["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nesting deeper than"));
+    let deep_objects = "{\"a\":".repeat(100_000) + "1" + &"}".repeat(100_000);
+    let (_, file) = lint_hostile("deep-objects.json", deep_objects.as_bytes());
+    assert_eq!(codes(&file), ["IDP001"]);
+}
+
+#[test]
+fn fifty_megabyte_string_and_file() {
+    let big_string = format!("{{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false, \"description\": \"{}\"}}", "x".repeat(50 << 20));
+    let (code, file) = lint_hostile("big-string.json", big_string.as_bytes());
+    assert_ne!(code, 2);
+    assert!(
+        codes(&file).contains(&"IDP203".to_string()) || !codes(&file).is_empty(),
+        "{}",
+        file["diagnostics"]
+    );
+
+    let mut many =
+        String::from("{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false");
+    let mut i = 0;
+    while many.len() < 50 << 20 {
+        many.push_str(&format!(
+            ", \"extra{i}\": {{\"clientId\": \"client-{i}\", \"scope\": \"openid profile\"}}"
+        ));
+        i += 1;
+    }
+    many.push('}');
+    let (code, file) = lint_hostile("many-keys.json", many.as_bytes());
+    assert_eq!(code, 1);
+    assert!(codes(&file).iter().filter(|c| *c == "IDP006").count() > 100_000);
+}
+
+#[test]
+fn extreme_numbers() {
+    assert_invalid_json_at(
+        "huge.json",
+        b"{\"protocol\": \"OIDC\", \"clockToleranceSec\": 1e400}",
+        1,
+    );
+    let (code, file) = lint_hostile(
+        "negzero.json",
+        b"[{\"op\": \"replace\", \"path\": \"/clockToleranceSec\", \"value\": -0}]",
+    );
+    assert_ne!(code, 2);
+    assert_eq!(file["kind"], "qlik.patch");
+    let (_, file) = lint_hostile(
+        "tiny.json",
+        b"[{\"op\": \"replace\", \"path\": \"/clockToleranceSec\", \"value\": 0.1e-400}]",
+    );
+    assert_eq!(file["kind"], "qlik.patch");
+}
+
+#[test]
+fn lone_surrogates() {
+    assert_invalid_json_at(
+        "surrogate.json",
+        br#"{"protocol": "OIDC", "description": "\ud800"}"#,
+        1,
+    );
+    assert_invalid_json_at("low-surrogate.json", br#"{"description": "\udc00x"}"#, 1);
+    let (_, file) = lint_hostile(
+        "pair.json",
+        br#"{"protocol": "jwtAuth", "provider": "external", "description": "\ud83d\ude00"}"#,
+    );
+    assert!(!codes(&file).contains(&"IDP001".to_string()));
+}
+
+#[test]
+fn duplicate_keys_at_every_level() {
+    let text = r#"{"protocol": "OIDC", "protocol": "OIDC",
+ "options": {"claimsMapping": {"sub": ["sub"], "sub": ["oid"]}, "claimsMapping": {}},
+ "tenantIds": [{"a": 1, "a": 2}]}"#;
+    let (code, file) = lint_hostile("dups.json", text.as_bytes());
+    assert_eq!(code, 1);
+    let dups: Vec<_> = file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "IDP002")
+        .map(|d| d["pointer"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        dups,
+        [
+            "/protocol",
+            "/options/claimsMapping/sub",
+            "/options/claimsMapping",
+            "/tenantIds/0/a"
+        ]
+    );
+}
+
+#[test]
+fn missing_file_symlink_loop_fifo_and_directory_as_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let good = root.join("neighbour.json");
+    fs::write(&good, GOOD_NEIGHBOUR).unwrap();
+    std::os::unix::fs::symlink(root.join("loop-b.json"), root.join("loop-a.json")).unwrap();
+    std::os::unix::fs::symlink(root.join("loop-a.json"), root.join("loop-b.json")).unwrap();
+    fs::create_dir(root.join("walk")).unwrap();
+    std::os::unix::fs::symlink(root.join("walk"), root.join("walk/again")).unwrap();
+    let fifo = root.join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut args = vec![
+        root.join("gone.json"),
+        root.join("loop-a.json"),
+        root.join("walk"),
+        good.clone(),
+    ];
+    if made {
+        args.push(fifo.clone());
+    }
+    let refs: Vec<&Path> = args.iter().map(|p| p.as_path()).collect();
+    let (code, doc, stderr) = run(&refs);
+    assert_eq!(code, 2, "{stderr}");
+    let files = doc["files"].as_array().unwrap();
+    let by_name = |n: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(n))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert!(by_name("gone.json")["error"].is_string());
+    assert!(by_name("loop-a.json")["error"].is_string());
+    assert!(by_name("neighbour.json")["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "IDP302"));
+    if made {
+        assert!(by_name("pipe.json")["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"));
+    }
+}
