@@ -43,7 +43,8 @@ fn pointers(value: &Value, base: String, out: &mut Vec<String>) {
 
 fn check(text: &str) -> Result<(), TestCaseError> {
     let parsed = parse(text).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-    let expected: Value = serde_json::from_str(text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let expected: Value =
+        serde_json::from_str(text).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(&parsed.value, &expected);
     let mut all = Vec::new();
     pointers(&expected, String::new(), &mut all);
@@ -53,12 +54,19 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         let located = located.unwrap();
         let (start, end) = located.value;
         prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
-        let slice: Value = serde_json::from_str(&text[start..end]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let slice: Value = serde_json::from_str(&text[start..end])
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(Some(&slice), expected.pointer(&pointer));
         if let Some((ks, ke)) = located.key {
             prop_assert!(text.is_char_boundary(ks) && text.is_char_boundary(ke));
-            let key: String = serde_json::from_str(&text[ks..ke]).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let last = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+            let key: String = serde_json::from_str(&text[ks..ke])
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let last = pointer
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~");
             prop_assert_eq!(key, last);
         }
     }
