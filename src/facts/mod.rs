@@ -268,7 +268,7 @@ impl Placeholders {
     /// True for a host under a name reserved for documentation (RFC 2606, RFC 6761).
     pub fn is_reserved_host(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.reserved_hosts.iter().any(|h| *h == host)
+        self.reserved_hosts.contains(&host)
             || self
                 .reserved_suffixes
                 .iter()

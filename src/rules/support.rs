@@ -163,7 +163,7 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
 }
 
 /// The secret strings themselves, to keep them out of messages.
-pub fn secret_values<'a>(kind: crate::Kind, root: &'a Value) -> Vec<&'a str> {
+pub fn secret_values(kind: crate::Kind, root: &Value) -> Vec<&str> {
     secret_pointers(kind, root)
         .iter()
         .filter_map(|p| root.pointer(p).and_then(Value::as_str))

@@ -122,7 +122,7 @@ impl<'a> View<'a> {
             value: (n.start as usize, n.end as usize),
             key: n
                 .has_key
-                .then(|| (n.key_start as usize, n.key_end as usize)),
+                .then_some((n.key_start as usize, n.key_end as usize)),
         }
     }
 
