@@ -68,6 +68,8 @@ pub struct QlikFacts {
     pub claims: ClaimKeys,
     pub id_token_signature_algs: Vec<String>,
     pub decrypting_key: DecryptingKeyFacts,
+    /// Value lists other tables refer to by name (`enum` in patch-paths.json).
+    pub enums: BTreeMap<String, Vec<String>>,
     pub openid_configuration_required: Vec<String>,
     pub bounds: Bounds,
 }
@@ -136,16 +138,57 @@ pub struct PatchPaths {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PatchPath {
     pub path: String,
     #[serde(rename = "type")]
     pub value_type: String,
     pub protocols: Vec<String>,
+    /// Name of the list in `facts.json` `enums` the value must be one of.
+    #[serde(default, rename = "enum")]
+    pub enum_name: Option<String>,
+    /// Members an object value needs.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// The shape of an array value's items.
+    pub items: Option<PatchItems>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+}
+
+/// The items of an array value in `rules/qlik/patch-paths.json`.
+#[derive(Deserialize)]
+pub struct PatchItems {
+    #[serde(rename = "type")]
+    pub value_type: String,
+    #[serde(default)]
+    pub required: Vec<String>,
 }
 
 impl PatchPaths {
     pub fn find(&self, path: &str) -> Option<&PatchPath> {
         self.paths.iter().find(|p| p.path == path)
+    }
+
+    /// Operations allowed for `protocol`, or for any protocol when it is
+    /// unknown, in table order and without repeats.
+    pub fn ops_for<'a>(&'a self, protocol: Option<&str>) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (name, ops) in &self.ops {
+            if protocol.map_or(true, |p| p == name) {
+                for op in ops {
+                    if !out.contains(&op.as_str()) {
+                        out.push(op);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// True for an operation that carries neither `path` nor `value`.
+    pub fn is_valueless(&self, op: &str) -> bool {
+        self.valueless_ops.iter().any(|o| o == op)
     }
 
     /// Paths allowed for `protocol`, or for any protocol when it is unknown.

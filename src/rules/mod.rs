@@ -9,6 +9,7 @@ use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
 pub mod input;
+pub mod patch;
 pub mod support;
 
 /// What the catalogue knows about a rule.
@@ -261,6 +262,13 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &patch::PatchNotArray,
+    &patch::PatchOpNotAllowed,
+    &patch::PatchPathNotAllowed,
+    &patch::PatchValueMissing,
+    &patch::PatchValueInvalid,
+    &patch::PromoteOptionsForm,
+    &patch::PatchProtocolAmbiguous,
 ];
 
 /// The rule with `code` or `name`.
