@@ -17,8 +17,10 @@
 //! assert!(report.diagnostics.iter().any(|d| d.severity == Severity::Error));
 //! ```
 
+pub mod config;
 pub mod diagnostic;
 pub mod facts;
+pub mod globs;
 pub mod kind;
 pub mod linter;
 pub mod render;
@@ -28,5 +30,5 @@ pub mod source;
 
 pub use diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
 pub use kind::Kind;
-pub use linter::{FileReport, Linter, Options, SourceOptions};
+pub use linter::{FileReport, Linter, Options, Override, SourceOptions};
 pub use render::{Report, Summary};

@@ -1,6 +1,7 @@
 //! The engine: bytes → parsed document → kind → schema pass and rules →
 //! findings (pointers) → spans → report.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
+use crate::globs::Globs;
 use crate::kind::{detect, Kind};
 use crate::rules::{self, input, support, Context, Rule, RuleMeta};
 use crate::source::{parse, LineIndex, Located, SourceText, SpanIndex};
@@ -20,6 +22,22 @@ pub struct Options {
     /// Codes or prefixes to disable; wins over `select`.
     pub ignore: Vec<String>,
     /// Per-code severity; `None` turns the rule off.
+    pub severity: BTreeMap<String, Option<Severity>>,
+    /// Settings for some files, applied over the ones above in order, so the
+    /// last override that matches a file has the last word.
+    pub overrides: Vec<Override>,
+}
+
+/// Rule settings for the sources whose name `files` matches.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// Matched against the name a source is linted under (its path).
+    pub files: Globs,
+    /// Codes or prefixes to turn on for these files, even ones the base ignores.
+    pub select: Vec<String>,
+    /// Codes or prefixes to turn off for these files; wins over `select`.
+    pub ignore: Vec<String>,
+    /// Per-code severity replacing the base's; `None` turns the rule off.
     pub severity: BTreeMap<String, Option<Severity>>,
 }
 
@@ -36,8 +54,94 @@ pub struct SourceOptions {
 #[derive(Debug, Clone)]
 pub struct Linter {
     rules: Vec<&'static dyn Rule>,
-    enabled: Vec<&'static str>,
-    severity: BTreeMap<String, Option<Severity>>,
+    base: Selection,
+    overrides: Vec<Layer>,
+}
+
+/// A rule's configured severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The finding's own.
+    Default,
+    Set(Severity),
+    Off,
+}
+
+/// Whether a rule is selected, and its level.
+#[derive(Debug, Clone, Copy)]
+struct Setting {
+    on: bool,
+    level: Level,
+}
+
+/// Every rule's setting for one source, by code.
+#[derive(Debug, Clone)]
+struct Selection(BTreeMap<&'static str, Setting>);
+
+impl Selection {
+    /// The rule's level when it runs, `None` when it does not.
+    fn level(&self, code: &str) -> Option<Level> {
+        self.0
+            .get(code)
+            .filter(|s| s.on && s.level != Level::Off)
+            .map(|s| s.level)
+    }
+
+    fn runs(&self, meta: &RuleMeta) -> bool {
+        self.level(meta.code).is_some()
+    }
+}
+
+/// An [`Override`] with its selectors expanded to codes.
+#[derive(Debug, Clone)]
+struct Layer {
+    files: Globs,
+    select: Vec<&'static str>,
+    ignore: Vec<&'static str>,
+    severity: Vec<(&'static str, Level)>,
+}
+
+impl Layer {
+    fn new(o: &Override) -> Self {
+        Self {
+            files: o.files.clone(),
+            select: codes(&o.select),
+            ignore: codes(&o.ignore),
+            severity: severities(&o.severity),
+        }
+    }
+
+    fn apply(&self, selection: &mut Selection) {
+        for (code, setting) in selection.0.iter_mut() {
+            let selected = setting.on || self.select.contains(code);
+            setting.on = selected && !self.ignore.contains(code);
+        }
+        for (code, level) in &self.severity {
+            if let Some(setting) = selection.0.get_mut(code) {
+                setting.level = *level;
+            }
+        }
+    }
+}
+
+/// The codes of the rules that `selectors` select.
+fn codes(selectors: &[String]) -> Vec<&'static str> {
+    rules::ALL
+        .iter()
+        .map(|r| r.meta().code)
+        .filter(|code| selectors.iter().any(|s| matches_code(code, s)))
+        .collect()
+}
+
+fn severities(map: &BTreeMap<String, Option<Severity>>) -> Vec<(&'static str, Level)> {
+    rules::ALL
+        .iter()
+        .map(|r| r.meta().code)
+        .filter_map(|code| {
+            let level = map.get(code)?;
+            Some((code, level.map_or(Level::Off, Level::Set)))
+        })
+        .collect()
 }
 
 impl std::fmt::Debug for dyn Rule {
@@ -95,31 +199,68 @@ impl Linter {
     /// on first use and shared by every linter.
     pub fn new(options: Options) -> Self {
         let rules: Vec<&'static dyn Rule> = rules::ALL.to_vec();
-        let enabled = rules
-            .iter()
-            .map(|r| r.meta().code)
-            .filter(|code| {
-                let selected = options.select.is_empty()
-                    || options.select.iter().any(|s| matches_code(code, s));
-                let ignored = options.ignore.iter().any(|s| matches_code(code, s));
-                let off = matches!(options.severity.get(*code), Some(None));
-                selected && !ignored && !off
-            })
-            .collect();
+        let select = codes(&options.select);
+        let ignore = codes(&options.ignore);
+        let mut base = Selection(
+            rules
+                .iter()
+                .map(|r| {
+                    let code = r.meta().code;
+                    let selected = options.select.is_empty() || select.contains(&code);
+                    let setting = Setting {
+                        on: selected && !ignore.contains(&code),
+                        level: Level::Default,
+                    };
+                    (code, setting)
+                })
+                .collect(),
+        );
+        for (code, level) in severities(&options.severity) {
+            if let Some(setting) = base.0.get_mut(code) {
+                setting.level = level;
+            }
+        }
         Self {
             rules,
-            enabled,
-            severity: options.severity,
+            base,
+            overrides: options.overrides.iter().map(Layer::new).collect(),
         }
     }
 
-    /// True when the rule with `code` runs.
+    /// True when the rule with `code` runs on a file that no override matches.
     pub fn is_enabled(&self, code: &str) -> bool {
-        self.enabled.contains(&code)
+        self.base.level(code).is_some()
     }
 
-    fn rule_enabled(&self, meta: &RuleMeta) -> bool {
-        self.is_enabled(meta.code)
+    /// The severity the rule with `code` reports at in the file `path`
+    /// (its default when none is configured); `None` when it does not run
+    /// there.
+    pub fn severity_for(&self, path: &Path, code: &str) -> Option<Severity> {
+        let name = path.display().to_string();
+        match self.selection_for(&name).level(code)? {
+            Level::Set(severity) => Some(severity),
+            Level::Default => rules::find(code).map(|r| r.meta().severity),
+            Level::Off => None,
+        }
+    }
+
+    /// The rule settings for the source named `name`: the base, with every
+    /// override that matches the name applied in order.
+    fn selection_for(&self, name: &str) -> Cow<'_, Selection> {
+        let path = Path::new(name);
+        let mut matching = self
+            .overrides
+            .iter()
+            .filter(|o| o.files.matches(path))
+            .peekable();
+        if matching.peek().is_none() {
+            return Cow::Borrowed(&self.base);
+        }
+        let mut selection = self.base.clone();
+        for layer in matching {
+            layer.apply(&mut selection);
+        }
+        Cow::Owned(selection)
     }
 
     /// Lints a file on disk. An unreadable file gives a report with `error`.
@@ -151,6 +292,7 @@ impl Linter {
 
     /// Lints raw bytes (they may be invalid UTF-8, which is a finding).
     pub fn lint_bytes(&self, name: &str, bytes: Vec<u8>, options: &SourceOptions) -> FileReport {
+        let selection = self.selection_for(name);
         let mut report = FileReport {
             path: name.to_string(),
             kind: options.kind,
@@ -164,7 +306,8 @@ impl Linter {
             Err(e) => {
                 let lines = LineIndex::new(&e.lossy, 0);
                 // The excerpt shows the text with U+FFFD in place of the bad bytes.
-                let d = self.placed(
+                let d = placed(
+                    &selection,
                     Finding::new(
                         input::InvalidJson::META,
                         "the file is not valid UTF-8",
@@ -190,7 +333,8 @@ impl Linter {
         let parsed = match parse(source.json()) {
             Ok(p) => p,
             Err(e) => {
-                let d = self.placed(
+                let d = placed(
+                    &selection,
                     Finding::new(input::InvalidJson::META, e.message, Anchor::value(""))
                         .label("here")
                         .help(e.help),
@@ -262,13 +406,13 @@ impl Linter {
             input::UnknownField::META,
         ]
         .iter()
-        .any(|m| self.rule_enabled(m))
+        .any(|m| selection.runs(m))
         {
             crate::schema::check(&cx, &mut raw);
         }
         for rule in &self.rules {
             let meta = rule.meta();
-            if meta.applies_to(kind) && self.rule_enabled(meta) {
+            if meta.applies_to(kind) && selection.runs(meta) {
                 rule.check(&cx, &mut raw);
             }
         }
@@ -276,7 +420,7 @@ impl Linter {
 
         let secrets = support::secret_values(kind, &parsed.value);
         for (finding, span, related) in findings {
-            if !self.rule_enabled(finding.rule) {
+            if !selection.runs(finding.rule) {
                 continue;
             }
             let span =
@@ -286,7 +430,7 @@ impl Linter {
                 span: resolve(&parsed.index, source.json(), base, at),
                 message: message.clone(),
             }));
-            if let Some(mut d) = self.placed(finding, span, source.full(), &lines, related) {
+            if let Some(mut d) = placed(&selection, finding, span, source.full(), &lines, related) {
                 redact_text(&mut d, &secrets);
                 report.diagnostics.push(d);
             }
@@ -307,39 +451,37 @@ impl Linter {
         );
         report
     }
+}
 
-    /// Applies the configured severity and places a finding at a span.
-    fn placed(
-        &self,
-        finding: Finding,
-        span: Span,
-        text: &str,
-        lines: &LineIndex,
-        related: Vec<Label>,
-    ) -> Option<Diagnostic> {
-        if !self.rule_enabled(finding.rule) {
-            return None;
-        }
-        let severity = match self.severity.get(finding.rule.code) {
-            Some(Some(s)) => *s,
-            Some(None) => return None,
-            None => finding.severity,
-        };
-        Some(Diagnostic {
-            code: finding.rule.code,
-            name: finding.rule.name,
-            severity,
-            message: finding.message,
-            help: finding.help,
-            pointer: finding.at.pointer,
-            span,
-            start: lines.position(text, span.offset),
-            end: lines.position(text, span.offset + span.length),
-            fixable: finding.fixable,
-            label: finding.label,
-            related,
-        })
-    }
+/// Applies the configured severity and places a finding at a span; `None`
+/// when the finding's rule does not run.
+fn placed(
+    selection: &Selection,
+    finding: Finding,
+    span: Span,
+    text: &str,
+    lines: &LineIndex,
+    related: Vec<Label>,
+) -> Option<Diagnostic> {
+    let severity = match selection.level(finding.rule.code)? {
+        Level::Set(s) => s,
+        Level::Default => finding.severity,
+        Level::Off => return None,
+    };
+    Some(Diagnostic {
+        code: finding.rule.code,
+        name: finding.rule.name,
+        severity,
+        message: finding.message,
+        help: finding.help,
+        pointer: finding.at.pointer,
+        span,
+        start: lines.position(text, span.offset),
+        end: lines.position(text, span.offset + span.length),
+        fixable: finding.fixable,
+        label: finding.label,
+        related,
+    })
 }
 
 /// True when `code` is selected by `selector` (a code, a prefix such as

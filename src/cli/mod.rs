@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use idplint::config::{Config, Flags};
 use idplint::render::{render_human, render_json, HumanOptions};
 use idplint::rules;
-use idplint::{FileReport, Kind, Linter, Options, Report, SourceOptions};
+use idplint::{FileReport, Kind, Linter, Report};
 
 mod catalog;
+mod config;
 
 /// Offline linter for identity-provider configuration payloads.
 #[derive(Parser)]
@@ -102,6 +104,8 @@ struct CheckArgs {
     /// The name to report for standard input
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+    #[command(flatten)]
+    config: config::ConfigArgs,
 }
 
 pub fn main() -> ExitCode {
@@ -129,12 +133,9 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let linter = Linter::new(Options {
+    let flags = Flags {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
-        ..Options::default()
-    });
-    let source_options = SourceOptions {
         kind: match args.kind {
             KindArg::Auto => None,
             KindArg::QlikCreate => Some(Kind::QlikCreate),
@@ -150,14 +151,24 @@ fn check(args: CheckArgs) -> ExitCode {
             }
             .to_string()
         }),
+        deny_warnings: args.deny_warnings,
+        max_warnings: args.max_warnings,
     };
+    let config = match config::resolve(&args.config, flags) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    if args.config.show_config {
+        return config::show(&config);
+    }
+    let linter = Linter::new(config.options());
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let inputs = collect_inputs(&paths);
+    let inputs = collect_inputs(&paths, &config);
     let files: Vec<FileReport> = inputs
         .par_iter()
         .map(|input| match input {
@@ -168,13 +179,15 @@ fn check(args: CheckArgs) -> ExitCode {
                     .unwrap_or_else(|| "<stdin>".to_string());
                 let mut bytes = Vec::new();
                 match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => linter.lint_bytes(&name, bytes, &source_options),
+                    Ok(_) => {
+                        linter.lint_bytes(&name, bytes, &config.source_options(Path::new(&name)))
+                    }
                     Err(e) => {
                         FileReport::unreadable(name, format!("cannot read standard input: {e}"))
                     }
                 }
             }
-            Input::File(path) => linter.lint_file(path, &source_options),
+            Input::File(path) => linter.lint_file(path, &config.source_options(path)),
             Input::Error(name, message) => FileReport::unreadable(name.clone(), message.clone()),
         })
         .collect();
@@ -202,10 +215,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let summary = report.summary();
     if report.has_io_errors() {
         ExitCode::from(2)
-    } else if summary.errors > 0
-        || (args.deny_warnings && summary.warnings > 0)
-        || args.max_warnings.is_some_and(|max| summary.warnings > max)
-    {
+    } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -219,18 +229,28 @@ enum Input {
 }
 
 /// Expands the command line's paths: files as given, directories walked for
-/// `*.json` (respecting .gitignore), `-` for stdin. Sorted, so output is
-/// stable whatever the walk order.
-fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
+/// the configuration's `include` (every `*.json` by default, respecting
+/// .gitignore), `-` for stdin. Excluded paths are dropped, even when named
+/// explicitly. Sorted, so output is stable whatever the walk order.
+fn collect_inputs(paths: &[PathBuf], config: &Config) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
+        } else if config.is_excluded(path) {
+            continue;
         } else if path.is_dir() {
             let mut found = Vec::new();
-            for entry in ignore::WalkBuilder::new(path).build() {
+            let exclude = config.exclude.clone();
+            let walk = ignore::WalkBuilder::new(path)
+                .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
+                .build();
+            for entry in walk {
                 match entry {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_json(e.path()) => {
+                    Ok(e)
+                        if e.file_type().is_some_and(|t| t.is_file())
+                            && config.is_included(e.path()) =>
+                    {
                         found.push(e.into_path())
                     }
                     Ok(_) => {}
@@ -246,9 +266,4 @@ fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
         }
     }
     inputs
-}
-
-fn is_json(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
