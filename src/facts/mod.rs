@@ -175,7 +175,7 @@ impl PatchPaths {
     pub fn ops_for<'a>(&'a self, protocol: Option<&str>) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
         for (name, ops) in &self.ops {
-            if protocol.map_or(true, |p| p == name) {
+            if protocol.is_none_or(|p| p == name) {
                 for op in ops {
                     if !out.contains(&op.as_str()) {
                         out.push(op);

@@ -793,7 +793,7 @@ fn protocols_of(cx: &Context<'_>, op: &Value) -> Vec<&'static str> {
         .ops
         .iter()
         .filter(|(protocol, ops)| {
-            entry.map_or(true, |e| e.protocols.contains(protocol))
+            entry.is_none_or(|e| e.protocols.contains(protocol))
                 && name.map_or(true, |n| {
                     ops.iter().any(|o| o == n) || !table.ops_for(None).contains(&n)
                 })
