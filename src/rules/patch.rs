@@ -794,7 +794,7 @@ fn protocols_of(cx: &Context<'_>, op: &Value) -> Vec<&'static str> {
         .iter()
         .filter(|(protocol, ops)| {
             entry.is_none_or(|e| e.protocols.contains(protocol))
-                && name.map_or(true, |n| {
+                && name.is_none_or(|n| {
                     ops.iter().any(|o| o == n) || !table.ops_for(None).contains(&n)
                 })
         })
@@ -842,7 +842,7 @@ fn suggest_path<'a>(path: &str, allowed: &[&'a PatchPath], known: bool) -> PathS
         let mut best: Option<(&'a PatchPath, usize)> = None;
         for c in candidates {
             let score = shared(c);
-            if best.map_or(true, |(_, s)| score > s) {
+            if best.is_none_or(|(_, s)| score > s) {
                 best = Some((c, score));
             }
         }
