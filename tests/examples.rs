@@ -15,42 +15,84 @@ fn every_rule_passes_and_fails_its_examples() {
     for rule in ALL {
         let meta = rule.meta();
         if meta.pass.is_empty() || meta.fail.is_empty() {
-            problems.push(format!("{}: needs at least one pass and one fail example", meta.code));
+            problems.push(format!(
+                "{}: needs at least one pass and one fail example",
+                meta.code
+            ));
         }
         for (i, example) in meta.pass.iter().enumerate() {
             let report = linter.lint_source("pass.json", example, &SourceOptions::default());
-            let hits: Vec<_> = report.diagnostics.iter().filter(|d| d.code == meta.code).collect();
+            let hits: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == meta.code)
+                .collect();
             let skipped = meta.code == "IDP003" && report.skipped.is_some();
             if !hits.is_empty() || skipped {
-                problems.push(format!("{} pass[{i}]: got {:?}", meta.code, hits.iter().map(|d| &d.message).collect::<Vec<_>>()));
+                problems.push(format!(
+                    "{} pass[{i}]: got {:?}",
+                    meta.code,
+                    hits.iter().map(|d| &d.message).collect::<Vec<_>>()
+                ));
             }
         }
         for (i, example) in meta.fail.iter().enumerate() {
             let report = linter.lint_source("fail.json", example, &SourceOptions::default());
-            let hits = report.diagnostics.iter().filter(|d| d.code == meta.code).count();
+            let hits = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == meta.code)
+                .count();
             let skipped = meta.code == "IDP003" && report.skipped.is_some();
             if hits != 1 && !skipped {
-                let all: Vec<_> = report.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
-                problems.push(format!("{} fail[{i}]: {hits} findings of the rule; all: {all:?}", meta.code));
+                let all: Vec<_> = report
+                    .diagnostics
+                    .iter()
+                    .map(|d| format!("{} {}", d.code, d.message))
+                    .collect();
+                problems.push(format!(
+                    "{} fail[{i}]: {hits} findings of the rule; all: {all:?}",
+                    meta.code
+                ));
             }
             problems.extend(common::span_problems(example.as_bytes(), &report));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn rendered_fail_examples() {
     for rule in ALL {
         let meta = rule.meta();
-        let linter = Linter::new(Options { select: vec![meta.code.to_string()], ..Options::default() });
+        let linter = Linter::new(Options {
+            select: vec![meta.code.to_string()],
+            ..Options::default()
+        });
         let files = meta
             .fail
             .iter()
             .enumerate()
-            .map(|(i, e)| linter.lint_source(&format!("{}-fail-{i}.json", meta.code), e, &SourceOptions::default()))
+            .map(|(i, e)| {
+                linter.lint_source(
+                    &format!("{}-fail-{i}.json", meta.code),
+                    e,
+                    &SourceOptions::default(),
+                )
+            })
             .collect();
-        let text = render_human(&Report { files }, HumanOptions { color: false, width: 100 });
+        let text = render_human(
+            &Report { files },
+            HumanOptions {
+                color: false,
+                width: 100,
+            },
+        );
         insta::assert_snapshot!(meta.code, text);
     }
 }

@@ -20,7 +20,9 @@ fn fixtures() -> Vec<PathBuf> {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") && !path.components().any(|c| c.as_os_str() == "schemas") {
+            } else if path.extension().is_some_and(|e| e == "json")
+                && !path.components().any(|c| c.as_os_str() == "schemas")
+            {
                 out.push(path);
             }
         }
@@ -30,7 +32,11 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn relative(path: &Path) -> String {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).display().to_string().replace('\\', "/")
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
 }
 
 fn options_for(path: &Path) -> SourceOptions {
@@ -40,7 +46,10 @@ fn options_for(path: &Path) -> SourceOptions {
         .and_then(|n| n.to_str())
         .filter(|n| ["OIDC", "jwtAuth", "SAML"].contains(n))
         .map(str::to_string);
-    SourceOptions { kind: None, protocol }
+    SourceOptions {
+        kind: None,
+        protocol,
+    }
 }
 
 #[test]
@@ -50,21 +59,40 @@ fn fixtures_keep_their_contract_and_spans() {
     for path in fixtures() {
         let bytes = std::fs::read(&path).expect("fixture is readable");
         let report = linter.lint_bytes(&relative(&path), bytes.clone(), &options_for(&path));
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let worst = report.diagnostics.iter().map(|d| d.severity).max();
         if name.starts_with("valid-") && worst > Some(Severity::Info) {
-            let found: Vec<_> = report.diagnostics.iter().filter(|d| d.severity > Severity::Info).map(|d| format!("{} {}", d.code, d.message)).collect();
-            problems.push(format!("{}: expected nothing above info, got {found:?}", report.path));
+            let found: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity > Severity::Info)
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect();
+            problems.push(format!(
+                "{}: expected nothing above info, got {found:?}",
+                report.path
+            ));
         }
         if name.starts_with("invalid-") && worst < Some(Severity::Warning) {
-            problems.push(format!("{}: expected a warning or error, got none", report.path));
+            problems.push(format!(
+                "{}: expected a warning or error, got none",
+                report.path
+            ));
         }
         problems.extend(common::span_problems(&bytes, &report));
         for d in &report.diagnostics {
             problems.extend(common::value_span_problems(&bytes, d));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -74,7 +102,15 @@ fn rendered_reports() {
         let bytes = std::fs::read(&path).expect("fixture is readable");
         let name = relative(&path);
         let report = linter.lint_bytes(&name, bytes, &options_for(&path));
-        let text = render_human(&Report { files: vec![report] }, HumanOptions { color: false, width: 100 });
+        let text = render_human(
+            &Report {
+                files: vec![report],
+            },
+            HumanOptions {
+                color: false,
+                width: 100,
+            },
+        );
         let snapshot = name.trim_start_matches("testdata/").replace('/', "__");
         insta::assert_snapshot!(snapshot, text);
     }

@@ -11,14 +11,23 @@ pub fn span_problems(bytes: &[u8], report: &FileReport) -> Vec<String> {
     for d in &report.diagnostics {
         let end = d.span.offset + d.span.length;
         if end > bytes.len() {
-            problems.push(format!("{} {}: span {:?} past the end ({})", report.path, d.code, d.span, bytes.len()));
+            problems.push(format!(
+                "{} {}: span {:?} past the end ({})",
+                report.path,
+                d.code,
+                d.span,
+                bytes.len()
+            ));
             continue;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue; // invalid UTF-8: only the IDP001 span exists, checked above
         };
         if !text.is_char_boundary(d.span.offset) || !text.is_char_boundary(end) {
-            problems.push(format!("{} {}: span {:?} not on character boundaries", report.path, d.code, d.span));
+            problems.push(format!(
+                "{} {}: span {:?} not on character boundaries",
+                report.path, d.code, d.span
+            ));
             continue;
         }
         let (start, stop) = (position(text, d.span.offset), position(text, end));
@@ -57,6 +66,9 @@ pub fn value_span_problems(bytes: &[u8], d: &Diagnostic) -> Option<String> {
         // The span is on the member name (unknown or read-only member), or on a part of the value.
         _ if slice.starts_with('"') && slice.ends_with('"') && slice.len() >= 2 => None,
         _ if d.span.length <= 1 => None,
-        Ok(_) | Err(_) => Some(format!("{} at {}: span text {:?} is not the value", d.code, d.pointer, slice)),
+        Ok(_) | Err(_) => Some(format!(
+            "{} at {}: span text {:?} is not the value",
+            d.code, d.pointer, slice
+        )),
     }
 }
