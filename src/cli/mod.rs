@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use idplint::render::{render_human, render_json, HumanOptions};
+use idplint::render::{
+    render_github, render_human, render_json, render_junit, render_sarif, CiOptions, HumanOptions,
+};
 use idplint::rules;
 use idplint::{FileReport, Kind, Linter, Options, Report, SourceOptions};
 
@@ -49,6 +51,12 @@ enum CatalogFormat {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// JUnit XML, for CI test reports
+    Junit,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -189,6 +197,9 @@ fn check(args: CheckArgs) -> ExitCode {
             },
         ),
         Format::Json => render_json(&report),
+        Format::Sarif => render_sarif(&report, &ci_options()),
+        Format::Github => render_github(&report, &ci_options()),
+        Format::Junit => render_junit(&report, &ci_options()),
     };
     let mut stdout = std::io::stdout().lock();
     if stdout
@@ -209,6 +220,14 @@ fn check(args: CheckArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// CI formats name files relative to the current directory (the repository
+/// root in CI).
+fn ci_options() -> CiOptions {
+    CiOptions {
+        base_dir: std::env::current_dir().ok(),
     }
 }
 
