@@ -137,6 +137,10 @@ pub struct Span {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// Where the span starts (1-based line and column, in characters).
+    pub start: Position,
+    /// Where the span ends (exclusive).
+    pub end: Position,
 }
 
 /// A finding placed in its file: the JSON output's diagnostic object.

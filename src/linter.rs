@@ -375,13 +375,15 @@ impl Linter {
                     offset: base + dup.second.0,
                     length: dup.second.1 - dup.second.0,
                 }),
-                vec![Label {
-                    span: Span {
+                vec![label(
+                    Span {
                         offset: base + dup.first.0,
                         length: dup.first.1 - dup.first.0,
                     },
-                    message: "first defined here".to_string(),
-                }],
+                    "first defined here".to_string(),
+                    source.full(),
+                    &lines,
+                )],
             ));
         }
 
@@ -426,9 +428,13 @@ impl Linter {
             let span =
                 span.unwrap_or_else(|| resolve(&parsed.index, source.json(), base, &finding.at));
             let mut related = related;
-            related.extend(finding.related.iter().map(|(at, message)| Label {
-                span: resolve(&parsed.index, source.json(), base, at),
-                message: message.clone(),
+            related.extend(finding.related.iter().map(|(at, message)| {
+                label(
+                    resolve(&parsed.index, source.json(), base, at),
+                    message.clone(),
+                    source.full(),
+                    &lines,
+                )
             }));
             if let Some(mut d) = placed(&selection, finding, span, source.full(), &lines, related) {
                 redact_text(&mut d, &secrets);
@@ -482,6 +488,16 @@ fn placed(
         label: finding.label,
         related,
     })
+}
+
+/// A secondary label at a span, with its line and column.
+fn label(span: Span, message: String, text: &str, lines: &LineIndex) -> Label {
+    Label {
+        span,
+        message,
+        start: lines.position(text, span.offset),
+        end: lines.position(text, span.offset + span.length),
+    }
 }
 
 /// True when `code` is selected by `selector` (a code, a prefix such as

@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use idplint::config::{Config, Flags};
-use idplint::render::{render_human, render_json, HumanOptions};
+use idplint::render::{
+    render_github, render_human, render_json, render_junit, render_sarif, CiOptions, HumanOptions,
+};
 use idplint::rules;
 use idplint::{FileReport, Kind, Linter, Report};
 
@@ -51,6 +53,12 @@ enum CatalogFormat {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// JUnit XML, for CI test reports
+    Junit,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -202,6 +210,9 @@ fn check(args: CheckArgs) -> ExitCode {
             },
         ),
         Format::Json => render_json(&report),
+        Format::Sarif => render_sarif(&report, &ci_options()),
+        Format::Github => render_github(&report, &ci_options()),
+        Format::Junit => render_junit(&report, &ci_options()),
     };
     let mut stdout = std::io::stdout().lock();
     if stdout
@@ -219,6 +230,14 @@ fn check(args: CheckArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// CI formats name files relative to the current directory (the repository
+/// root in CI).
+fn ci_options() -> CiOptions {
+    CiOptions {
+        base_dir: std::env::current_dir().ok(),
     }
 }
 

@@ -1,11 +1,19 @@
 //! Renderers: a finished [`Report`] in, text out. No renderer re-checks
 //! anything or reads a file.
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
+pub use github::render_github;
 pub use human::{render_human, HumanOptions};
 pub use json::render_json;
+pub use junit::render_junit;
+pub use sarif::{fingerprint, render_sarif};
+
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Severity;
 use crate::linter::FileReport;
@@ -51,4 +59,96 @@ impl Report {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What the CI renderers (SARIF, GitHub annotations, JUnit) need to know
+/// about the run besides its findings.
+#[derive(Debug, Clone, Default)]
+pub struct CiOptions {
+    /// The directory that reported paths are made relative to (the current
+    /// directory, which is the repository root in CI). Absolute paths under
+    /// it become relative; `None` keeps paths as given.
+    pub base_dir: Option<PathBuf>,
+}
+
+/// A file's name as CI tools want it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CiPath {
+    /// Relative to the base directory: forward slashes, no `./`.
+    Relative(String),
+    /// An absolute path outside the base directory.
+    Absolute(PathBuf),
+}
+
+impl CiPath {
+    /// The path as text, with forward slashes where relative.
+    pub(crate) fn text(&self) -> String {
+        match self {
+            CiPath::Relative(s) => s.clone(),
+            CiPath::Absolute(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Makes a report's path repository-relative where it can: absolute paths
+/// under `options.base_dir` lose that prefix, `.` components go, and the
+/// separators become `/`. Names that are not paths (`<stdin>`) are kept.
+pub(crate) fn ci_path(path: &str, options: &CiOptions) -> CiPath {
+    let given = Path::new(path);
+    let relative = if given.is_absolute() {
+        match options
+            .base_dir
+            .as_deref()
+            .and_then(|base| given.strip_prefix(base).ok())
+        {
+            Some(rest) => rest,
+            None => return CiPath::Absolute(given.to_path_buf()),
+        }
+    } else {
+        given
+    };
+    let parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".to_string()),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        return CiPath::Relative(path.to_string());
+    }
+    CiPath::Relative(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(path: &str, base: Option<&str>) -> CiPath {
+        ci_path(
+            path,
+            &CiOptions {
+                base_dir: base.map(PathBuf::from),
+            },
+        )
+    }
+
+    #[test]
+    fn ci_paths_are_repository_relative() {
+        let r = |s: &str| CiPath::Relative(s.to_string());
+        assert_eq!(rel("./idp/a.json", None), r("idp/a.json"));
+        assert_eq!(rel("idp/./a.json", None), r("idp/a.json"));
+        assert_eq!(rel("../x/a.json", None), r("../x/a.json"));
+        assert_eq!(rel("<stdin>", None), r("<stdin>"));
+        assert_eq!(rel("/repo/idp/a.json", Some("/repo")), r("idp/a.json"));
+        assert_eq!(
+            rel("/elsewhere/a.json", Some("/repo")),
+            CiPath::Absolute(PathBuf::from("/elsewhere/a.json"))
+        );
+        assert_eq!(
+            rel("/repo/a.json", None),
+            CiPath::Absolute(PathBuf::from("/repo/a.json"))
+        );
+    }
 }

@@ -794,9 +794,8 @@ fn protocols_of(cx: &Context<'_>, op: &Value) -> Vec<&'static str> {
         .iter()
         .filter(|(protocol, ops)| {
             entry.is_none_or(|e| e.protocols.contains(protocol))
-                && name.is_none_or(|n| {
-                    ops.iter().any(|o| o == n) || !table.ops_for(None).contains(&n)
-                })
+                && name
+                    .is_none_or(|n| ops.iter().any(|o| o == n) || !table.ops_for(None).contains(&n))
         })
         .map(|(protocol, _)| protocol.as_str())
         .collect()

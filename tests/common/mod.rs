@@ -37,6 +37,26 @@ pub fn span_problems(bytes: &[u8], report: &FileReport) -> Vec<String> {
                 report.path, d.code, d.start, d.end, start, stop
             ));
         }
+        for l in &d.related {
+            let end = l.span.offset + l.span.length;
+            if end > text.len()
+                || !text.is_char_boundary(l.span.offset)
+                || !text.is_char_boundary(end)
+            {
+                problems.push(format!(
+                    "{} {}: related span {:?} is not in the text",
+                    report.path, d.code, l.span
+                ));
+                continue;
+            }
+            let (start, stop) = (position(text, l.span.offset), position(text, end));
+            if (l.start.line, l.start.column) != start || (l.end.line, l.end.column) != stop {
+                problems.push(format!(
+                    "{} {}: related start/end {:?}/{:?} but the bytes say {:?}/{:?}",
+                    report.path, d.code, l.start, l.end, start, stop
+                ));
+            }
+        }
     }
     let _ = text;
     problems

@@ -1,0 +1,169 @@
+//! `--format junit`: a JUnit XML report for CI test-report viewers (GitLab
+//! merge-request widgets, Jenkins, GitHub test-reporter actions).
+//!
+//! One `<testsuite name="idplint">` holds a `<testcase>` per file
+//! (`name` and `file` are the repository-relative path, `classname` is
+//! `idplint`). What each file gets:
+//!
+//! - errors: one `<failure>` whose `type` is the first error's code and whose
+//!   `message` is that error (with the count of the others); its text lists
+//!   every finding of the file, one `path:line:col: severity CODE name:
+//!   message` line each, with the help below. One element, because GitLab,
+//!   Jenkins and the GitHub reporters read only the first `<failure>` of a
+//!   test case; the text keeps the rest visible.
+//! - only warnings or infos: a passing test case with the findings in
+//!   `<system-out>`, since they do not fail the run (exit status 0);
+//! - skipped (not an identity-provider payload): `<skipped message="…"/>`;
+//! - unreadable: `<error type="io" message="…"/>`.
+//!
+//! Text and attributes are XML-escaped; characters XML 1.0 cannot carry
+//! (control characters other than tab and line breaks) become U+FFFD.
+
+use super::{ci_path, CiOptions, Report};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// The report as a JUnit XML document, with a trailing newline.
+pub fn render_junit(report: &Report, options: &CiOptions) -> String {
+    let mut cases = String::new();
+    let (mut failures, mut errors, mut skipped) = (0, 0, 0);
+    for file in &report.files {
+        let path = ci_path(&file.path, options).text();
+        cases.push_str(&format!(
+            "    <testcase name=\"{0}\" classname=\"idplint\" file=\"{0}\" time=\"0\"",
+            attr(&path)
+        ));
+        let mut body = String::new();
+        if let Some(error) = &file.error {
+            errors += 1;
+            body.push_str(&format!(
+                "      <error type=\"io\" message=\"{}\"/>\n",
+                attr(error)
+            ));
+        }
+        if let Some(reason) = &file.skipped {
+            skipped += 1;
+            body.push_str(&format!("      <skipped message=\"{}\"/>\n", attr(reason)));
+        }
+        let listing: String = file
+            .diagnostics
+            .iter()
+            .map(|d| finding_line(&path, d))
+            .collect();
+        let file_errors: Vec<&Diagnostic> = file
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        if let Some(first) = file_errors.first() {
+            failures += 1;
+            let mut message = format!("{} {}", first.code, first.message);
+            if file_errors.len() > 1 {
+                message.push_str(&format!(" (and {} more errors)", file_errors.len() - 1));
+            }
+            body.push_str(&format!(
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                attr(first.code),
+                attr(&message),
+                text(&listing)
+            ));
+        } else if !listing.is_empty() {
+            body.push_str(&format!(
+                "      <system-out>{}</system-out>\n",
+                text(&listing)
+            ));
+        }
+        if body.is_empty() {
+            cases.push_str("/>\n");
+        } else {
+            cases.push_str(">\n");
+            cases.push_str(&body);
+            cases.push_str("    </testcase>\n");
+        }
+    }
+    let counts = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\"",
+        report.files.len()
+    );
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<testsuites name=\"idplint\" {counts}>\n"));
+    out.push_str(&format!("  <testsuite name=\"idplint\" {counts}"));
+    if cases.is_empty() {
+        out.push_str("/>\n");
+    } else {
+        out.push_str(">\n");
+        out.push_str(&cases);
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// `path:line:col: severity CODE name: message`, then the help, indented.
+fn finding_line(path: &str, d: &Diagnostic) -> String {
+    let mut line = format!(
+        "{path}:{}:{}: {} {} {}: {}\n",
+        d.start.line, d.start.column, d.severity, d.code, d.name, d.message
+    );
+    if let Some(help) = &d.help {
+        line.push_str(&format!("  help: {help}\n"));
+    }
+    line
+}
+
+/// A character XML 1.0 allows.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Escapes element text.
+pub(crate) fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c if allowed(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+/// Escapes an attribute value (in double quotes), keeping line breaks and
+/// tabs through attribute-value normalisation.
+pub(crate) fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if allowed(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        assert_eq!(text("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
+        assert_eq!(text("\"q\" 'a'"), "\"q\" 'a'");
+        assert_eq!(text("bell\u{7}\u{0}"), "bell\u{FFFD}\u{FFFD}");
+        assert_eq!(attr("\"x\" & 'y'"), "&quot;x&quot; &amp; &apos;y&apos;");
+        assert_eq!(attr("a\nb\tc\r"), "a&#10;b&#9;c&#13;");
+        assert_eq!(attr("]]>"), "]]&gt;");
+        assert_eq!(text("ü€😀"), "ü€😀");
+    }
+}
