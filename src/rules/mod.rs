@@ -9,6 +9,10 @@ use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
 pub mod input;
+pub mod ionos_fields;
+pub mod ionos_protocol;
+pub mod ionos_update;
+pub mod response_as_request;
 pub mod support;
 
 /// What the catalogue knows about a rule.
@@ -261,6 +265,14 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &response_as_request::ResponseAsRequest,
+    &ionos_protocol::IonosTypeInvalid,
+    &ionos_protocol::IonosConfigBlockMismatch,
+    &ionos_fields::IonosNameInvalid,
+    &ionos_fields::IonosDomainFormat,
+    &ionos_fields::UuidFormat,
+    &ionos_update::EnsureIncomplete,
+    &ionos_update::IonosPatchUnsupported,
 ];
 
 /// The rule with `code` or `name`.
