@@ -17,6 +17,7 @@
 //! assert!(report.diagnostics.iter().any(|d| d.severity == Severity::Error));
 //! ```
 
+pub mod cross_file;
 pub mod diagnostic;
 pub mod facts;
 pub mod kind;
@@ -28,5 +29,5 @@ pub mod source;
 
 pub use diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
 pub use kind::Kind;
-pub use linter::{FileReport, Linter, Options, SourceOptions};
+pub use linter::{FileReport, IonosName, Linter, Options, SourceOptions};
 pub use render::{Report, Summary};
