@@ -3,6 +3,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::facts::facts;
+
 /// The request bodies idplint knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Kind {
@@ -61,11 +63,14 @@ impl std::fmt::Display for Kind {
 /// Recognises the kind of a parsed document, or `None` for JSON that is no
 /// identity-provider payload (package.json, tsconfig.json, …).
 pub fn detect(value: &Value) -> Option<Kind> {
+    let ionos = &facts().ionos;
     match value {
-        Value::Array(items) => {
-            let ops = items.iter().filter(|i| i.get("op").is_some()).count();
-            (ops > 0 && ops * 2 >= items.len()).then_some(Kind::QlikPatch)
+        // IONOS documents no PATCH; a patch whose paths are all inside an
+        // IONOS body is aimed at the item path, PUT's (IDP609 says so).
+        Value::Array(_) if is_patch(value) && patch_paths_are_ionos(value) => {
+            Some(Kind::IonosEnsure)
         }
+        Value::Array(_) => is_patch(value).then_some(Kind::QlikPatch),
         Value::Object(map) => {
             let ionos_kind = || {
                 if map.contains_key("id") {
@@ -78,12 +83,16 @@ pub fn detect(value: &Value) -> Option<Kind> {
                 .get("properties")
                 .and_then(Value::as_object)
                 .is_some_and(|p| p.contains_key("type") || p.contains_key("configuration"));
-            let type_is_ionos = matches!(
-                map.get("type").and_then(Value::as_str),
-                Some("identityprovider" | "collection")
-            ) && (map.contains_key("href")
-                || map.contains_key("items")
-                || map.contains_key("properties"));
+            let type_is_ionos = map
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| ionos.response_types.iter().any(|r| r == t))
+                && (map.contains_key("href")
+                    || map.contains_key("items")
+                    || map.contains_key("properties"));
+            // A `/federation/domains` body (`{"domain": …}`) is recognised
+            // only when `--kind` names an IONOS kind: on its own, a `domain`
+            // member says nothing about what a JSON file is.
             if properties_look_ionos || type_is_ionos {
                 Some(ionos_kind())
             } else if map.contains_key("protocol") || map.contains_key("provider") {
@@ -95,5 +104,59 @@ pub fn detect(value: &Value) -> Option<Kind> {
             }
         }
         _ => None,
+    }
+}
+
+/// True for a JSON Patch: an array most of whose items have an `op`.
+pub fn is_patch(value: &Value) -> bool {
+    let Value::Array(items) = value else {
+        return false;
+    };
+    let ops = items.iter().filter(|i| i.get("op").is_some()).count();
+    ops > 0 && ops * 2 >= items.len()
+}
+
+/// True when a patch's operations have paths, all inside an IONOS body
+/// (`/properties/…`, `/metadata/…`).
+fn patch_paths_are_ionos(value: &Value) -> bool {
+    let members = &facts().ionos.body_members;
+    let mut paths = value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|op| op.get("path").and_then(Value::as_str))
+        .peekable();
+    paths.peek().is_some()
+        && paths.all(|path| {
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            members.iter().any(|m| m == first)
+        })
+}
+
+/// What an object sent to the IONOS identity-provider endpoints really is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IonosBody {
+    /// A request (or a single response) carrying an identity provider.
+    IdentityProvider,
+    /// A list response: `{"type": "collection", "items": […]}`.
+    Collection,
+    /// The body of `POST /federation/domains`: `domain`, no `properties`.
+    Domains,
+}
+
+/// Classifies an IONOS object body; `None` for anything but an object.
+pub fn ionos_body(value: &Value) -> Option<IonosBody> {
+    let map = value.as_object()?;
+    let ionos = &facts().ionos;
+    if map.contains_key("properties") {
+        Some(IonosBody::IdentityProvider)
+    } else if map.get("type").and_then(Value::as_str) == Some(ionos.collection_type.as_str())
+        || map.contains_key("items")
+    {
+        Some(IonosBody::Collection)
+    } else if map.contains_key(&ionos.domains_body.member) {
+        Some(IonosBody::Domains)
+    } else {
+        Some(IonosBody::IdentityProvider)
     }
 }

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod config;
+pub mod cross_file;
 pub mod diagnostic;
 pub mod facts;
 pub mod globs;
@@ -30,5 +31,5 @@ pub mod source;
 
 pub use diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
 pub use kind::Kind;
-pub use linter::{FileReport, Linter, Options, Override, SourceOptions};
+pub use linter::{FileReport, IonosName, Linter, Options, Override, SourceOptions};
 pub use render::{Report, Summary};

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
 use crate::globs::Globs;
 use crate::kind::{detect, Kind};
-use crate::rules::{self, input, support, Context, Rule, RuleMeta};
+use crate::rules::{self, input, ionos_fields, support, Context, Rule, RuleMeta};
 use crate::source::{parse, LineIndex, Located, SourceText, SpanIndex};
 
 /// Which rules run, and at what severity.
@@ -171,6 +171,20 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The text for excerpts, with secret values masked.
     pub redacted_source: Arc<str>,
+    /// The IONOS identity provider's name, for the checks across the files
+    /// of a run ([`Linter::check_across_files`]).
+    pub ionos_name: Option<IonosName>,
+}
+
+/// Where an IONOS body names its identity provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IonosName {
+    /// `properties.name`, trimmed.
+    pub name: String,
+    /// The `id` of a PUT body, lower-cased: PUTs to one id are one resource.
+    pub id: Option<String>,
+    /// The span of the `name` value.
+    pub span: Span,
 }
 
 impl FileReport {
@@ -183,6 +197,7 @@ impl FileReport {
             error: Some(error.into()),
             diagnostics: Vec::new(),
             redacted_source: Arc::from(""),
+            ionos_name: None,
         }
     }
 
@@ -300,6 +315,7 @@ impl Linter {
             error: None,
             diagnostics: Vec::new(),
             redacted_source: Arc::from(""),
+            ionos_name: None,
         };
         let source = match SourceText::decode(bytes) {
             Ok(s) => s,
@@ -401,6 +417,19 @@ impl Linter {
             _ => None,
         };
         let cx = Context::new(kind, &parsed.value, protocol.as_deref());
+        if kind.is_ionos() && selection.runs(ionos_fields::IonosNameInvalid::META) {
+            report.ionos_name =
+                ionos_fields::name_and_id(&parsed.value).map(|(name, id)| IonosName {
+                    name,
+                    id,
+                    span: resolve(
+                        &parsed.index,
+                        source.json(),
+                        base,
+                        &Anchor::value("/properties/name"),
+                    ),
+                });
+        }
         let mut raw = Vec::new();
         if [
             input::MissingField::META,
@@ -441,9 +470,7 @@ impl Linter {
                 report.diagnostics.push(d);
             }
         }
-        report.diagnostics.sort_by(|a, b| {
-            (a.span.offset, a.code, &a.message).cmp(&(b.span.offset, b.code, &b.message))
-        });
+        sort_diagnostics(&mut report.diagnostics);
         report.redacted_source = Arc::from(
             redact_source(
                 &parsed.index,
@@ -498,6 +525,39 @@ fn label(span: Span, message: String, text: &str, lines: &LineIndex) -> Label {
         start: lines.position(text, span.offset),
         end: lines.position(text, span.offset + span.length),
     }
+}
+
+impl Linter {
+    /// Runs the checks that compare the files of one run (IDP208: one IONOS
+    /// name for two identity providers). Call it once, after linting every
+    /// file; it adds findings to the files' reports.
+    pub fn check_across_files(&self, files: &mut [FileReport]) {
+        for (i, finding) in crate::cross_file::duplicate_ionos_names(files) {
+            let file = &mut files[i];
+            let Some(site) = &file.ionos_name else {
+                continue;
+            };
+            let selection = self.selection_for(&file.path);
+            let text = Arc::clone(&file.redacted_source);
+            let bom = if text.starts_with('\u{feff}') {
+                '\u{feff}'.len_utf8()
+            } else {
+                0
+            };
+            let lines = LineIndex::new(&text, bom);
+            if let Some(d) = placed(&selection, finding, site.span, &text, &lines, Vec::new()) {
+                file.diagnostics.push(d);
+                sort_diagnostics(&mut file.diagnostics);
+            }
+        }
+    }
+}
+
+/// Orders findings by position, then code and message.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.offset, a.code, &a.message).cmp(&(b.span.offset, b.code, &b.message))
+    });
 }
 
 /// True when `code` is selected by `selector` (a code, a prefix such as

@@ -177,7 +177,7 @@ fn check(args: CheckArgs) -> ExitCode {
         args.paths.clone()
     };
     let inputs = collect_inputs(&paths, &config);
-    let files: Vec<FileReport> = inputs
+    let mut files: Vec<FileReport> = inputs
         .par_iter()
         .map(|input| match input {
             Input::Stdin => {
@@ -199,6 +199,7 @@ fn check(args: CheckArgs) -> ExitCode {
             Input::Error(name, message) => FileReport::unreadable(name.clone(), message.clone()),
         })
         .collect();
+    linter.check_across_files(&mut files);
     let report = Report { files };
 
     let text = match args.format {

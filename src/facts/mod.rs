@@ -10,6 +10,7 @@ use serde::Deserialize;
 /// Every table, parsed.
 pub struct Facts {
     pub qlik: QlikFacts,
+    pub ionos: IonosFacts,
     pub patch: PatchPaths,
     pub url_shapes: UrlShapes,
     pub placeholders: Placeholders,
@@ -21,6 +22,10 @@ static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
         "rules/qlik/facts.json",
         include_str!("../../rules/qlik/facts.json"),
     ),
+    ionos: IonosFacts::compile(from_json(
+        "rules/ionos/facts.json",
+        include_str!("../../rules/ionos/facts.json"),
+    )),
     patch: from_json(
         "rules/qlik/patch-paths.json",
         include_str!("../../rules/qlik/patch-paths.json"),
@@ -125,6 +130,102 @@ impl QlikFacts {
     /// Providers allowed for `protocol`, if the protocol is creatable.
     pub fn providers_for(&self, protocol: &str) -> Option<&[String]> {
         self.protocols.get(protocol).map(|p| p.providers.as_slice())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IonosFactsFile {
+    types: BTreeMap<String, IonosTypeFacts>,
+    type_aliases: BTreeMap<String, String>,
+    body_members: Vec<String>,
+    create_required: Vec<String>,
+    not_returned_by_get: Vec<String>,
+    response_types: Vec<String>,
+    collection_type: String,
+    read_only_pointers: Vec<String>,
+    domains_body: DomainsBody,
+    uuid_pattern: String,
+    domain_max_chars: usize,
+    domain_label_max_chars: usize,
+    member_aliases: BTreeMap<String, String>,
+}
+
+/// `rules/ionos/facts.json`, with its pattern compiled.
+pub struct IonosFacts {
+    /// `properties.type` values, each naming its `configuration` block.
+    pub types: BTreeMap<String, IonosTypeFacts>,
+    /// Wrong spellings of a type (lower-case, without separators) → the type.
+    pub type_aliases: BTreeMap<String, String>,
+    /// Top-level members of a request body.
+    pub body_members: Vec<String>,
+    /// Members a create body must carry, and so a PUT (full replace) too.
+    pub create_required: Vec<String>,
+    /// Members a GET response never returns.
+    pub not_returned_by_get: Vec<String>,
+    /// Top-level `type` values of response bodies.
+    pub response_types: Vec<String>,
+    /// The top-level `type` of a list response.
+    pub collection_type: String,
+    /// Server-populated members: never part of a request.
+    pub read_only_pointers: Vec<String>,
+    pub domains_body: DomainsBody,
+    pub uuid: Regex,
+    pub domain_max_chars: usize,
+    pub domain_label_max_chars: usize,
+    /// Names people write for a member (`clientId`) → the member (`clientName`).
+    pub member_aliases: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+pub struct IonosTypeFacts {
+    /// Members the type's `configuration` block must carry.
+    pub required: Vec<String>,
+}
+
+/// The body of `POST /federation/domains`, mistaken for an identity provider.
+#[derive(Deserialize)]
+pub struct DomainsBody {
+    /// Its only member.
+    pub member: String,
+    /// Where it belongs.
+    pub endpoint: String,
+}
+
+impl IonosFacts {
+    fn compile(file: IonosFactsFile) -> Self {
+        Self {
+            types: file.types,
+            type_aliases: file.type_aliases,
+            body_members: file.body_members,
+            create_required: file.create_required,
+            not_returned_by_get: file.not_returned_by_get,
+            response_types: file.response_types,
+            collection_type: file.collection_type,
+            read_only_pointers: file.read_only_pointers,
+            domains_body: file.domains_body,
+            uuid: compile(&file.uuid_pattern),
+            domain_max_chars: file.domain_max_chars,
+            domain_label_max_chars: file.domain_label_max_chars,
+            member_aliases: file.member_aliases,
+        }
+    }
+
+    /// The type `value` stands for: itself when valid, else the type it is a
+    /// different spelling of (`OIDC`, `SAML2`, `OpenID Connect`), if any.
+    pub fn canonical_type(&self, value: &str) -> Option<&str> {
+        if let Some((name, _)) = self.types.get_key_value(value) {
+            return Some(name);
+        }
+        let folded: String = value
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        self.types
+            .get_key_value(folded.as_str())
+            .map(|(name, _)| name.as_str())
+            .or_else(|| self.type_aliases.get(&folded).map(String::as_str))
     }
 }
 

@@ -9,7 +9,11 @@ use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
 pub mod input;
+pub mod ionos_fields;
+pub mod ionos_protocol;
+pub mod ionos_update;
 pub mod patch;
+pub mod response_as_request;
 pub mod support;
 
 /// What the catalogue knows about a rule.
@@ -262,6 +266,12 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &response_as_request::ResponseAsRequest,
+    &ionos_protocol::IonosTypeInvalid,
+    &ionos_protocol::IonosConfigBlockMismatch,
+    &ionos_fields::IonosNameInvalid,
+    &ionos_fields::IonosDomainFormat,
+    &ionos_fields::UuidFormat,
     &patch::PatchNotArray,
     &patch::PatchOpNotAllowed,
     &patch::PatchPathNotAllowed,
@@ -269,6 +279,8 @@ pub static ALL: &[&dyn Rule] = &[
     &patch::PatchValueInvalid,
     &patch::PromoteOptionsForm,
     &patch::PatchProtocolAmbiguous,
+    &ionos_update::EnsureIncomplete,
+    &ionos_update::IonosPatchUnsupported,
 ];
 
 /// The rule with `code` or `name`.

@@ -206,3 +206,25 @@ fn walk_strings(
     }
     inner(value, None, pointer, visit)
 }
+
+/// The `properties` object of an IONOS body that carries an identity
+/// provider; `None` for a patch, a list response, a domains body, or when
+/// `properties` is missing or no object (the schema reports those).
+pub fn ionos_properties(root: &Value) -> Option<&serde_json::Map<String, Value>> {
+    match crate::kind::ionos_body(root) {
+        Some(crate::kind::IonosBody::IdentityProvider) => {
+            root.get("properties").and_then(Value::as_object)
+        }
+        _ => None,
+    }
+}
+
+/// A pointer as messages name the member: `properties.configuration.oidc`.
+pub fn dotted(pointer: &str) -> String {
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(crate::source::unescape_token)
+        .collect::<Vec<_>>()
+        .join(".")
+}

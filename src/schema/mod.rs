@@ -10,7 +10,7 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::diagnostic::{Anchor, Finding, Severity};
-use crate::kind::Kind;
+use crate::kind::{ionos_body, is_patch, IonosBody, Kind};
 use crate::rules::support::{json_type_name, nearest_name};
 use crate::rules::{input, Context};
 use crate::source::{escape_token, unescape_token};
@@ -35,6 +35,8 @@ pub const FILES: &[(&str, &str)] = &[
     embedded!("qlik.create.jwtauth.schema.json"),
     embedded!("qlik.create.saml.schema.json"),
     embedded!("qlik.patch.schema.json"),
+    embedded!("ionos.create.schema.json"),
+    embedded!("ionos.ensure.schema.json"),
 ];
 
 static SCHEMAS: LazyLock<Vec<Schema>> =
@@ -73,6 +75,19 @@ pub fn schema_for(kind: Kind, root: &Value) -> Option<&'static Schema> {
         },
         // A patch that is no array is IDP601's; the schema would only repeat it.
         Kind::QlikPatch if root.is_array() => "qlik.patch.schema.json",
+        // A patch aimed at IONOS is IDP609's; a list response or a domains
+        // body is IDP008's: the schema would only repeat them member by member.
+        Kind::IonosCreate | Kind::IonosEnsure
+            if is_patch(root)
+                || matches!(
+                    ionos_body(root),
+                    Some(IonosBody::Collection | IonosBody::Domains)
+                ) =>
+        {
+            return None
+        }
+        Kind::IonosCreate => "ionos.create.schema.json",
+        Kind::IonosEnsure => "ionos.ensure.schema.json",
         _ => return None,
     };
     by_file(file)
@@ -216,7 +231,16 @@ fn unknown_member(cx: &Context<'_>, schema: &Schema, at: &str, name: &str) -> Op
         Anchor::key(pointer),
     )
     .label("not defined by the API");
-    finding = match nearest_name(name, known.iter().map(String::as_str)) {
+    // What people write for an IONOS member from other APIs (`clientId`,
+    // `discoveryUrl`) is no typo of it, so no edit distance finds it.
+    let alias = cx
+        .kind
+        .is_ionos()
+        .then(|| cx.facts.ionos.member_aliases.get(name))
+        .flatten()
+        .filter(|a| known.contains(a))
+        .map(String::as_str);
+    finding = match alias.or_else(|| nearest_name(name, known.iter().map(String::as_str))) {
         Some(suggestion) => finding
             .help(format!("did you mean `{suggestion}`?"))
             .fixable(),

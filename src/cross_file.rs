@@ -1,0 +1,189 @@
+//! Checks that compare the files of one run. The engine lints each file on
+//! its own; these run afterwards over the reports
+//! ([`crate::Linter::check_across_files`]).
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::linter::FileReport;
+use crate::rules::ionos_fields::IonosNameInvalid;
+
+/// How many other files a message names before it says "and N more".
+const NAMED: usize = 3;
+
+/// IDP208: IONOS identity providers of different files with the same name
+/// (PUT bodies with the same `id` are one resource and do not count). One
+/// finding per file, with the index of its report.
+pub fn duplicate_ionos_names(files: &[FileReport]) -> Vec<(usize, Finding)> {
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, file) in files.iter().enumerate() {
+        if let Some(site) = &file.ionos_name {
+            by_name.entry(site.name.as_str()).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (name, holders) in by_name {
+        for &i in &holders {
+            let id = files[i].ionos_name.as_ref().and_then(|s| s.id.as_deref());
+            let others: Vec<&str> = holders
+                .iter()
+                .filter(|&&j| j != i)
+                .filter(|&&j| {
+                    let other = files[j].ionos_name.as_ref().and_then(|s| s.id.as_deref());
+                    id.is_none() || other != id
+                })
+                .map(|&j| files[j].path.as_str())
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            let mut listed = others
+                .iter()
+                .take(NAMED)
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if others.len() > NAMED {
+                listed.push_str(&format!(" and {} more", others.len() - NAMED));
+            }
+            out.push((
+                i,
+                Finding::new(
+                    IonosNameInvalid::META,
+                    format!(
+                        "`name` `{name}` is also the name of the identity provider in {listed}"
+                    ),
+                    Anchor::value("/properties/name"),
+                )
+                .severity(Severity::Warning)
+                .label("name used twice")
+                .help("give each identity provider its own name: the name identifies it"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Linter, Options, Severity, SourceOptions};
+
+    fn body(name: &str, id: Option<&str>) -> String {
+        let id = id.map(|i| format!(r#""id": "{i}", "#)).unwrap_or_default();
+        format!(
+            r#"{{{id}"metadata": {{}}, "properties": {{"type": "saml", "name": "{name}", "enabled": true, "domain": "acme-corp.io", "configuration": {{"saml": {{"metadataDescriptor": "https://login.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "${{CERT}}"}}}}}}}}"#
+        )
+    }
+
+    fn run(linter: &Linter, bodies: &[(&str, String)]) -> Vec<Vec<(String, Severity)>> {
+        let mut files: Vec<_> = bodies
+            .iter()
+            .map(|(path, text)| linter.lint_source(path, text, &SourceOptions::default()))
+            .collect();
+        linter.check_across_files(&mut files);
+        files
+            .iter()
+            .map(|f| {
+                f.diagnostics
+                    .iter()
+                    .filter(|d| d.code == "IDP208")
+                    .map(|d| (d.message.clone(), d.severity))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_name_in_two_files_is_a_warning_in_both() {
+        let linter = Linter::default();
+        let found = run(
+            &linter,
+            &[
+                ("a.json", body("Acme SSO", None)),
+                ("b.json", body(" Acme SSO", None)),
+                ("c.json", body("Other SSO", None)),
+            ],
+        );
+        assert_eq!(
+            found[0],
+            vec![(
+                "`name` `Acme SSO` is also the name of the identity provider in `b.json`"
+                    .to_string(),
+                Severity::Warning
+            )]
+        );
+        // b.json also has the whitespace finding.
+        assert!(found[1]
+            .iter()
+            .any(|(m, _)| m.contains("also the name") && m.contains("`a.json`")));
+        assert!(found[2].is_empty());
+    }
+
+    #[test]
+    fn puts_to_one_id_are_one_identity_provider() {
+        let linter = Linter::default();
+        let id = "5e6323da-8a45-5732-bec1-d7c29c1dc890";
+        let found = run(
+            &linter,
+            &[
+                ("a.json", body("Acme SSO", Some(id))),
+                ("b.json", body("Acme SSO", Some(&id.to_uppercase()))),
+            ],
+        );
+        assert!(found.iter().all(Vec::is_empty), "{found:?}");
+        let found = run(
+            &linter,
+            &[
+                ("a.json", body("Acme SSO", Some(id))),
+                ("b.json", body("Acme SSO", None)),
+            ],
+        );
+        assert_eq!(found[0].len(), 1);
+        assert_eq!(found[1].len(), 1);
+    }
+
+    #[test]
+    fn template_names_and_disabled_rule_are_left_alone() {
+        let found = run(
+            &Linter::default(),
+            &[
+                ("a.json", body("${IDP_NAME}", None)),
+                ("b.json", body("${IDP_NAME}", None)),
+            ],
+        );
+        assert!(found.iter().all(Vec::is_empty), "{found:?}");
+        let linter = Linter::new(Options {
+            ignore: vec!["IDP208".to_string()],
+            ..Options::default()
+        });
+        let found = run(
+            &linter,
+            &[
+                ("a.json", body("Acme SSO", None)),
+                ("b.json", body("Acme SSO", None)),
+            ],
+        );
+        assert!(found.iter().all(Vec::is_empty), "{found:?}");
+    }
+
+    #[test]
+    fn the_finding_sits_on_the_name() {
+        let linter = Linter::default();
+        let text = body("Acme SSO", None);
+        let mut files = vec![
+            linter.lint_source("a.json", &text, &SourceOptions::default()),
+            linter.lint_source("b.json", &text, &SourceOptions::default()),
+        ];
+        linter.check_across_files(&mut files);
+        let d = files[0]
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "IDP208")
+            .expect("a duplicate-name finding");
+        assert_eq!(
+            &text[d.span.offset..d.span.offset + d.span.length],
+            "\"Acme SSO\""
+        );
+        assert_eq!(d.pointer, "/properties/name");
+    }
+}

@@ -1,0 +1,334 @@
+//! IDP208–IDP210: the IONOS identity provider's `name`, `domain` and `id`.
+
+use super::support::{ionos_properties, is_checkable, shown};
+use super::{Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::kind::{ionos_body, IonosBody};
+
+declare_rule! {
+    /// `properties.name` is blank, has surrounding whitespace, or is used twice
+    ///
+    /// ## Why
+    /// The name is mandatory and is what "uniquely identifies the IDP" in the DCD. An empty or
+    /// blank name is rejected (error). Leading or trailing whitespace is kept by the API and makes
+    /// two names look alike that are not (warning). Two files of one run that give the same name
+    /// to different identity providers collide (warning; PUT bodies with the same `id` are one
+    /// identity provider and do not count). No length or character limit is documented, so none
+    /// is checked.
+    ///
+    /// ## Fix
+    /// Give every identity provider its own name without surrounding whitespace.
+    ///
+    /// ## References
+    /// - seed 003, request body parameters: `name` — "Name to uniquely identify the IDP"
+    /// - research/ionos-idp.md §4.3
+    pub IonosNameInvalid {
+        code: "IDP208",
+        name: "ionos-name-invalid",
+        severity: Error,
+        kinds: [IonosCreate, IonosEnsure],
+        pass: [r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
+        fail: [
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "  ", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO ", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#,
+        ],
+    }
+}
+
+impl Rule for IonosNameInvalid {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for field in cx.fields("/properties/name") {
+            let Some(name) = field.checkable_str() else {
+                continue;
+            };
+            let trimmed = name.trim();
+            if trimmed.is_empty() {
+                let what = if name.is_empty() { "empty" } else { "blank" };
+                out.push(
+                    Finding::new(Self::META, format!("`name` is {what}"), field.anchor())
+                        .label(format!("{what} name"))
+                        .help("name the identity provider: the name identifies it in the DCD"),
+                );
+            } else if trimmed != name {
+                out.push(
+                    Finding::new(
+                        Self::META,
+                        format!("`name` {} has surrounding whitespace", shown(field.value)),
+                        field.anchor(),
+                    )
+                    .severity(Severity::Warning)
+                    .label("leading or trailing whitespace")
+                    .help(format!("write `{trimmed}`"))
+                    .fixable(),
+                );
+            }
+        }
+    }
+}
+
+/// What the check across files compares: the trimmed `name` of an IONOS
+/// identity provider and, for a PUT, the `id` it is stored under.
+pub fn name_and_id(root: &serde_json::Value) -> Option<(String, Option<String>)> {
+    let name = ionos_properties(root)?.get("name")?.as_str()?;
+    let name = name.trim();
+    if name.is_empty() || !is_checkable(name) {
+        return None;
+    }
+    let id = root
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .map(|id| id.trim().to_ascii_lowercase());
+    Some((name.to_string(), id))
+}
+
+declare_rule! {
+    /// `properties.domain` is not a bare DNS domain name, or is missing
+    ///
+    /// ## Why
+    /// IONOS routes a user to an identity provider by the domain of the e-mail address the user
+    /// types at login, so `domain` is the verified e-mail domain itself: `acme-corp.io`, not
+    /// `https://acme-corp.io`, `it@acme-corp.io`, `*.acme-corp.io`, `acme-corp.io/login` or
+    /// `acme-corp.io:443` (error). Letters are compared without regard to case, and a trailing
+    /// dot is tolerated. The API's table of mandatory members does not list `domain`, but every
+    /// example carries it and users cannot reach an identity provider without one (warning when
+    /// missing).
+    ///
+    /// ## Fix
+    /// Write the domain only, as verified with `POST /federation/domains`.
+    ///
+    /// ## References
+    /// - seed 003: `"domain": "yourDomain.com"` in both examples
+    /// - research/ionos-idp.md §4.4; RFC 1123 §2.1 (host name syntax)
+    pub IonosDomainFormat {
+        code: "IDP209",
+        name: "ionos-domain-format",
+        severity: Error,
+        kinds: [IonosCreate, IonosEnsure],
+        pass: [r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "Acme-Corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
+        fail: [
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "https://acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#,
+        ],
+    }
+}
+
+impl Rule for IonosDomainFormat {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(properties) = ionos_properties(cx.root) else {
+            return;
+        };
+        if !properties.contains_key("domain") {
+            out.push(
+                Finding::new(
+                    Self::META,
+                    "`properties` has no `domain`: no user can be routed to this identity provider",
+                    Anchor::missing("/properties/domain"),
+                )
+                .severity(Severity::Warning)
+                .label("`domain` missing here")
+                .help("add `domain`: the verified e-mail domain of the users who log in here, e.g. `acme-corp.io`"),
+            );
+            return;
+        }
+        for field in cx.fields("/properties/domain") {
+            let Some(domain) = field.checkable_str() else {
+                continue;
+            };
+            let Some(problem) = domain_problem(cx, domain) else {
+                continue;
+            };
+            let mut finding = Finding::new(
+                Self::META,
+                format!("`domain` {} {}", shown(field.value), problem.what),
+                field.anchor(),
+            )
+            .label(problem.label);
+            finding = match problem.fix {
+                Some(fix) => finding.help(format!("write `{fix}`")).fixable(),
+                None => finding.help("write the bare domain name of the users' e-mail addresses, e.g. `acme-corp.io`"),
+            };
+            out.push(finding);
+        }
+    }
+}
+
+struct DomainProblem {
+    what: String,
+    label: &'static str,
+    fix: Option<String>,
+}
+
+/// Why `value` is no bare DNS domain name, if it is not.
+fn domain_problem(cx: &Context<'_>, value: &str) -> Option<DomainProblem> {
+    let problem = |what: &str, label, fix: Option<&str>| {
+        let fix = fix
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty() && label_problem(cx, f).is_none());
+        Some(DomainProblem {
+            what: what.to_string(),
+            label,
+            fix,
+        })
+    };
+    if value.trim() != value {
+        return problem("has surrounding whitespace", "whitespace", Some(value));
+    }
+    if let Some((_, rest)) = value.split_once("://") {
+        let host = url::Url::parse(value)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| {
+                rest.split(['/', ':', '?', '#'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            });
+        return problem("is a URL, not a domain name", "URL", Some(&host));
+    }
+    if let Some((_, after)) = value.rsplit_once('@') {
+        return problem(
+            "is an e-mail address, not a domain name",
+            "e-mail address",
+            Some(after),
+        );
+    }
+    if value.contains('*') {
+        let fix = value.trim_start_matches("*.");
+        return problem(
+            "is a wildcard: the domain itself is what IONOS matches",
+            "wildcard",
+            Some(fix),
+        );
+    }
+    if let Some((host, _)) = value.split_once(['/', '?', '#']) {
+        return problem(
+            "has a path: only the domain name is matched",
+            "path",
+            Some(host),
+        );
+    }
+    if let Some((host, _)) = value.split_once(':') {
+        return problem(
+            "has a port: only the domain name is matched",
+            "port",
+            Some(host),
+        );
+    }
+    if !value.is_ascii() {
+        // An internationalised name: its ASCII (punycode) form is the DNS name.
+        let ascii = url::Url::parse(&format!("http://{value}/"))
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string));
+        return problem(
+            "is not ASCII: DNS names are written in their punycode form",
+            "non-ASCII domain",
+            ascii.as_deref(),
+        );
+    }
+    label_problem(cx, value).map(|what| DomainProblem {
+        what,
+        label: "not a DNS domain name",
+        fix: None,
+    })
+}
+
+/// Why `value` breaks the host-name syntax of RFC 1123, if it does.
+fn label_problem(cx: &Context<'_>, value: &str) -> Option<String> {
+    let ionos = &cx.facts.ionos;
+    let name = value.strip_suffix('.').unwrap_or(value);
+    if name.len() > ionos.domain_max_chars {
+        return Some(format!(
+            "is longer than the {} characters a domain name can have",
+            ionos.domain_max_chars
+        ));
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 {
+        return Some("is a single label, not a domain name like `acme-corp.io`".to_string());
+    }
+    for label in labels {
+        if label.is_empty() {
+            return Some("has an empty label (two dots in a row, or a leading dot)".to_string());
+        }
+        if label.len() > ionos.domain_label_max_chars {
+            return Some(format!(
+                "has a label longer than {} characters",
+                ionos.domain_label_max_chars
+            ));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
+        {
+            return Some(format!(
+                "has `{c}` in label `{label}`: labels take letters, digits and `-`"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some(format!(
+                "has label `{label}`, which starts or ends with `-`"
+            ));
+        }
+    }
+    None
+}
+
+declare_rule! {
+    /// the `id` of an ensure (PUT) body is not a UUID
+    ///
+    /// ## Why
+    /// `PUT /federation/identityproviders/{identityProviderId}` creates or replaces the identity
+    /// provider stored under that UUID, and the body's `id` is that UUID too. Anything else
+    /// (a name, a number, a UUID in braces or as a URN) is rejected.
+    ///
+    /// ## Fix
+    /// Write the identity provider's UUID: 8-4-4-4-12 hexadecimal digits, the same as in the
+    /// request path.
+    ///
+    /// ## References
+    /// - research/ionos-idp.md §1 (Ensure IdentityProvider: `id` required, `string <uuid>`)
+    pub UuidFormat {
+        code: "IDP210",
+        name: "uuid-format",
+        severity: Error,
+        kinds: [IonosEnsure],
+        pass: [r#"{"id": "5E6323DA-8A45-5732-BEC1-D7C29C1DC890", "metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
+        fail: [r#"{"id": "{5e6323da-8a45-5732-bec1-d7c29c1dc890}", "metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
+    }
+}
+
+impl Rule for UuidFormat {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        // The `id` of a list response is IDP008's business.
+        if !matches!(ionos_body(cx.root), Some(IonosBody::IdentityProvider)) {
+            return;
+        }
+        let uuid = &cx.facts.ionos.uuid;
+        for field in cx.fields("/id") {
+            let Some(id) = field.checkable_str() else {
+                continue;
+            };
+            if uuid.is_match(id) {
+                continue;
+            }
+            let unwrapped = id
+                .trim()
+                .trim_start_matches("urn:uuid:")
+                .trim_start_matches('{')
+                .trim_end_matches('}');
+            let mut finding = Finding::new(
+                Self::META,
+                format!("`id` {} is not a UUID", shown(field.value)),
+                field.anchor(),
+            )
+            .label("not a UUID");
+            finding = if uuid.is_match(unwrapped) {
+                finding.help(format!("write `{unwrapped}`")).fixable()
+            } else {
+                finding.help("use the identity provider's UUID (8-4-4-4-12 hexadecimal digits), as in the request path")
+            };
+            out.push(finding);
+        }
+    }
+}

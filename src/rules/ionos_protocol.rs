@@ -1,0 +1,198 @@
+//! IDP109–IDP110: the IONOS identity provider's `type` and the
+//! `configuration` block it names.
+
+use serde_json::Value;
+
+use super::support::shown;
+use super::{Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding, Severity};
+
+declare_rule! {
+    /// `properties.type` is not exactly `oidc` or `saml`
+    ///
+    /// ## Why
+    /// IAM federation brokers only OpenID Connect and SAML 2.0, and `type` takes the lower-case
+    /// values `oidc` and `saml`. `OIDC` (the spelling Qlik's API wants), `SAML2` or
+    /// `openid-connect` are rejected. A different spelling of a known type gets the lower-case
+    /// value as a fix.
+    ///
+    /// ## Fix
+    /// Write `oidc` or `saml`.
+    ///
+    /// ## References
+    /// - seed 003, request body parameters: `type` — `oidc`, `saml`
+    /// - research/ionos-idp.md §3 (IDP-R11)
+    pub IonosTypeInvalid {
+        code: "IDP109",
+        name: "ionos-type-invalid",
+        severity: Error,
+        kinds: [IonosCreate, IonosEnsure],
+        pass: [r#"{"metadata": {}, "properties": {"type": "saml", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "https://login.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "${IONOS_IDP_CERT}"}}}}"#],
+        fail: [r#"{"metadata": {}, "properties": {"type": "SAML2", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "https://login.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "${IONOS_IDP_CERT}"}}}}"#],
+    }
+}
+
+impl Rule for IonosTypeInvalid {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let ionos = &cx.facts.ionos;
+        for field in cx.fields("/properties/type") {
+            let Some(value) = field.checkable_str() else {
+                continue;
+            };
+            if ionos.types.contains_key(value) {
+                continue;
+            }
+            let allowed = ionos
+                .types
+                .keys()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let finding = match ionos.canonical_type(value) {
+                Some(fix) => Finding::new(
+                    Self::META,
+                    format!("`type` {} must be written `{fix}`", shown(field.value)),
+                    field.anchor(),
+                )
+                .label(format!("write `{fix}`"))
+                .help(format!("replace {} with `{fix}`", shown(field.value)))
+                .fixable(),
+                None => Finding::new(
+                    Self::META,
+                    format!("`type` {} is not {allowed}", shown(field.value)),
+                    field.anchor(),
+                )
+                .label("unknown identity-provider type")
+                .help(format!(
+                    "use {allowed}: IAM federation supports only OpenID Connect and SAML 2.0"
+                )),
+            };
+            out.push(finding);
+        }
+    }
+}
+
+declare_rule! {
+    /// `configuration` lacks the block `type` names, or carries the other one too
+    ///
+    /// ## Why
+    /// The settings of an IONOS identity provider sit in the block of `configuration` named like
+    /// its `type`: `configuration.oidc` for `oidc`, `configuration.saml` for `saml`. Without that
+    /// block the identity provider has no discovery URL or certificate to work with (error).
+    /// A block of the other protocol besides it is ignored at best; what the server does with
+    /// both is not documented (warning).
+    ///
+    /// ## Fix
+    /// Add the block `type` names, or correct `type`; remove the other protocol's block.
+    ///
+    /// ## References
+    /// - seed 003: the OIDC and SAML request examples
+    /// - research/ionos-idp.md §3 (IDP-R17, IDP-R18)
+    pub IonosConfigBlockMismatch {
+        code: "IDP110",
+        name: "ionos-config-block-mismatch",
+        severity: Error,
+        kinds: [IonosCreate, IonosEnsure],
+        pass: [r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
+        fail: [
+            r#"{"metadata": {}, "properties": {"type": "saml", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}, "saml": {"metadataDescriptor": "https://login.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "${IONOS_IDP_CERT}"}}}}"#,
+        ],
+    }
+}
+
+impl Rule for IonosConfigBlockMismatch {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let ionos = &cx.facts.ionos;
+        let Some(config) = cx
+            .get("/properties/configuration")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        // An unknown type is IDP109's; a correctable one still names its block.
+        let Some(wanted) = cx
+            .str("/properties/type")
+            .and_then(|t| ionos.canonical_type(t))
+        else {
+            return;
+        };
+        let others: Vec<&str> = ionos
+            .types
+            .keys()
+            .map(String::as_str)
+            .filter(|t| *t != wanted && config.contains_key(*t))
+            .collect();
+        let block = |name: &str| format!("/properties/configuration/{name}");
+        if !config.contains_key(wanted) {
+            // `OIDC` for `oidc`: IDP006 suggests the rename.
+            if config.keys().any(|k| k.eq_ignore_ascii_case(wanted)) {
+                return;
+            }
+            let members = ionos
+                .types
+                .get(wanted)
+                .map(|t| {
+                    t.required
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let (message, help) = match others.first() {
+                Some(other) => (
+                    format!(
+                        "`type` is `{wanted}` but `configuration` has only {} `{other}` block",
+                        article(other)
+                    ),
+                    format!(
+                        "set `type` to `{other}`, or replace the `{other}` block with a `{wanted}` block ({members})"
+                    ),
+                ),
+                None => (
+                    format!("`configuration` has no `{wanted}` block, which `type` `{wanted}` needs"),
+                    format!("add a `{wanted}` block with {members}"),
+                ),
+            };
+            out.push(
+                Finding::new(Self::META, message, Anchor::missing(block(wanted)))
+                    .label(format!("no `{wanted}` block here"))
+                    .related(
+                        Anchor::value("/properties/type"),
+                        "the type that names the block",
+                    )
+                    .help(help),
+            );
+            return;
+        }
+        for other in others {
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!(
+                        "`configuration` has {} `{other}` block besides the `{wanted}` block `type` names",
+                        article(other)
+                    ),
+                    Anchor::key(block(other)),
+                )
+                .severity(Severity::Warning)
+                .label(format!("not used by {} `{wanted}` identity provider", article(wanted)))
+                .related(Anchor::value("/properties/type"), "the type")
+                .help(format!(
+                    "remove the `{other}` block: what the server does with both blocks is not documented"
+                ))
+                .fixable(),
+            );
+        }
+    }
+}
+
+/// `a` or `an` before a block name, as it is read out (`an oidc`, `a saml`).
+fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}

@@ -1,0 +1,146 @@
+//! IONOS bodies end to end: which shapes are recognised as IONOS, and that
+//! a body that is no identity-provider request gets one clear finding, not
+//! a pile of schema findings.
+
+use idplint::{Kind, Linter, Options, SourceOptions};
+
+fn lint(text: &str, kind: Option<Kind>) -> (Option<Kind>, bool, Vec<&'static str>) {
+    let linter = Linter::new(Options::default());
+    let report = linter.lint_source(
+        "body.json",
+        text,
+        &SourceOptions {
+            kind,
+            protocol: None,
+        },
+    );
+    let codes = report.diagnostics.iter().map(|d| d.code).collect();
+    (report.kind, report.skipped.is_some(), codes)
+}
+
+const OIDC: &str = r#""configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${SECRET}", "clientName": "ionos-dcd"}}"#;
+
+#[test]
+fn create_and_ensure_are_recognised_with_or_without_metadata() {
+    let create = format!(
+        r#"{{"properties": {{"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", {OIDC}}}}}"#
+    );
+    assert_eq!(
+        lint(&create, None),
+        (Some(Kind::IonosCreate), false, vec![])
+    );
+    let ensure = format!(
+        r#"{{"id": "5e6323da-8a45-5732-bec1-d7c29c1dc890", "metadata": {{}}, "properties": {{"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", {OIDC}}}}}"#
+    );
+    assert_eq!(
+        lint(&ensure, None),
+        (Some(Kind::IonosEnsure), false, vec![])
+    );
+}
+
+#[test]
+fn a_domains_body_is_ionos_only_when_the_kind_says_so() {
+    let body = r#"{"domain": "acme-corp.io"}"#;
+    assert_eq!(lint(body, None), (None, true, vec![]));
+    assert_eq!(
+        lint(body, Some(Kind::IonosCreate)),
+        (Some(Kind::IonosCreate), false, vec!["IDP008"])
+    );
+    // Other JSON with a `domain` member stays unrecognised.
+    let other = r#"{"domain": "acme-corp.io", "name": "web", "version": "1.0.0"}"#;
+    assert_eq!(lint(other, None), (None, true, vec![]));
+}
+
+#[test]
+fn a_list_response_gets_one_finding() {
+    let body = r#"{"type": "collection", "href": "/identityproviders", "items": [{"id": "5e6323da-8a45-5732-bec1-d7c29c1dc890", "type": "identityprovider", "href": "/identityproviders/5e6323da-8a45-5732-bec1-d7c29c1dc890"}]}"#;
+    assert_eq!(
+        lint(body, None),
+        (Some(Kind::IonosCreate), false, vec!["IDP008"])
+    );
+}
+
+#[test]
+fn a_patch_aimed_at_ionos_gets_one_finding() {
+    let ionos_paths = r#"[{"op": "replace", "path": "/properties/enabled", "value": false}]"#;
+    assert_eq!(
+        lint(ionos_paths, None),
+        (Some(Kind::IonosEnsure), false, vec!["IDP609"])
+    );
+    let qlik_paths = r#"[{"op": "replace", "path": "/description", "value": "Staff login"}]"#;
+    assert_eq!(lint(qlik_paths, None).0, Some(Kind::QlikPatch));
+    assert_eq!(
+        lint(qlik_paths, Some(Kind::IonosCreate)),
+        (Some(Kind::IonosCreate), false, vec!["IDP609"])
+    );
+}
+
+#[test]
+fn response_members_are_no_unknown_fields() {
+    // Every read-only pointer of the facts is accepted by both schemas:
+    // IDP007 and IDP008 speak about them, IDP006 does not.
+    let body = r#"{"id": "5e6323da-8a45-5732-bec1-d7c29c1dc890", "type": "identityprovider", "href": "/identityproviders/5e6323da-8a45-5732-bec1-d7c29c1dc890", "items": [],
+        "metadata": {"createdDate": "2020-12-10T13:37:50+01:00", "createdBy": "u", "createdByUserId": "u", "lastModifiedDate": "2020-12-10T13:37:50+01:00", "lastModifiedBy": "u", "lastModifiedByUserId": "u", "resourceURN": "urn", "redirectURI": "https://iam.ionos.com/realms/cloud/broker/x/endpoint", "webOrigin": "https://iam.ionos.com"},
+        "properties": {"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io",
+          "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${SECRET}", "clientName": "ionos-dcd", "endpoint": "https://iam.ionos.com/x"},
+                             "saml": {"metadataDescriptor": "https://login.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "${CERT}", "endpoint": "https://iam.ionos.com/y"}}}}"#;
+    let read_only = &idplint::facts::facts().ionos.read_only_pointers;
+    let doc: serde_json::Value = serde_json::from_str(body).expect("test body is JSON");
+    assert!(
+        read_only.iter().all(|p| doc.pointer(p).is_some()),
+        "the body carries every read-only pointer"
+    );
+    let linter = Linter::new(Options::default());
+    for kind in [Kind::IonosCreate, Kind::IonosEnsure] {
+        let report = linter.lint_source(
+            "body.json",
+            body,
+            &SourceOptions {
+                kind: Some(kind),
+                protocol: None,
+            },
+        );
+        let unknown: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "IDP006")
+            .map(|d| d.pointer.as_str())
+            .collect();
+        // A create body has no `id`; that one is unknown.
+        let expected: &[&str] = if kind == Kind::IonosCreate {
+            &["/id"]
+        } else {
+            &[]
+        };
+        assert_eq!(unknown, expected, "{kind}");
+        assert_eq!(
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "IDP008")
+                .count(),
+            1,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn names_from_other_apis_get_the_ionos_member_suggested() {
+    let linter = Linter::new(Options::default());
+    let body = r#"{"properties": {"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"discoveryUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${SECRET}", "clientId": "ionos-dcd"}}}}"#;
+    let report = linter.lint_source("body.json", body, &SourceOptions::default());
+    let helps: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "IDP006")
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `openidConfigurationUrl`?",
+            "did you mean `clientName`?"
+        ]
+    );
+}
