@@ -9,6 +9,7 @@ use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
 pub mod input;
+pub mod key_material;
 pub mod support;
 
 /// What the catalogue knows about a rule.
