@@ -8,9 +8,17 @@ use crate::facts::{facts, Facts};
 use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
+pub mod certificate_expired;
+pub mod certificate_unparseable;
 pub mod input;
 pub mod key_material;
+pub mod pem_armour_in_base64_field;
+pub mod pem_not_single_line;
+pub mod pem_private_key;
+pub mod pem_wrong_label;
+pub mod static_keys_count;
 pub mod support;
+pub mod weak_key;
 
 /// What the catalogue knows about a rule.
 #[derive(Debug)]
@@ -262,6 +270,14 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &pem_not_single_line::PemNotSingleLine,
+    &certificate_unparseable::CertificateUnparseable,
+    &pem_private_key::PemPrivateKey,
+    &pem_wrong_label::PemWrongLabel,
+    &pem_armour_in_base64_field::PemArmourInBase64Field,
+    &certificate_expired::CertificateExpired,
+    &weak_key::WeakKey,
+    &static_keys_count::StaticKeysCount,
 ];
 
 /// The rule with `code` or `name`.
