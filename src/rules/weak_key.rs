@@ -9,11 +9,12 @@ declare_rule! {
     /// the key is too short, signed with SHA-1 or MD5, or of an undocumented algorithm
     ///
     /// ## Why
-    /// - An RSA modulus under 2048 bits can be factored with public effort; Qlik's own
-    ///   private-key JWT reference requires "at least 2048 bits" and its JWT tutorial generates
-    ///   4096. A 1024-bit key is the classic copy from an old tutorial.
-    /// - A certificate signed with SHA-1 or MD5 has a signature that collisions can forge, and
-    ///   many verifiers refuse it.
+    /// - An RSA modulus under 2048 bits is below every current recommendation (NIST disallowed
+    ///   1024-bit RSA signatures after 2013); Qlik's own private-key JWT reference requires "at
+    ///   least 2048 bits" and its JWT tutorial generates 4096. A 1024-bit key is the classic copy
+    ///   from an old tutorial.
+    /// - SHA-1 and MD5 signatures can be forged with chosen-prefix collisions, and many
+    ///   verifiers refuse certificates signed with them.
     /// - Qlik documents RSA keys (RS256) for JWT IdPs; an EC key is not documented there and may
     ///   fail at the first login.
     ///
