@@ -15,6 +15,7 @@ pub struct Facts {
     pub url_shapes: UrlShapes,
     pub placeholders: Placeholders,
     pub secrets: Secrets,
+    pub certificates: Certificates,
 }
 
 static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
@@ -41,6 +42,10 @@ static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
     secrets: from_json(
         "rules/secrets.json",
         include_str!("../../rules/secrets.json"),
+    ),
+    certificates: from_json(
+        "rules/certificates.json",
+        include_str!("../../rules/certificates.json"),
     ),
 });
 
@@ -426,4 +431,69 @@ impl Placeholders {
 pub struct Secrets {
     pub members: Vec<String>,
     pub private_key_marker: String,
+}
+
+/// `rules/certificates.json`: the fields that carry key material, and the
+/// limits the IDP3xx rules apply.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Certificates {
+    pub fields: Vec<CertificateField>,
+    /// PEM label → the DER syntax it announces (RFC 7468).
+    pub pem_labels: BTreeMap<String, KeySyntax>,
+    pub min_rsa_bits: usize,
+    /// Signature algorithm OID → its name, for digests too weak to trust.
+    pub weak_signature_algorithms: BTreeMap<String, String>,
+    pub expiry_notice_days: i64,
+}
+
+/// One field that carries a certificate or a public key.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateField {
+    /// Create-body pointer; `*` matches any member or item.
+    pub pointer: String,
+    /// Payload kinds (`qlik.create`, …) the field exists in.
+    pub kinds: Vec<String>,
+    pub encoding: KeyEncoding,
+    #[serde(default)]
+    pub single_line: bool,
+    pub accepts: Vec<KeySyntax>,
+    #[serde(default)]
+    pub tolerates: Vec<KeySyntax>,
+    /// Key algorithms the vendor documents for the field; empty = any.
+    #[serde(default)]
+    pub key_algorithms: Vec<String>,
+    #[serde(default)]
+    pub key_algorithms_context: String,
+}
+
+impl CertificateField {
+    pub fn applies_to(&self, kind: crate::Kind) -> bool {
+        self.kinds.iter().any(|k| k == kind.name())
+    }
+}
+
+/// How a field writes its key material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyEncoding {
+    /// PEM armour around base64.
+    Pem,
+    /// The bare base64 of the DER, no armour.
+    Base64Der,
+    /// Either of the two.
+    PemOrBase64,
+}
+
+/// What DER structure a value holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeySyntax {
+    /// An X.509 certificate (RFC 5280).
+    Certificate,
+    /// A SubjectPublicKeyInfo, PEM `PUBLIC KEY` (RFC 5280 §4.1.2.7).
+    SubjectPublicKeyInfo,
+    /// A PKCS#1 RSAPublicKey, PEM `RSA PUBLIC KEY` (RFC 8017 §A.1.1).
+    RsaPublicKey,
 }

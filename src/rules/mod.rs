@@ -8,13 +8,22 @@ use crate::facts::{facts, Facts};
 use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
+pub mod certificate_expired;
+pub mod certificate_unparseable;
 pub mod input;
 pub mod ionos_fields;
 pub mod ionos_protocol;
 pub mod ionos_update;
+pub mod key_material;
 pub mod patch;
+pub mod pem_armour_in_base64_field;
+pub mod pem_not_single_line;
+pub mod pem_private_key;
+pub mod pem_wrong_label;
 pub mod response_as_request;
+pub mod static_keys_count;
 pub mod support;
+pub mod weak_key;
 
 /// What the catalogue knows about a rule.
 #[derive(Debug)]
@@ -272,6 +281,14 @@ pub static ALL: &[&dyn Rule] = &[
     &ionos_fields::IonosNameInvalid,
     &ionos_fields::IonosDomainFormat,
     &ionos_fields::UuidFormat,
+    &pem_not_single_line::PemNotSingleLine,
+    &certificate_unparseable::CertificateUnparseable,
+    &pem_private_key::PemPrivateKey,
+    &pem_wrong_label::PemWrongLabel,
+    &pem_armour_in_base64_field::PemArmourInBase64Field,
+    &certificate_expired::CertificateExpired,
+    &weak_key::WeakKey,
+    &static_keys_count::StaticKeysCount,
     &patch::PatchNotArray,
     &patch::PatchOpNotAllowed,
     &patch::PatchPathNotAllowed,

@@ -137,13 +137,17 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
 }
 
 /// Pointers of every secret string in the document: members named as
-/// secrets, patch values aimed at such a member, and private-key PEM text.
+/// secrets, patch values aimed at such a member, and private keys (PEM, or
+/// bare base64 whose DER is a private key).
 pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
     let secrets = &facts().secrets;
     let mut out = Vec::new();
     walk_strings(root, &mut String::new(), &mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
-        if named || s.contains(&secrets.private_key_marker) {
+        if named
+            || s.contains(&secrets.private_key_marker)
+            || super::key_material::is_private_key_base64(s)
+        {
             out.push(pointer.to_string());
         }
     });

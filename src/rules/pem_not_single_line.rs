@@ -1,0 +1,81 @@
+//! IDP301 pem-not-single-line.
+
+use super::key_material::{materials, plural};
+use super::{Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::Finding;
+
+declare_rule! {
+    /// a Qlik PEM is split over several lines
+    ///
+    /// ## Why
+    /// Qlik asks for the `pem` of a JWT IdP's static key "on a single line without any line
+    /// breaks". A raw line break inside a JSON string is invalid JSON (IDP001); one written as
+    /// `\n` is valid JSON and accepted in practice (Qlik's own scripts send `.cer` files
+    /// JSON-escaped), but it is not the documented form. A carriage return (`\r`, from a file
+    /// saved on Windows) and a line break escaped twice (`\\n`, which arrives as a backslash and
+    /// an `n`, not as a line break) are reported too.
+    ///
+    /// idplint reads the PEM either way: the certificate is still decoded and checked by the
+    /// other IDP3xx rules.
+    ///
+    /// ## Fix
+    /// Remove the line breaks and keep the armour:
+    /// `-----BEGIN CERTIFICATE-----MIIB…-----END CERTIFICATE-----` (`tr -d '\n' < cert.pem`).
+    ///
+    /// ## References
+    /// - seed 000: "the `pem` must be on a single line without any line breaks"
+    /// - research/qlik-idp.md §2.3 and QIDP-JWT-009
+    pub PemNotSingleLine {
+        code: "IDP301",
+        name: "pem-not-single-line",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"{"protocol": "jwtAuth", "provider": "external", "description": "Embedded analytics", "options": {"issuer": "https://login.acme-corp.io", "staticKeys": [{"kid": "acme-2026", "pem": "-----BEGIN CERTIFICATE-----MIIDAjCCAeqgAwIBAgIUBUAHiCbzem1OJXJ1DdyUbdmLbs0wDQYJKoZIhvcNAQELBQAwOzELMAkGA1UEBhMCR0IxFDASBgNVBAoMC0V4YW1wbGUgT3JnMRYwFAYDVQQDDA1yc2EyMDQ4LXZhbGlkMB4XDTI2MDEwMTAwMDAwMFoXDTM1MTIzMDAwMDAwMFowOzELMAkGA1UEBhMCR0IxFDASBgNVBAoMC0V4YW1wbGUgT3JnMRYwFAYDVQQDDA1yc2EyMDQ4LXZhbGlkMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnZziI85JaZKd3uqHtykyCcK7tOFx/QORZagpVjzeGRUzfhDAY3SMjeGapblGuZvg6SYC8tTSOsb8PM6XKRH9OoCPA7A8EST8f+eFLuS1dzp3NkS18tlcabD3Da/t4WV1Gh625lOD0OTE2JR60sVztFKQpU9zy/jB6I3I/YniLOi8FK8c3CJlkGXQn36eZy6g6xdJ4nUfGzHdWOz+WaWVgM5FlqkTYqdr9FQCinYGJ7g5t7p8nScbuy9k0GsZuekYHLNlEbw3YCpIyMk3sQC/AC1qq+rCl1Lj2YneV+H+AUQP35ruQPVDnZ3srMNqI3EfYvQckgYtj0shs9E41VTfAQIDAQABMA0GCSqGSIb3DQEBCwUAA4IBAQAdK4ubIZZrhNY4IGx0dGXXBh/mpfEOz/e19oPUQoe+ofktLcjsGndD3fB4BA/RAZ8GKHAtnS2IgODAHRlM5NOVHSrGf/UQ0y9ozOGMppwTo+vnh4PMsnX7zMUV+sM/UUY2UilWwY4wJKfup6fjC2/4/d9jMuVFVw23geuvS2OFVuGpkKY8H4rUDBfKzcQzSrlrMosAcydcFZS5OswvETBM4ECe42A1RgaH30+9kgsXz+EDQ2WO6oQT1XR2StXXpTkjC+kmeifPZKZj6w8S7aq3jcxEj11KxftrFB33SeovjuZGIpHhYfR5xYG2Qg2V8/RBV+JjU4n5C9zpgvyUqpaf-----END CERTIFICATE-----"}]}}"#],
+        fail: [r#"{"protocol": "jwtAuth", "provider": "external", "description": "Embedded analytics", "options": {"issuer": "https://login.acme-corp.io", "staticKeys": [{"kid": "acme-2026", "pem": "-----BEGIN CERTIFICATE-----\nMIIDAjCCAeqgAwIBAgIUBUAHiCbzem1OJXJ1DdyUbdmLbs0wDQYJKoZIhvcNAQEL\nBQAwOzELMAkGA1UEBhMCR0IxFDASBgNVBAoMC0V4YW1wbGUgT3JnMRYwFAYDVQQD\nDA1yc2EyMDQ4LXZhbGlkMB4XDTI2MDEwMTAwMDAwMFoXDTM1MTIzMDAwMDAwMFow\nOzELMAkGA1UEBhMCR0IxFDASBgNVBAoMC0V4YW1wbGUgT3JnMRYwFAYDVQQDDA1y\nc2EyMDQ4LXZhbGlkMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnZzi\nI85JaZKd3uqHtykyCcK7tOFx/QORZagpVjzeGRUzfhDAY3SMjeGapblGuZvg6SYC\n8tTSOsb8PM6XKRH9OoCPA7A8EST8f+eFLuS1dzp3NkS18tlcabD3Da/t4WV1Gh62\n5lOD0OTE2JR60sVztFKQpU9zy/jB6I3I/YniLOi8FK8c3CJlkGXQn36eZy6g6xdJ\n4nUfGzHdWOz+WaWVgM5FlqkTYqdr9FQCinYGJ7g5t7p8nScbuy9k0GsZuekYHLNl\nEbw3YCpIyMk3sQC/AC1qq+rCl1Lj2YneV+H+AUQP35ruQPVDnZ3srMNqI3EfYvQc\nkgYtj0shs9E41VTfAQIDAQABMA0GCSqGSIb3DQEBCwUAA4IBAQAdK4ubIZZrhNY4\nIGx0dGXXBh/mpfEOz/e19oPUQoe+ofktLcjsGndD3fB4BA/RAZ8GKHAtnS2IgODA\nHRlM5NOVHSrGf/UQ0y9ozOGMppwTo+vnh4PMsnX7zMUV+sM/UUY2UilWwY4wJKfu\np6fjC2/4/d9jMuVFVw23geuvS2OFVuGpkKY8H4rUDBfKzcQzSrlrMosAcydcFZS5\nOswvETBM4ECe42A1RgaH30+9kgsXz+EDQ2WO6oQT1XR2StXXpTkjC+kmeifPZKZj\n6w8S7aq3jcxEj11KxftrFB33SeovjuZGIpHhYfR5xYG2Qg2V8/RBV+JjU4n5C9zp\ngvyUqpaf\n-----END CERTIFICATE-----"}]}}"#],
+    }
+}
+
+impl Rule for PemNotSingleLine {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for m in materials(cx) {
+            let b = m.breaks;
+            if !m.spec.single_line || m.private_key.is_some() || b.line_breaks() == 0 {
+                continue;
+            }
+            let mut what = Vec::new();
+            if b.newlines > 0 {
+                what.push(format!("{} (`\\n`)", plural(b.newlines, "line break")));
+            }
+            if b.carriage_returns > 0 {
+                what.push(format!(
+                    "{} (`\\r`)",
+                    plural(b.carriage_returns, "carriage return")
+                ));
+            }
+            if b.literal_escapes > 0 {
+                what.push(format!(
+                    "{} escaped twice (`\\\\n`: a backslash and a letter)",
+                    plural(b.literal_escapes, "line break")
+                ));
+            }
+            let label = m.armour_label();
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!(
+                        "`{}` is not on a single line: it contains {}",
+                        m.name(),
+                        what.join(" and ")
+                    ),
+                    m.field.anchor(),
+                )
+                .label("line breaks inside the PEM")
+                .help(format!(
+                    "remove the line breaks and keep the armour: `-----BEGIN {label}-----MII…-----END {label}-----`"
+                ))
+                .fixable(),
+            );
+        }
+    }
+}
