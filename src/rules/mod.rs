@@ -8,7 +8,16 @@ use crate::facts::{facts, Facts};
 use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
+pub mod decrypting_key;
+pub mod id_token_alg;
 pub mod input;
+pub mod mode;
+pub mod placeholders;
+pub mod protocol;
+pub mod protocol_only_field;
+pub mod provider_options;
+pub mod read_only_field;
+pub mod secret_in_file;
 pub mod support;
 
 /// What the catalogue knows about a rule.
@@ -261,6 +270,20 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &read_only_field::ReadOnlyField,
+    &placeholders::PlaceholderValue,
+    &placeholders::TemplateVariable,
+    &secret_in_file::SecretInFile,
+    &protocol::ProtocolUnknown,
+    &protocol::ProviderProtocolMismatch,
+    &mode::InteractiveModeMismatch,
+    &mode::OptionsConflict,
+    &mode::ModeRequiredMissing,
+    &protocol_only_field::ProtocolOnlyField,
+    &provider_options::ProviderOnlyOption,
+    &provider_options::AzureEmailUnverified,
+    &id_token_alg::IdTokenAlg,
+    &decrypting_key::DecryptingKey,
 ];
 
 /// The rule with `code` or `name`.
