@@ -74,6 +74,7 @@ pub struct QlikFacts {
     pub read_only_members: Vec<String>,
     pub tolerated_extras: BTreeMap<String, Vec<String>>,
     pub protocol_only_members: BTreeMap<String, Vec<String>>,
+    pub mode_required_members: ModeRequiredMembers,
     pub option_blocks: Vec<String>,
     pub claims: ClaimKeys,
     pub id_token_signature_algs: Vec<String>,
@@ -82,6 +83,28 @@ pub struct QlikFacts {
     pub enums: BTreeMap<String, Vec<String>>,
     pub openid_configuration_required: Vec<String>,
     pub bounds: Bounds,
+}
+
+/// Members each Qlik mode needs inside its options block (IDP105).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModeRequiredMembers {
+    /// `pendingOptions`, or `options` with `skipVerify`.
+    pub interactive: Vec<String>,
+    pub non_interactive: Vec<String>,
+    #[serde(rename = "jwtAuth")]
+    pub jwt_auth: Vec<String>,
+    #[serde(rename = "SAML")]
+    pub saml: Vec<String>,
+    pub saml_idp: SamlIdpMembers,
+}
+
+/// The two ways to describe a SAML IdP: its metadata document, or the parts.
+#[derive(Deserialize)]
+pub struct SamlIdpMembers {
+    /// Pointer, relative to the options block, of the metadata document.
+    pub metadata: String,
+    pub manual: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -377,6 +400,9 @@ impl UrlShapes {
 struct PlaceholdersFile {
     exact: Vec<String>,
     patterns: Vec<String>,
+    truncated: Vec<String>,
+    certificate_members: Vec<String>,
+    host_members: Vec<String>,
     reserved_hosts: Vec<String>,
     reserved_suffixes: Vec<String>,
     templates: Vec<String>,
@@ -386,6 +412,12 @@ struct PlaceholdersFile {
 pub struct Placeholders {
     exact: Vec<String>,
     patterns: Vec<Regex>,
+    truncated: Vec<Regex>,
+    /// Members whose values are certificate material: a shortened value
+    /// there is the certificate rules' to report.
+    pub certificate_members: Vec<String>,
+    /// Pointers of members that hold a bare DNS name.
+    pub host_members: Vec<String>,
     reserved_hosts: Vec<String>,
     reserved_suffixes: Vec<String>,
     templates: Vec<Regex>,
@@ -396,22 +428,58 @@ impl Placeholders {
         Self {
             exact: file.exact,
             patterns: file.patterns.iter().map(|p| compile(p)).collect(),
+            truncated: file.truncated.iter().map(|p| compile(p)).collect(),
+            certificate_members: file.certificate_members,
+            host_members: file.host_members,
             reserved_hosts: file.reserved_hosts,
             reserved_suffixes: file.reserved_suffixes,
             templates: file.templates.iter().map(|p| compile(p)).collect(),
         }
     }
 
-    /// True for a documentation placeholder such as `<client-id>` or `string`.
+    /// True for a documentation placeholder such as `<client-id>` or
+    /// `string`, or a value shortened in the documentation (`MIIC...`).
     pub fn is_placeholder(&self, value: &str) -> bool {
+        self.classify(value).is_some()
+    }
+
+    /// What kind of placeholder `value` is, if it is one.
+    pub fn classify(&self, value: &str) -> Option<Placeholder> {
+        self.find(value).map(|(kind, _)| kind)
+    }
+
+    /// What kind of placeholder `value` is, and the part of it that says so
+    /// (the whole trimmed value, or the `<…>` inside a URL).
+    pub fn find<'a>(&self, value: &'a str) -> Option<(Placeholder, &'a str)> {
         let trimmed = value.trim();
-        self.exact.iter().any(|e| e.eq_ignore_ascii_case(trimmed))
-            || self.patterns.iter().any(|p| p.is_match(trimmed))
+        if self.exact.iter().any(|e| e.eq_ignore_ascii_case(trimmed)) {
+            return Some((Placeholder::Marker, trimmed));
+        }
+        if let Some(m) = self.patterns.iter().find_map(|p| p.find(trimmed)) {
+            let part = m.as_str().trim_matches(|c: char| {
+                !matches!(c, '<' | '>' | '{' | '}') && !c.is_alphanumeric()
+            });
+            let part = if part.is_empty() { trimmed } else { part };
+            return Some((Placeholder::Marker, part));
+        }
+        self.truncated
+            .iter()
+            .any(|p| p.is_match(trimmed))
+            .then_some((Placeholder::Truncated, trimmed))
     }
 
     /// True when `value` is or contains a template variable (`${NAME}`, `{{name}}`, `$NAME`).
     pub fn is_template(&self, value: &str) -> bool {
         self.templates.iter().any(|p| p.is_match(value))
+    }
+
+    /// The first template variable in `value`, as written.
+    pub fn find_template<'a>(&self, value: &'a str) -> Option<&'a str> {
+        self.templates
+            .iter()
+            .filter_map(|p| p.find(value))
+            .min_by_key(|m| m.start())
+            .map(|m| m.as_str())
     }
 
     /// True for a host under a name reserved for documentation (RFC 2606, RFC 6761).
@@ -423,6 +491,15 @@ impl Placeholders {
                 .iter()
                 .any(|s| host.ends_with(s.as_str()))
     }
+}
+
+/// How a value is a documentation placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A stand-in to be replaced: `<client-id>`, `string`, `yourDomain.com`.
+    Marker,
+    /// A real-looking value shortened in the documentation: `MIIC...`.
+    Truncated,
 }
 
 /// `rules/secrets.json`.

@@ -10,17 +10,26 @@ use crate::source::{escape_token, unescape_token};
 
 pub mod certificate_expired;
 pub mod certificate_unparseable;
+pub mod decrypting_key;
+pub mod id_token_alg;
 pub mod input;
 pub mod ionos_fields;
 pub mod ionos_protocol;
 pub mod ionos_update;
 pub mod key_material;
+pub mod mode;
 pub mod patch;
 pub mod pem_armour_in_base64_field;
 pub mod pem_not_single_line;
 pub mod pem_private_key;
 pub mod pem_wrong_label;
+pub mod placeholders;
+pub mod protocol;
+pub mod protocol_only_field;
+pub mod provider_options;
+pub mod read_only_field;
 pub mod response_as_request;
+pub mod secret_in_file;
 pub mod static_keys_count;
 pub mod support;
 pub mod weak_key;
@@ -275,9 +284,23 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &read_only_field::ReadOnlyField,
     &response_as_request::ResponseAsRequest,
+    &placeholders::PlaceholderValue,
+    &placeholders::TemplateVariable,
+    &secret_in_file::SecretInFile,
+    &protocol::ProtocolUnknown,
+    &protocol::ProviderProtocolMismatch,
+    &mode::InteractiveModeMismatch,
+    &mode::OptionsConflict,
+    &mode::ModeRequiredMissing,
+    &protocol_only_field::ProtocolOnlyField,
+    &provider_options::ProviderOnlyOption,
+    &provider_options::AzureEmailUnverified,
     &ionos_protocol::IonosTypeInvalid,
     &ionos_protocol::IonosConfigBlockMismatch,
+    &id_token_alg::IdTokenAlg,
+    &decrypting_key::DecryptingKey,
     &ionos_fields::IonosNameInvalid,
     &ionos_fields::IonosDomainFormat,
     &ionos_fields::UuidFormat,

@@ -174,7 +174,9 @@ pub fn secret_values(kind: crate::Kind, root: &Value) -> Vec<&str> {
         .collect()
 }
 
-fn walk_strings(
+/// Visits every string of `value` with its pointer and the name of the
+/// member that holds it (`None` for an array item or the root).
+pub fn walk_strings(
     value: &Value,
     pointer: &mut String,
     visit: &mut dyn FnMut(&str, Option<&str>, &str),
@@ -231,4 +233,78 @@ pub fn dotted(pointer: &str) -> String {
         .map(crate::source::unescape_token)
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// The create-body pointer a value stands for: the pointer itself, or, for a
+/// value inside a Qlik patch operation, the operation's `path` joined with
+/// the rest (the value's own pointer when the path is no pointer). `None`
+/// for the parts of an operation that are no field (`op`, `path`) and for
+/// the value of an operation without a `path`.
+pub fn create_pointer(kind: crate::Kind, root: &Value, pointer: &str) -> Option<String> {
+    if kind != crate::Kind::QlikPatch {
+        return Some(pointer.to_string());
+    }
+    let (index, rest) = pointer.strip_prefix('/')?.split_once('/')?;
+    let rest = rest.strip_prefix("value")?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    let path = root
+        .get(index.parse::<usize>().ok()?)?
+        .get("path")?
+        .as_str()?;
+    // A path that is no pointer names no field: the value stays what it is.
+    if !path.starts_with('/') {
+        return Some(pointer.to_string());
+    }
+    Some(format!("{}{rest}", path.trim_end_matches('/')))
+}
+
+/// A create-body pointer as messages name the member: `options.staticKeys[0].pem`.
+pub fn display_pointer(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&crate::source::unescape_token(token));
+        }
+    }
+    if out.is_empty() {
+        "body".to_string()
+    } else {
+        out
+    }
+}
+
+/// The member name at the end of a pointer, skipping array indices
+/// (`/options/staticKeys/0/pem` → `pem`, `/tenantIds/0` → `tenantIds`).
+pub fn member_name(pointer: &str) -> String {
+    pointer
+        .rsplit('/')
+        .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))
+        .map(|t| crate::source::unescape_token(t).into_owned())
+        .unwrap_or_default()
+}
+
+/// True when `pointer` matches `pattern`, whose tokens may be `*`.
+pub fn pointer_matches(pattern: &str, pointer: &str) -> bool {
+    let (mut a, mut b) = (pattern.split('/'), pointer.split('/'));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(p), Some(t)) if p == "*" || p == t => {}
+            _ => return false,
+        }
+    }
+}
+
+/// True when `pointer` is `ancestor` or lies inside it.
+pub fn is_within(pointer: &str, ancestor: &str) -> bool {
+    pointer
+        .strip_prefix(ancestor)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }

@@ -1,0 +1,76 @@
+//! IDP111: the algorithm Qlik expects ID tokens to be signed with.
+
+use super::support::{create_pointer, display_pointer};
+use super::{Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::Finding;
+
+declare_rule! {
+    /// `idTokenSignatureAlg` is not an algorithm Qlik accepts
+    ///
+    /// ## Why
+    /// Qlik verifies OIDC ID tokens signed with `RS256` (the default) or `RS512`, and the API
+    /// accepts no other value. A symmetric (`HS256`) or elliptic-curve (`ES256`) algorithm, or a
+    /// different spelling (`rs256`), is refused. Set it to what the IdP actually signs with: a
+    /// mismatch fails every login.
+    ///
+    /// ## Fix
+    /// Use `RS256` or `RS512`, or remove the member to use the default `RS256`.
+    ///
+    /// ## References
+    /// - Qlik's OpenAPI document, `idTokenSignatureAlg` enum (research/qlik-idp.md, QIDP-OIDC-019)
+    pub IdTokenAlg {
+        code: "IDP111",
+        name: "id-token-alg",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"[{"op": "replace", "path": "/pendingOptions/idTokenSignatureAlg", "value": "RS512"}]"#],
+        fail: [
+            r#"[{"op": "replace", "path": "/pendingOptions/idTokenSignatureAlg", "value": "rs256"}]"#,
+            r#"{"protocol": "OIDC", "provider": "keycloak", "interactive": true, "pendingOptions": {"discoveryUrl": "https://sso.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientId": "qlik-cloud", "clientSecret": "${KEYCLOAK_CLIENT_SECRET}", "idTokenSignatureAlg": "HS256", "claimsMapping": {"sub": ["sub"], "email": ["email"], "name": ["name"]}}}"#,
+        ],
+    }
+}
+
+impl Rule for IdTokenAlg {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        // On jwtAuth and SAML bodies the member itself is misplaced (IDP106, IDP006).
+        if matches!(cx.protocol, Some("jwtAuth" | "SAML")) {
+            return;
+        }
+        let algs = &cx.facts.qlik.id_token_signature_algs;
+        let listed = algs
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        for field in cx.fields_any(&[
+            "/options/idTokenSignatureAlg",
+            "/pendingOptions/idTokenSignatureAlg",
+        ]) {
+            let Some(alg) = field.checkable_str() else {
+                continue;
+            };
+            if algs.iter().any(|a| a == alg) {
+                continue;
+            }
+            let name = display_pointer(
+                &create_pointer(cx.kind, cx.root, &field.pointer)
+                    .unwrap_or_else(|| field.pointer.clone()),
+            );
+            let finding = Finding::new(
+                Self::META,
+                format!("`{name}` is `{alg}`, but Qlik accepts only {listed}"),
+                field.anchor(),
+            )
+            .label("unsupported algorithm");
+            let same_but_case = algs.iter().find(|a| a.eq_ignore_ascii_case(alg.trim()));
+            out.push(match same_but_case {
+                Some(a) => finding.help(format!("write `{a}`")).fixable(),
+                None => finding.help(format!(
+                    "use {listed}, the algorithm the IdP signs ID tokens with"
+                )),
+            });
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! IDP009 placeholder-value and IDP010 template-variable: what a string
+//! value stands in for, rather than what it says.
+
+use url::{Host, Url};
+
+use super::support::{
+    create_pointer, display_pointer, is_within, member_name, pointer_matches, secret_pointers,
+    shown, walk_strings,
+};
+use super::{decrypting_key, read_only_field, Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Placeholder;
+
+declare_rule! {
+    /// a documentation placeholder was left in the payload
+    ///
+    /// ## Why
+    /// Examples in API documentation carry stand-ins that look like values: `<client-id>`,
+    /// `string` (the type written where the value goes), `yourDomain.com`, `your-tenant`,
+    /// `thisisyourappregistrationsecret`, `<ACCESS_TOKEN>`, `{yourOktaDomain}`, and real-looking
+    /// values cut short with `...` or `…` (`MIICyzCCAbSgAwIBAgIJ...`). A payload copied from
+    /// such an example is accepted by a schema check and fails much later, at the first
+    /// login. Every string of the payload is checked, including the host of every URL.
+    ///
+    /// A host under a name reserved for documentation (`example.com`, `example.org`,
+    /// `example.net`, `*.example`, `*.invalid`, `*.test`, `*.localhost`) in a URL or in a domain
+    /// member is reported as a warning: no identity provider answers there.
+    ///
+    /// Template variables (`${NAME}`, `{{name}}`, `$NAME`) are not placeholders: they are
+    /// filled in at deploy time (see IDP010). A certificate cut short with `...` is reported
+    /// by the certificate rules, which say how many bytes are missing. The value of a secret
+    /// member is never shown.
+    ///
+    /// ## Fix
+    /// Replace the placeholder with the real value, or with a template variable that your
+    /// deployment fills in.
+    ///
+    /// ## References
+    /// - seed 000 (`thisisyourappregistrationsecret`, `<ACCESS_TOKEN>`, the shortened PEM)
+    /// - seed 003 (`yourDomain.com`, `example.com`, the shortened certificate and secret)
+    /// - RFC 2606 and RFC 6761, reserved top-level and second-level domain names
+    pub PlaceholderValue {
+        code: "IDP009",
+        name: "placeholder-value",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+            r#"[{"op": "replace", "path": "/description", "value": "Staff login through Okta"}]"#,
+        ],
+        fail: [
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://<your-okta-domain>/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/.well-known/openid-configuration", "clientSecret": "MIICyzCCAbSgAwIBAgIJAMyYqQJkmRIOMA0GCSqGSIb3DQEB...", "clientName": "ionos-cloud"}}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://example.com/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-cloud"}}}}"#,
+        ],
+    }
+}
+
+impl Rule for PlaceholderValue {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let placeholders = &cx.facts.placeholders;
+        let secrets = secret_pointers(cx.kind, cx.root);
+        for text in texts(cx) {
+            let value = text.value;
+            if placeholders.is_template(value) {
+                continue;
+            }
+            let name = display_pointer(&text.field);
+            let secret = secrets.contains(&text.pointer);
+            let shown_value = if secret {
+                " (not shown)".to_string()
+            } else {
+                format!(": {}", quoted(value))
+            };
+            let finding = match placeholders.find(value) {
+                Some((Placeholder::Marker, part)) => {
+                    let message = if secret {
+                        format!("`{name}` holds a documentation placeholder (not shown)")
+                    } else if part == value.trim() {
+                        format!(
+                            "`{name}` holds the documentation placeholder {}",
+                            quoted(part)
+                        )
+                    } else {
+                        format!(
+                            "`{name}` contains the documentation placeholder {}",
+                            quoted(part)
+                        )
+                    };
+                    Finding::new(Self::META, message, Anchor::value(&text.pointer))
+                        .label("placeholder")
+                        .help("replace it with the real value, or with a template variable filled in at deploy time")
+                }
+                Some((Placeholder::Truncated, _)) => {
+                    if placeholders
+                        .certificate_members
+                        .contains(&member_name(&text.field))
+                    {
+                        continue;
+                    }
+                    Finding::new(
+                        Self::META,
+                        format!(
+                            "`{name}` ends in `...`, the mark of a value shortened in the documentation{shown_value}"
+                        ),
+                        Anchor::value(&text.pointer),
+                    )
+                    .label("shortened value")
+                    .help("paste the complete value")
+                }
+                None if secret => continue,
+                None => match host_problem(cx, &text.field, value) {
+                    Some(f) => f.at(&text.pointer, &name),
+                    None => continue,
+                },
+            };
+            out.push(finding);
+        }
+    }
+}
+
+declare_rule! {
+    /// a value is a template variable, so its format is not checked
+    ///
+    /// ## Why
+    /// Payloads kept in a repository often leave secrets and per-environment values to the
+    /// deployment: `"clientSecret": "${OKTA_CLIENT_SECRET}"`, `"{{ tenant_id }}"`,
+    /// `"$DISCOVERY_URL"`. That is good practice, and these values are not placeholders
+    /// (IDP009). But idplint cannot check what it cannot see: the format checks on such a
+    /// value (URL shape, pattern, certificate) are skipped, and this note says so, once per
+    /// value.
+    ///
+    /// ## Fix
+    /// Nothing to fix. Make sure the deployment fills the variable in before the request is
+    /// sent; lint the rendered payload too if you can.
+    ///
+    /// ## References
+    /// - derived: common practice of templated deployment payloads (envsubst, Helm, Ansible)
+    pub TemplateVariable {
+        code: "IDP010",
+        name: "template-variable",
+        severity: Info,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://${OKTA_DOMAIN}/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#],
+    }
+}
+
+impl Rule for TemplateVariable {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let placeholders = &cx.facts.placeholders;
+        let secrets = secret_pointers(cx.kind, cx.root);
+        for text in texts(cx) {
+            let Some(variable) = placeholders.find_template(text.value) else {
+                continue;
+            };
+            let name = display_pointer(&text.field);
+            // A secret's text is redacted everywhere, its variable name included.
+            let message = if secrets.contains(&text.pointer) {
+                format!("`{name}` comes from a template variable: its format is not checked")
+            } else {
+                format!(
+                    "`{name}` uses the template variable `{variable}`: its format is not checked"
+                )
+            };
+            out.push(
+                Finding::new(Self::META, message, Anchor::value(&text.pointer))
+                    .label("template variable")
+                    .help(
+                        "make sure the deployment fills the variable in before the request is sent",
+                    ),
+            );
+        }
+    }
+}
+
+/// A string as a message shows it: in backticks, shortened.
+fn quoted(s: &str) -> String {
+    shown(&serde_json::Value::String(s.to_string()))
+}
+
+/// A string of the document that stands for a field.
+pub(crate) struct Text<'a> {
+    /// Pointer to the string in this document.
+    pub pointer: String,
+    /// The create-body pointer of the field it stands for.
+    pub field: String,
+    pub value: &'a str,
+}
+
+/// Every string value that stands for a field: for a Qlik patch, those inside
+/// operation values. Members that must not be sent at all (read-only ones)
+/// are left out: their rules say to remove them, not to fill them in.
+pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
+    let mut excluded = read_only_field::read_only_pointers(cx);
+    excluded.extend(decrypting_key::read_only_pointers(cx));
+    let mut pointers = Vec::new();
+    walk_strings(cx.root, &mut String::new(), &mut |pointer, _, _| {
+        pointers.push(pointer.to_string());
+    });
+    pointers
+        .into_iter()
+        .filter(|p| !excluded.iter().any(|e| is_within(p, e)))
+        .filter_map(|pointer| {
+            let field = create_pointer(cx.kind, cx.root, &pointer)?;
+            let value = cx.str(&pointer)?;
+            Some(Text {
+                pointer,
+                field,
+                value,
+            })
+        })
+        .collect()
+}
+
+/// A host problem found in a value, before it is placed.
+struct HostProblem {
+    severity: Severity,
+    message: String,
+    label: &'static str,
+    help: String,
+}
+
+impl HostProblem {
+    fn at(self, pointer: &str, name: &str) -> Finding {
+        Finding::new(
+            PlaceholderValue::META,
+            format!("`{name}` {}", self.message),
+            Anchor::value(pointer),
+        )
+        .severity(self.severity)
+        .label(self.label)
+        .help(self.help)
+    }
+}
+
+/// A placeholder or reserved host in a URL value, or in a member that holds
+/// a bare domain name.
+fn host_problem(cx: &Context<'_>, field: &str, value: &str) -> Option<HostProblem> {
+    let placeholders = &cx.facts.placeholders;
+    let (host, in_url) = match url_host(value) {
+        Some(host) => (host, true),
+        None if placeholders
+            .host_members
+            .iter()
+            .any(|m| pointer_matches(m, field)) =>
+        {
+            (value.trim().to_ascii_lowercase(), false)
+        }
+        None => return None,
+    };
+    if let Some(label) = host
+        .split('.')
+        .find(|l| placeholders.classify(l) == Some(Placeholder::Marker))
+    {
+        return Some(HostProblem {
+            severity: Severity::Error,
+            message: format!("has a placeholder host name: `{host}`"),
+            label: "placeholder host",
+            help: format!("replace `{label}` with your identity provider's real host name"),
+        });
+    }
+    placeholders.is_reserved_host(&host).then(|| HostProblem {
+        severity: Severity::Warning,
+        message: if in_url {
+            format!("points at `{host}`, a host name reserved for documentation")
+        } else {
+            format!("is `{host}`, a domain name reserved for documentation")
+        },
+        label: "reserved for documentation",
+        help: format!("replace `{host}` with the real host name"),
+    })
+}
+
+/// The domain name of a URL value, lower-cased.
+fn url_host(value: &str) -> Option<String> {
+    if !value.contains("://") {
+        return None;
+    }
+    let url = Url::parse(value.trim()).ok()?;
+    match url.host()? {
+        Host::Domain(domain) => Some(domain.to_ascii_lowercase()),
+        Host::Ipv4(_) | Host::Ipv6(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::facts::{facts, Placeholder};
+
+    #[test]
+    fn placeholders_and_templates_are_told_apart() {
+        let p = &facts().placeholders;
+        for marker in [
+            "string",
+            "yourDomain.com",
+            "your-tenant",
+            "your_client_secret",
+            "<client-id>",
+            "https://{yourOktaDomain}/oauth2/default",
+        ] {
+            assert_eq!(p.classify(marker), Some(Placeholder::Marker), "{marker}");
+        }
+        assert_eq!(
+            p.classify("MIICyzCCAbSgAwIBAgIJAMyYqQJkmRIOMA0GCSqGSIb3DQEB..."),
+            Some(Placeholder::Truncated)
+        );
+        for real in [
+            "Your team's login through Okta",
+            "${OKTA_CLIENT_SECRET}",
+            "{{ okta_client_secret }}",
+            "/https:~1~1acme-corp.io~1groups",
+            "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration",
+        ] {
+            assert_eq!(p.classify(real), None, "{real}");
+        }
+        assert_eq!(
+            p.find("https://<tenant>.okta.com/oauth2/default")
+                .map(|(_, part)| part),
+            Some("<tenant>")
+        );
+        assert_eq!(
+            p.find_template("https://${OKTA_DOMAIN}/oauth2"),
+            Some("${OKTA_DOMAIN}")
+        );
+    }
+}

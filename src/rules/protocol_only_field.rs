@@ -1,0 +1,118 @@
+//! IDP106: a member of another protocol in a Qlik create body.
+
+use super::support::{display_pointer, member_name};
+use super::{Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding};
+
+declare_rule! {
+    /// a member that only another protocol's IdPs take
+    ///
+    /// ## Why
+    /// The three protocols share a few members and differ in the rest. `pendingOptions`,
+    /// `skipVerify`, `createNewUsersOnLogin`, `postLogoutRedirectUri` and `options.claimsMapping`
+    /// belong to interactive protocols (OIDC, SAML); `options.discoveryUrl`, `clientId`,
+    /// `clientSecret`, `realm`, `scope` and the token settings to OIDC; `options.staticKeys`
+    /// and `options.issuer` to jwtAuth; `options.entityId`, `signOnUrl`, `certificates` and
+    /// `metadata` to SAML. Such a member on the wrong protocol is ignored at best. Most often
+    /// it shows that the body was adapted from another protocol's example, or that `protocol`
+    /// itself is wrong.
+    ///
+    /// ## Fix
+    /// Remove the member, or correct `protocol` if it is the member that is right.
+    ///
+    /// ## References
+    /// - seed 001, CreateOIDCPayload and CreateJWTAuthPayload
+    /// - research/qlik-idp.md, QIDP-JWT-015 and §2.7 (SAML)
+    pub ProtocolOnlyField {
+        code: "IDP106",
+        name: "protocol-only-field",
+        severity: Warning,
+        kinds: [QlikCreate],
+        pass: [r#"{"protocol": "jwtAuth", "provider": "external", "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#],
+        fail: [
+            r#"{"protocol": "jwtAuth", "provider": "external", "skipVerify": true, "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#,
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "issuer": "https://acme-corp.okta.com/oauth2/default", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+        ],
+    }
+}
+
+impl Rule for ProtocolOnlyField {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let lists = &cx.facts.qlik.protocol_only_members;
+        let Some((protocol, own)) = cx.protocol.and_then(|p| lists.get(p).map(|own| (p, own)))
+        else {
+            return;
+        };
+        let mut pointers: Vec<&String> = lists
+            .values()
+            .flatten()
+            .filter(|p| !own.contains(p))
+            .collect();
+        pointers.sort();
+        pointers.dedup();
+        for pointer in pointers {
+            if cx.get(pointer).is_none() {
+                continue;
+            }
+            let owners: Vec<&str> = lists
+                .iter()
+                .filter(|(_, members)| members.contains(pointer))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!(
+                        "`{}` belongs to {} IdPs, not to {protocol}",
+                        display_pointer(pointer),
+                        owners.join(" and ")
+                    ),
+                    Anchor::key(pointer.as_str()),
+                )
+                .label(format!("{} member", owners.join("/")))
+                .help(format!(
+                    "remove `{}`, or correct `protocol` if this member is the one that is right",
+                    member_name(pointer)
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use crate::facts::facts;
+    use crate::schema::FILES;
+
+    /// The schema of each protocol defines exactly the members the table
+    /// gives that protocol: otherwise the schema pass (which leaves other
+    /// protocols' members to this rule) and this rule would disagree.
+    #[test]
+    fn table_agrees_with_the_schemas() {
+        for (protocol, members) in &facts().qlik.protocol_only_members {
+            let file = format!("qlik.create.{}.schema.json", protocol.to_ascii_lowercase());
+            let (_, text) = FILES.iter().find(|(f, _)| *f == file).expect("schema");
+            let schema: Value = serde_json::from_str(text).expect("schema JSON");
+            for pointer in members {
+                assert!(defines(&schema, pointer), "{file} lacks {pointer}");
+            }
+        }
+    }
+
+    fn defines(schema: &Value, pointer: &str) -> bool {
+        let mut node = schema;
+        for token in pointer.split('/').skip(1) {
+            if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+                node = schema.pointer(r.trim_start_matches('#')).unwrap_or(node);
+            }
+            match node.get("properties").and_then(|p| p.get(token)) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        true
+    }
+}

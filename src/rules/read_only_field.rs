@@ -1,0 +1,91 @@
+//! IDP007: members only the server sets, sent in a request.
+
+use super::support::{display_pointer, member_name};
+use super::{Context, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding};
+use crate::kind::Kind;
+use crate::source::escape_token;
+
+declare_rule! {
+    /// a member that only the server sets is sent in a request
+    ///
+    /// ## Why
+    /// Some members exist only in the API's responses. Qlik: `id`, `created`, `lastUpdated`,
+    /// `pendingState`, `pendingResult`. IONOS: top-level `type`, `href` and `items`; the audit
+    /// members of `metadata` (`createdDate`, `createdBy`, `createdByUserId`, `lastModifiedDate`,
+    /// `lastModifiedBy`, `lastModifiedByUserId`, `resourceURN`), `metadata.redirectURI` and
+    /// `metadata.webOrigin`; the `endpoint` of a configuration block. A body that carries them
+    /// was usually copied from a GET or a create response. The server ignores or rejects them,
+    /// and an edited value suggests a change that never happens.
+    ///
+    /// A Qlik patch cannot aim at these members: its paths are checked by IDP603
+    /// (patch-path-not-allowed). The server-populated members of a `decryptingKey` are
+    /// reported by IDP112 (decrypting-key). A whole IONOS response reused as a request is
+    /// also reported, once, by IDP008 (response-as-request).
+    ///
+    /// ## Fix
+    /// Remove the member.
+    ///
+    /// ## References
+    /// - seed 001 (Qlik's IDP response schema); research/qlik-idp.md, QIDP-GEN-011
+    /// - seed 003 (IONOS 201 responses); research/ionos-idp.md §2
+    pub ReadOnlyField {
+        code: "IDP007",
+        name: "read-only-field",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-cloud"}}}}"#,
+        ],
+        fail: [
+            r#"{"id": "6478a3f5c8e4d2b1a0f9e8d7", "protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#,
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-cloud", "endpoint": "https://iam.ionos.com/realms/cloud/.well-known/openid-configuration"}}}}"#,
+        ],
+    }
+}
+
+impl Rule for ReadOnlyField {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for pointer in read_only_pointers(cx) {
+            let name = member_name(&pointer);
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!(
+                        "`{}` is set by the server and does not belong in a request",
+                        display_pointer(&pointer)
+                    ),
+                    Anchor::key(pointer),
+                )
+                .label("read-only member")
+                .help(format!("remove `{name}`"))
+                .fixable(),
+            );
+        }
+    }
+}
+
+/// Pointers of the read-only members present in the document.
+pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
+    match cx.kind {
+        Kind::QlikCreate => cx
+            .facts
+            .qlik
+            .read_only_members
+            .iter()
+            .map(|m| format!("/{}", escape_token(m)))
+            .filter(|p| cx.get(p).is_some())
+            .collect(),
+        Kind::IonosCreate | Kind::IonosEnsure => cx
+            .facts
+            .ionos
+            .read_only_pointers
+            .iter()
+            .flat_map(|p| cx.fields(p))
+            .map(|f| f.pointer)
+            .collect(),
+        Kind::QlikPatch => Vec::new(),
+    }
+}
