@@ -8,6 +8,7 @@ use crate::facts::{facts, Facts};
 use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
+pub mod bounds;
 pub mod input;
 pub mod support;
 
@@ -261,6 +262,13 @@ pub static ALL: &[&dyn Rule] = &[
     &input::MissingField,
     &input::WrongType,
     &input::UnknownField,
+    &bounds::ClockToleranceOutOfRange,
+    &bounds::ClockToleranceFractional,
+    &bounds::DescriptionTooLong,
+    &bounds::TenantIdFormat,
+    &bounds::RealmFormat,
+    &bounds::ScopeFormat,
+    &bounds::AudienceTooLong,
 ];
 
 /// The rule with `code` or `name`.
