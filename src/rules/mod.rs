@@ -9,6 +9,7 @@ use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
 pub mod bounds;
+pub mod claims;
 pub mod input;
 pub mod support;
 
@@ -269,6 +270,12 @@ pub static ALL: &[&dyn Rule] = &[
     &bounds::RealmFormat,
     &bounds::ScopeFormat,
     &bounds::AudienceTooLong,
+    &claims::ClaimsValueNotArray,
+    &claims::ClaimsKeyNotAllowed,
+    &claims::ClaimsPointerInvalid,
+    &claims::ClaimsPointerUnescaped,
+    &claims::ClaimsRequiredMissing,
+    &claims::ClaimsEmptyOrDuplicate,
 ];
 
 /// The rule with `code` or `name`.
