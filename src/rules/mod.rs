@@ -12,6 +12,7 @@ pub mod bounds;
 pub mod claims;
 pub mod input;
 pub mod support;
+pub mod urls;
 
 /// What the catalogue knows about a rule.
 #[derive(Debug)]
@@ -276,6 +277,13 @@ pub static ALL: &[&dyn Rule] = &[
     &claims::ClaimsPointerUnescaped,
     &claims::ClaimsRequiredMissing,
     &claims::ClaimsEmptyOrDuplicate,
+    &urls::DiscoveryMissing,
+    &urls::UrlInvalid,
+    &urls::UrlNotHttps,
+    &urls::DiscoveryUrlNotWellKnown,
+    &urls::DiscoveryUrlProviderMismatch,
+    &urls::OpenidConfigurationIncomplete,
+    &urls::UrlTooLong,
 ];
 
 /// The rule with `code` or `name`.
