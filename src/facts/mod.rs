@@ -60,7 +60,7 @@ fn from_json<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> T {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("embedded table {name} is invalid: {e}"))
 }
 
-fn compile(pattern: &str) -> Regex {
+pub(crate) fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("embedded pattern {pattern:?} is invalid: {e}"))
 }
 
@@ -332,6 +332,8 @@ impl PatchPaths {
 #[serde(rename_all = "camelCase")]
 struct UrlShapesFile {
     well_known_suffix: String,
+    loopback_hosts: Vec<String>,
+    url_fields: Vec<UrlField>,
     providers: BTreeMap<String, UrlShapeFile>,
 }
 
@@ -345,12 +347,53 @@ struct UrlShapeFile {
     path: Option<String>,
     #[serde(default)]
     also_accept: Vec<String>,
+    #[serde(default)]
+    any_vendor: bool,
     example: String,
+}
+
+/// What a URL field is for, which decides the checks it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UrlRole {
+    /// An OpenID Connect discovery document.
+    Discovery,
+    /// A SAML metadata document.
+    Metadata,
+    /// An endpoint of the IdP.
+    Endpoint,
+    /// Where a browser is sent.
+    Redirect,
+}
+
+/// Members that hold a URL in payloads of some kinds.
+#[derive(Debug, Deserialize)]
+pub struct UrlField {
+    /// Kind names (`qlik.create`, …).
+    pub kinds: Vec<String>,
+    /// Qlik protocols that define the members; empty means any.
+    #[serde(default)]
+    pub protocols: Vec<String>,
+    pub role: UrlRole,
+    /// Create-body pointers of the members.
+    pub pointers: Vec<String>,
+}
+
+impl UrlField {
+    /// True when the members exist in a payload of `kind` for `protocol`
+    /// (`None` when the protocol is not known: every field applies).
+    pub fn applies(&self, kind: crate::Kind, protocol: Option<&str>) -> bool {
+        self.kinds.iter().any(|k| k == kind.name())
+            && (self.protocols.is_empty()
+                || protocol.map_or(true, |p| self.protocols.iter().any(|x| x == p)))
+    }
 }
 
 /// `rules/url-shapes.json`, with its patterns compiled.
 pub struct UrlShapes {
     pub well_known_suffix: String,
+    pub loopback_hosts: Vec<String>,
+    pub url_fields: Vec<UrlField>,
     pub providers: BTreeMap<String, UrlShape>,
 }
 
@@ -359,17 +402,23 @@ pub struct UrlShape {
     pub host_required: bool,
     pub path: Option<Regex>,
     pub also_accept: Vec<String>,
+    pub any_vendor: bool,
     pub example: String,
 }
 
 impl UrlShape {
     /// True when `host` is one of this provider's own hosts.
     pub fn owns_host(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
         self.hosts.iter().any(|h| match h.strip_prefix('.') {
             Some(suffix) => host.ends_with(h.as_str()) || host == suffix,
             None => host == *h,
         })
+    }
+
+    /// True when `path` is a discovery-document path of this provider.
+    pub fn path_matches(&self, path: &str) -> bool {
+        self.path.as_ref().map_or(true, |p| p.is_match(path))
     }
 }
 
@@ -377,6 +426,8 @@ impl UrlShapes {
     fn compile(file: UrlShapesFile) -> Self {
         Self {
             well_known_suffix: file.well_known_suffix,
+            loopback_hosts: file.loopback_hosts,
+            url_fields: file.url_fields,
             providers: file
                 .providers
                 .into_iter()
@@ -386,12 +437,29 @@ impl UrlShapes {
                         host_required: s.host_required,
                         path: s.path.as_deref().map(compile),
                         also_accept: s.also_accept,
+                        any_vendor: s.any_vendor,
                         example: s.example,
                     };
                     (name, shape)
                 })
                 .collect(),
         }
+    }
+
+    /// The provider whose own hosts include `host`, if any.
+    pub fn owner_of(&self, host: &str) -> Option<(&str, &UrlShape)> {
+        self.providers
+            .iter()
+            .find(|(_, s)| s.owns_host(host))
+            .map(|(n, s)| (n.as_str(), s))
+    }
+
+    /// True when plain http is acceptable for `host` (loopback).
+    pub fn is_loopback(&self, host: &str) -> bool {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.loopback_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(host))
     }
 }
 

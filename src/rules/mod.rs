@@ -8,8 +8,10 @@ use crate::facts::{facts, Facts};
 use crate::kind::Kind;
 use crate::source::{escape_token, unescape_token};
 
+pub mod bounds;
 pub mod certificate_expired;
 pub mod certificate_unparseable;
+pub mod claims;
 pub mod decrypting_key;
 pub mod id_token_alg;
 pub mod input;
@@ -32,6 +34,7 @@ pub mod response_as_request;
 pub mod secret_in_file;
 pub mod static_keys_count;
 pub mod support;
+pub mod urls;
 pub mod weak_key;
 
 /// What the catalogue knows about a rule.
@@ -301,6 +304,13 @@ pub static ALL: &[&dyn Rule] = &[
     &ionos_protocol::IonosConfigBlockMismatch,
     &id_token_alg::IdTokenAlg,
     &decrypting_key::DecryptingKey,
+    &bounds::ClockToleranceOutOfRange,
+    &bounds::ClockToleranceFractional,
+    &bounds::DescriptionTooLong,
+    &bounds::TenantIdFormat,
+    &bounds::RealmFormat,
+    &bounds::ScopeFormat,
+    &bounds::AudienceTooLong,
     &ionos_fields::IonosNameInvalid,
     &ionos_fields::IonosDomainFormat,
     &ionos_fields::UuidFormat,
@@ -312,6 +322,19 @@ pub static ALL: &[&dyn Rule] = &[
     &certificate_expired::CertificateExpired,
     &weak_key::WeakKey,
     &static_keys_count::StaticKeysCount,
+    &claims::ClaimsValueNotArray,
+    &claims::ClaimsKeyNotAllowed,
+    &claims::ClaimsPointerInvalid,
+    &claims::ClaimsPointerUnescaped,
+    &claims::ClaimsRequiredMissing,
+    &claims::ClaimsEmptyOrDuplicate,
+    &urls::DiscoveryMissing,
+    &urls::UrlInvalid,
+    &urls::UrlNotHttps,
+    &urls::DiscoveryUrlNotWellKnown,
+    &urls::DiscoveryUrlProviderMismatch,
+    &urls::OpenidConfigurationIncomplete,
+    &urls::UrlTooLong,
     &patch::PatchNotArray,
     &patch::PatchOpNotAllowed,
     &patch::PatchPathNotAllowed,

@@ -1,0 +1,631 @@
+//! IDP401–IDP406: Qlik claim mappings (`options.claimsMapping`,
+//! `pendingOptions.claimsMapping`, and patch values aimed at them). Which
+//! keys a mapping may carry depends on where it sits: the mode below. The key
+//! lists are in `rules/qlik/facts.json` (`claims`).
+
+use serde_json::{Map, Value};
+
+use super::support::{json_type_name, nearest_name, shorten};
+use super::{Context, Field, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::ClaimKeys;
+use crate::kind::Kind;
+use crate::source::escape_token;
+
+/// How a mapping is read, from where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// OIDC `pendingOptions`, or `options` of an interactive IdP (skipVerify).
+    Interactive,
+    /// OIDC `options` of a non-interactive IdP.
+    NonInteractive,
+    /// OIDC `options` whose IdP's mode is not known (a patch).
+    OidcEither,
+    /// SAML: values are attribute names, not pointers.
+    Saml,
+    /// The protocol is not known.
+    Unknown,
+}
+
+impl Mode {
+    fn allowed(self, keys: &ClaimKeys) -> Vec<&str> {
+        let lists: Vec<&Vec<String>> = match self {
+            Mode::Interactive => vec![&keys.interactive],
+            Mode::NonInteractive => vec![&keys.non_interactive],
+            Mode::OidcEither => vec![&keys.interactive, &keys.non_interactive],
+            Mode::Saml => vec![&keys.saml],
+            Mode::Unknown => vec![&keys.interactive, &keys.non_interactive, &keys.saml],
+        };
+        let mut out: Vec<&str> = Vec::new();
+        for key in lists.into_iter().flatten() {
+            if !out.contains(&key.as_str()) {
+                out.push(key);
+            }
+        }
+        out
+    }
+
+    /// Keys the mapping must carry, and how bad their absence is.
+    fn required(self, keys: &ClaimKeys) -> Option<(&[String], Severity)> {
+        match self {
+            Mode::Interactive => Some((&keys.interactive_required, Severity::Warning)),
+            Mode::Saml => Some((&keys.saml, Severity::Error)),
+            _ => None,
+        }
+    }
+
+    /// True when values are JSON pointers into OIDC claims (bare names allowed).
+    fn pointers(self) -> bool {
+        self != Mode::Saml
+    }
+
+    /// True when the IdP is known to be OIDC, so a `/` in a bare value is a mistake.
+    fn oidc(self) -> bool {
+        matches!(
+            self,
+            Mode::Interactive | Mode::NonInteractive | Mode::OidcEither
+        )
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Mode::Interactive => "an interactive OIDC mapping",
+            Mode::NonInteractive => "a non-interactive OIDC mapping",
+            Mode::OidcEither => "an OIDC mapping",
+            Mode::Saml => "a SAML mapping",
+            Mode::Unknown => "a claims mapping",
+        }
+    }
+}
+
+/// One `claimsMapping` object in the payload.
+struct Mapping<'a> {
+    field: Field<'a>,
+    map: &'a Map<String, Value>,
+    mode: Mode,
+}
+
+impl Mapping<'_> {
+    fn key_pointer(&self, key: &str) -> String {
+        format!("{}/{}", self.field.pointer, escape_token(key))
+    }
+}
+
+/// Every claims mapping, with its mode. Mappings of a jwtAuth payload are
+/// IDP106's and left out.
+fn mappings<'a>(cx: &Context<'a>) -> Vec<Mapping<'a>> {
+    let mut out = Vec::new();
+    for block in &cx.facts.qlik.option_blocks {
+        let Some(mode) = mode_for(cx, block) else {
+            continue;
+        };
+        for field in cx.fields(&format!("{block}/claimsMapping")) {
+            if let Value::Object(map) = field.value {
+                out.push(Mapping { field, map, mode });
+            }
+        }
+    }
+    out
+}
+
+fn mode_for(cx: &Context<'_>, block: &str) -> Option<Mode> {
+    let pending = block == "/pendingOptions";
+    match cx.protocol {
+        Some("SAML") => Some(Mode::Saml),
+        Some("jwtAuth") => None,
+        Some("OIDC") if pending => Some(Mode::Interactive),
+        Some("OIDC") if cx.kind == Kind::QlikCreate => Some(match cx.get("/interactive") {
+            Some(Value::Bool(true)) => Mode::Interactive,
+            Some(Value::Bool(false)) => Mode::NonInteractive,
+            _ => Mode::OidcEither,
+        }),
+        Some("OIDC") => Some(Mode::OidcEither),
+        // `/options/claimsMapping` exists for OIDC only; `/pendingOptions` for OIDC and SAML.
+        _ if cx.kind == Kind::QlikPatch && !pending => Some(Mode::OidcEither),
+        _ => Some(Mode::Unknown),
+    }
+}
+
+/// The strings a mapping value gives: the value itself when it is a string
+/// (IDP401 reports the shape), or the array's string items.
+fn entries<'a>(pointer: &str, value: &'a Value) -> Vec<(String, &'a str)> {
+    match value {
+        Value::String(s) => vec![(pointer.to_string(), s.as_str())],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_str().map(|s| (format!("{pointer}/{i}"), s)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn display_key(key: &str) -> String {
+    format!("claimsMapping.{key}")
+}
+
+fn quoted_list(items: &[impl AsRef<str>]) -> String {
+    items
+        .iter()
+        .map(|k| format!("`{}`", k.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const INTERACTIVE_PENDING: &str = r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"], "groups": ["groups"]}}}"#;
+
+declare_rule! {
+    /// a `claimsMapping` value is not an array of non-empty strings
+    ///
+    /// ## Why
+    /// Each Qlik claim maps to an array of sources ("an array of JSON pointers"), tried in
+    /// order. `"sub": "sub"` — a bare string — is the classic mistake and is rejected; so are
+    /// numbers, objects and empty strings inside the array.
+    ///
+    /// ## Fix
+    /// Wrap a single source in an array: `"sub": ["sub"]`.
+    ///
+    /// ## References
+    /// - seed 001, claimsMappingInteractive: "Mappings from claim name to an array of JSON pointers"
+    /// - research/qlik-idp.md §2.5
+    pub ClaimsValueNotArray {
+        code: "IDP401",
+        name: "claims-value-not-array",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [INTERACTIVE_PENDING],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": "sub", "name": ["name"], "email": ["email"]}}}"#],
+    }
+}
+
+impl Rule for ClaimsValueNotArray {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for mapping in mappings(cx) {
+            for (key, value) in mapping.map {
+                let pointer = mapping.key_pointer(key);
+                let name = display_key(key);
+                match value {
+                    Value::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            let at = Anchor::value(format!("{pointer}/{i}"));
+                            match item {
+                                Value::String(s) if s.trim().is_empty() => out.push(
+                                    Finding::new(
+                                        Self::META,
+                                        format!("`{name}` holds an empty string at index {i}"),
+                                        at,
+                                    )
+                                    .label("empty source")
+                                    .help("name a claim here, or remove the empty entry"),
+                                ),
+                                Value::String(_) => {}
+                                other => out.push(
+                                    Finding::new(
+                                        Self::META,
+                                        format!(
+                                            "`{name}` must hold strings, found {} at index {i}",
+                                            json_type_name(other)
+                                        ),
+                                        at,
+                                    )
+                                    .label("not a string")
+                                    .help("write each source as a JSON string, e.g. `\"email\"`"),
+                                ),
+                            }
+                        }
+                    }
+                    Value::String(s) => out.push(
+                        Finding::new(
+                            Self::META,
+                            format!("`{name}` must be an array of strings, found a string"),
+                            Anchor::value(pointer),
+                        )
+                        .label("a string, not an array")
+                        .help(format!(
+                            "wrap it in an array: `[{}]`",
+                            Value::String(s.clone())
+                        ))
+                        .fixable(),
+                    ),
+                    other => out.push(
+                        Finding::new(
+                            Self::META,
+                            format!(
+                                "`{name}` must be an array of strings, found {}",
+                                json_type_name(other)
+                            ),
+                            Anchor::value(pointer),
+                        )
+                        .label("not an array")
+                        .help(format!("write the sources as an array, e.g. `[\"{key}\"]`")),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+declare_rule! {
+    /// a `claimsMapping` key is not a claim Qlik maps in this mode
+    ///
+    /// ## Why
+    /// Qlik maps a fixed set of claims, and the set depends on the IdP's mode. An interactive
+    /// OIDC mapping (`pendingOptions`, or `options` with `interactive: true` and `skipVerify`)
+    /// takes `sub`, `name`, `email`, `groups`, `locale`, `picture`, `zoneinfo`, `client_id` and
+    /// `email_verified`; a non-interactive one (`options` of an API-access IdP) takes `sub` and
+    /// `client_id` only; a SAML one takes `sub`, `name`, `email`, `picture` and `groups`. Any
+    /// other key — often a typo such as `emails` or `group` — is refused or never used. For a
+    /// patch of `/options/claimsMapping` the IdP's mode is not known, so any OIDC key passes.
+    ///
+    /// ## Fix
+    /// Rename the key as suggested, or remove it.
+    ///
+    /// ## References
+    /// - seed 001, claimsMappingInteractive and claimsMappingNonInteractive
+    /// - research/qlik-idp.md §2.5 and §2.7 (SAML)
+    pub ClaimsKeyNotAllowed {
+        code: "IDP402",
+        name: "claims-key-not-allowed",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [INTERACTIVE_PENDING],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "emails": ["email"]}}}"#],
+    }
+}
+
+impl Rule for ClaimsKeyNotAllowed {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let keys = &cx.facts.qlik.claims;
+        for mapping in mappings(cx) {
+            let allowed = mapping.mode.allowed(keys);
+            for key in mapping.map.keys() {
+                if allowed.contains(&key.as_str()) {
+                    continue;
+                }
+                let known_elsewhere = Mode::Unknown.allowed(keys).contains(&key.as_str());
+                let (message, help) = if known_elsewhere {
+                    (
+                        format!(
+                            "`{key}` cannot be mapped in {}: it takes {}",
+                            mapping.mode.describe(),
+                            quoted_list(&allowed)
+                        ),
+                        format!("remove `{key}`"),
+                    )
+                } else {
+                    let help = match nearest_name(key, allowed.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("use one of {}", quoted_list(&allowed)),
+                    };
+                    (format!("`{key}` is not a claim Qlik maps"), help)
+                };
+                out.push(
+                    Finding::new(Self::META, message, Anchor::key(mapping.key_pointer(key)))
+                        .label("not an allowed claim")
+                        .help(help),
+                );
+            }
+        }
+    }
+}
+
+declare_rule! {
+    /// a claim source starting with `/` is not a valid JSON pointer
+    ///
+    /// ## Why
+    /// A source that starts with `/` is read as an RFC 6901 JSON pointer into the IdP's claims.
+    /// In a pointer, `~` only appears as `~0` (a literal `~`) or `~1` (a literal `/` inside a
+    /// name); any other `~` makes the pointer invalid and the claim is never found.
+    ///
+    /// ## Fix
+    /// Write `~` as `~0` and a `/` that belongs to a claim's name as `~1`.
+    ///
+    /// ## References
+    /// - RFC 6901 §3 and §4 (JSON Pointer syntax and evaluation)
+    /// - seed 001, claimsMapping: "an array of JSON pointers"
+    pub ClaimsPointerInvalid {
+        code: "IDP403",
+        name: "claims-pointer-invalid",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"[{"op": "replace", "path": "/options/claimsMapping", "value": {"sub": ["sub"], "client_id": ["/https:~1~1acme-corp.io~1client_id"]}}]"#],
+        fail: [r#"[{"op": "replace", "path": "/options/claimsMapping", "value": {"sub": ["sub"], "client_id": ["/https:~2~2acme-corp.io~2client_id"]}}]"#],
+    }
+}
+
+impl Rule for ClaimsPointerInvalid {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for mapping in mappings(cx).into_iter().filter(|m| m.mode.pointers()) {
+            for (key, value) in mapping.map {
+                for (pointer, s) in entries(&mapping.key_pointer(key), value) {
+                    if !s.starts_with('/') || !super::support::is_checkable(s) {
+                        continue;
+                    }
+                    let Some(bad) = bad_escape(s) else {
+                        continue;
+                    };
+                    out.push(
+                        Finding::new(
+                            Self::META,
+                            format!(
+                                "`{}` is not a valid JSON pointer: `~` must be followed by `0` or `1`",
+                                shorten(s, 60)
+                            ),
+                            Anchor::value(pointer),
+                        )
+                        .label(format!("invalid escape `{bad}`"))
+                        .help("write `~` as `~0`, and a `/` inside a claim name as `~1`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The first `~` escape that RFC 6901 does not allow (`~` not followed by `0` or `1`).
+fn bad_escape(s: &str) -> Option<String> {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '~' {
+            match chars.peek() {
+                Some('0' | '1') => {
+                    chars.next();
+                }
+                Some(next) => return Some(format!("~{next}")),
+                None => return Some("~".to_string()),
+            }
+        }
+    }
+    None
+}
+
+declare_rule! {
+    /// a claim source contains `/` but is not written as a JSON pointer
+    ///
+    /// ## Why
+    /// Qlik reads a source without a leading `/` as a claim name and one with a leading `/` as
+    /// a JSON pointer. A namespaced claim such as Auth0's `https://qlik.com/groups` holds `/`
+    /// in its name, so it has to be written in pointer form with each `/` of the name escaped:
+    /// `/https:~1~1qlik.com~1groups`. A nested claim (`realm_access/roles`) needs the leading
+    /// `/`: `/realm_access/roles`. Written as-is, the claim is not found and the user gets no
+    /// groups. Not checked for SAML, whose attribute names are URIs by design.
+    ///
+    /// ## Fix
+    /// Write the source in pointer form, as the help shows.
+    ///
+    /// ## References
+    /// - research/qlik-idp.md QIDP-CLM-003: Qlik community, "How to Enable User Groups in Qlik
+    ///   Sense Enterprise SaaS" (`/https:~1~1qlik.com~1groups`)
+    /// - RFC 6901 §3 (escaping `/` as `~1`)
+    pub ClaimsPointerUnescaped {
+        code: "IDP404",
+        name: "claims-pointer-unescaped",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"{"protocol": "OIDC", "provider": "auth0", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.eu.auth0.com/.well-known/openid-configuration", "clientId": "kT3v9QbW1xLr7ZpN2sYd8HfJ4mCg6AeU", "clientSecret": "${AUTH0_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"], "groups": ["/https:~1~1qlik.com~1groups"]}}}"#],
+        fail: [r#"{"protocol": "OIDC", "provider": "auth0", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.eu.auth0.com/.well-known/openid-configuration", "clientId": "kT3v9QbW1xLr7ZpN2sYd8HfJ4mCg6AeU", "clientSecret": "${AUTH0_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"], "groups": ["https://qlik.com/groups"]}}}"#],
+    }
+}
+
+impl Rule for ClaimsPointerUnescaped {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for mapping in mappings(cx).into_iter().filter(|m| m.mode.oidc()) {
+            for (key, value) in mapping.map {
+                for (pointer, s) in entries(&mapping.key_pointer(key), value) {
+                    if s.starts_with('/') || !s.contains('/') || !super::support::is_checkable(s) {
+                        continue;
+                    }
+                    let escaped = format!("/{}", escape_token(s));
+                    let help = if s.contains("://") {
+                        format!("write the namespaced claim as a pointer: `{escaped}`")
+                    } else {
+                        format!(
+                            "for a nested claim write `/{s}`; for a claim whose name holds `/` write `{escaped}`"
+                        )
+                    };
+                    out.push(
+                        Finding::new(
+                            Self::META,
+                            format!(
+                                "`{}` contains `/` but is not written as a JSON pointer",
+                                shorten(s, 60)
+                            ),
+                            Anchor::value(pointer),
+                        )
+                        .label("read as a plain claim name")
+                        .help(help)
+                        .fixable(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+declare_rule! {
+    /// a claims mapping lacks a claim its mode needs
+    ///
+    /// ## Why
+    /// An interactive OIDC IdP identifies and reaches users by `sub` and `email`: without them
+    /// the interactive test fails to map the user ("sub, email, and email_verified are required
+    /// claims"); `name` is strongly recommended too. A SAML mapping must carry all of
+    /// `sub`, `name`, `email`, `picture` and `groups`: Qlik's schema requires them (error).
+    /// A patch that replaces `/pendingOptions/claimsMapping` replaces the whole mapping, so it
+    /// is checked too.
+    ///
+    /// ## Fix
+    /// Add the missing claims, e.g. `"email": ["email"]`.
+    ///
+    /// ## References
+    /// - research/qlik-idp.md QIDP-CLM-004 (Qlik's OIDC deep-dive blog), QIDP-CLM-006
+    ///   (`claimsMappingSAML.required`)
+    pub ClaimsRequiredMissing {
+        code: "IDP405",
+        name: "claims-required-missing",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [INTERACTIVE_PENDING],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"]}}}"#],
+    }
+}
+
+impl Rule for ClaimsRequiredMissing {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let keys = &cx.facts.qlik.claims;
+        for mapping in mappings(cx) {
+            let Some((required, severity)) = mapping.mode.required(keys) else {
+                continue;
+            };
+            // A misspelt key (`emails`) is IDP402's; its claim is not missing twice.
+            let allowed = mapping.mode.allowed(keys);
+            let misspelt: Vec<&str> = mapping
+                .map
+                .keys()
+                .filter(|k| !allowed.contains(&k.as_str()))
+                .filter_map(|k| nearest_name(k, allowed.iter().copied()))
+                .collect();
+            let missing: Vec<&String> = required
+                .iter()
+                .filter(|k| !mapping.map.contains_key(k.as_str()))
+                .filter(|k| !misspelt.contains(&k.as_str()))
+                .collect();
+            let Some(first) = missing.first() else {
+                continue;
+            };
+            let list = quoted_list(&missing);
+            let example = format!("\"{first}\": [\"{first}\"]");
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!("{} lacks {list}", mapping.mode.describe()),
+                    Anchor::missing(mapping.key_pointer(first)),
+                )
+                .severity(severity)
+                .label(format!("{list} missing"))
+                .help(format!("add {list} to `claimsMapping`, e.g. `{example}`")),
+            );
+        }
+    }
+}
+
+declare_rule! {
+    /// a claims mapping value is an empty array or lists a source twice
+    ///
+    /// ## Why
+    /// An empty array maps nothing, so the claim stays empty at login although the file seems to
+    /// configure it. A source listed twice in the same array (also `email` next to `/email`,
+    /// which point at the same claim) is dead weight and often hides the source that was meant.
+    /// Derived check.
+    ///
+    /// ## Fix
+    /// List the claim to read, or remove the key; remove the repeated entry.
+    ///
+    /// ## References
+    /// - research/qlik-idp.md QIDP-CLM-005 (derived)
+    pub ClaimsEmptyOrDuplicate {
+        code: "IDP406",
+        name: "claims-empty-or-duplicate",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"[{"op": "replace", "path": "/pendingOptions/claimsMapping", "value": {"sub": ["sub"], "name": ["name", "preferred_username"], "email": ["email", "upn"]}}]"#],
+        fail: [r#"[{"op": "replace", "path": "/pendingOptions/claimsMapping", "value": {"sub": ["sub"], "name": ["name"], "email": ["email", "upn", "/email"]}}]"#],
+    }
+}
+
+impl Rule for ClaimsEmptyOrDuplicate {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for mapping in mappings(cx) {
+            for (key, value) in mapping.map {
+                let pointer = mapping.key_pointer(key);
+                let Value::Array(items) = value else {
+                    continue;
+                };
+                if items.is_empty() {
+                    out.push(
+                        Finding::new(
+                            Self::META,
+                            format!(
+                                "`{}` is an empty array: nothing is mapped",
+                                display_key(key)
+                            ),
+                            Anchor::value(pointer.clone()),
+                        )
+                        .label("empty")
+                        .help(format!(
+                            "list the claim to read, e.g. `[\"{key}\"]`, or remove `{key}`"
+                        )),
+                    );
+                    continue;
+                }
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let Some(s) = item.as_str().filter(|s| !s.trim().is_empty()) else {
+                        continue;
+                    };
+                    let norm = normalised(s, mapping.mode);
+                    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == norm) {
+                        let same = if norm == s {
+                            String::new()
+                        } else {
+                            format!(" (`{}` reads the same claim)", shorten(s, 60))
+                        };
+                        out.push(
+                            Finding::new(
+                                Self::META,
+                                format!(
+                                    "`{}` lists `{}` twice{same}",
+                                    display_key(key),
+                                    shorten(&norm, 60)
+                                ),
+                                Anchor::value(format!("{pointer}/{i}")),
+                            )
+                            .label("listed again here")
+                            .help("remove the repeated entry")
+                            .related(
+                                Anchor::value(format!("{pointer}/{first}")),
+                                "first listed here",
+                            ),
+                        );
+                    } else {
+                        seen.push((norm, i));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A source as the claim it reads: `/email` and `email` are the same claim.
+fn normalised(s: &str, mode: Mode) -> String {
+    match s.strip_prefix('/') {
+        Some(rest) if mode.pointers() && !rest.contains('/') && bad_escape(s).is_none() => {
+            crate::source::unescape_token(rest).into_owned()
+        }
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_escape_follows_rfc_6901() {
+        assert_eq!(bad_escape("/https:~1~1qlik.com~1groups"), None);
+        assert_eq!(bad_escape("/a~0b"), None);
+        assert_eq!(bad_escape("/a~2b").as_deref(), Some("~2"));
+        assert_eq!(bad_escape("/a~").as_deref(), Some("~"));
+    }
+
+    #[test]
+    fn a_top_level_pointer_is_the_bare_name() {
+        assert_eq!(normalised("/email", Mode::Interactive), "email");
+        assert_eq!(normalised("/a~1b", Mode::Interactive), "a/b");
+        assert_eq!(
+            normalised("/address/country", Mode::Interactive),
+            "/address/country"
+        );
+        assert_eq!(normalised("/email", Mode::Saml), "/email");
+    }
+}

@@ -1,0 +1,892 @@
+//! IDP501–IDP507: URLs. The members that hold a URL, per kind, and their
+//! roles are in `rules/url-shapes.json` (`urlFields`), with the providers'
+//! discovery-URL shapes. One problem gives one finding: a value that is no
+//! URL is IDP502's alone; the scheme (IDP503), the discovery suffix (IDP504)
+//! and the provider's shape (IDP505) are only judged on a parsed URL.
+
+use base64::Engine;
+use serde_json::Value;
+use url::Url;
+
+use super::support::shorten;
+use super::{Context, Field, Rule};
+use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::{UrlRole, UrlShape, UrlShapes};
+use crate::kind::Kind;
+use crate::source::unescape_token;
+
+/// A URL member's value and what parsing it found.
+struct UrlValue<'a> {
+    field: Field<'a>,
+    /// The member's name (`discoveryUrl`), also for a patch value.
+    name: String,
+    role: UrlRole,
+    text: &'a str,
+    parsed: Result<Url, Invalid>,
+}
+
+/// Why a value is not an absolute http(s) URL.
+enum Invalid {
+    Xml,
+    Base64Xml,
+    /// Whitespace in the value; the trimmed value when that is a URL.
+    Whitespace(Option<String>),
+    Control,
+    /// No scheme; a suggestion with `https://` when the value starts with a host.
+    Relative(Option<String>),
+    Scheme(String),
+    Malformed(String),
+}
+
+/// Every URL member of the payload, parsed. Template variables and
+/// placeholders are left out (IDP009, IDP010), inline XML is not.
+fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
+    let protocol = known_protocol(cx);
+    let mut out = Vec::new();
+    for group in &cx.facts.url_shapes.url_fields {
+        if !group.applies(cx.kind, protocol) {
+            continue;
+        }
+        for pattern in &group.pointers {
+            let name = unescape_token(pattern.rsplit('/').next().unwrap_or("")).into_owned();
+            for field in cx.fields(pattern) {
+                let Some(raw) = field.value.as_str() else {
+                    continue;
+                };
+                let (text, parsed) = if looks_like_xml(raw) {
+                    (raw, Err(Invalid::Xml))
+                } else if let Some(s) = field.checkable_str() {
+                    (s, parse(s))
+                } else {
+                    continue;
+                };
+                out.push(UrlValue {
+                    field,
+                    name: name.clone(),
+                    role: group.role,
+                    text,
+                    parsed,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The Qlik protocol, when it is one the API can create.
+fn known_protocol<'a>(cx: &Context<'a>) -> Option<&'a str> {
+    cx.protocol
+        .filter(|p| cx.facts.qlik.providers_for(p).is_some())
+}
+
+fn looks_like_xml(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with('<') && (t.starts_with("<?xml") || t.contains("</") || t.contains("/>"))
+}
+
+fn is_base64_xml(s: &str) -> bool {
+    let head: String = s.chars().take(64).collect();
+    if !head.is_ascii() {
+        return false;
+    }
+    let head = &head[..head.len() / 4 * 4];
+    base64::engine::general_purpose::STANDARD
+        .decode(head)
+        .is_ok_and(|bytes| bytes.trim_ascii_start().starts_with(b"<"))
+}
+
+fn parse(s: &str) -> Result<Url, Invalid> {
+    // The WHATWG parser drops control characters and surrounding spaces
+    // silently; the API receives them.
+    if s.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(Invalid::Control);
+    }
+    if s.chars().any(char::is_whitespace) {
+        let trimmed = s.trim();
+        let fixed = (!trimmed.chars().any(char::is_whitespace) && parse(trimmed).is_ok())
+            .then(|| trimmed.to_string());
+        return Err(Invalid::Whitespace(fixed));
+    }
+    let with_scheme = || {
+        let first = s.split('/').next().unwrap_or("");
+        (first.contains('.') || first.starts_with("localhost")).then(|| format!("https://{s}"))
+    };
+    let after_scheme = |u: &Url| s.get(u.scheme().len() + 1..).unwrap_or("");
+    match Url::parse(s) {
+        Err(url::ParseError::RelativeUrlWithoutBase) if is_base64_xml(s) => Err(Invalid::Base64Xml),
+        Err(url::ParseError::RelativeUrlWithoutBase) => Err(Invalid::Relative(with_scheme())),
+        Err(e) => Err(Invalid::Malformed(e.to_string())),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            let rest = after_scheme(&u);
+            // `acme.okta.com:443/…` parses as scheme `acme.okta.com`.
+            if !rest.starts_with("//") && (u.scheme().contains('.') || u.scheme() == "localhost") {
+                Err(Invalid::Relative(with_scheme()))
+            } else {
+                Err(Invalid::Scheme(u.scheme().to_string()))
+            }
+        }
+        // The WHATWG parser forgives `https:/host` and `https:\\host`; servers do not.
+        Ok(u) if !after_scheme(&u).starts_with("//") => Err(Invalid::Malformed(
+            "the scheme must be followed by `//`".to_string(),
+        )),
+        Ok(u) => Ok(u),
+    }
+}
+
+/// The discovery URL with `/.well-known/openid-configuration` in place, if
+/// the path does not end with it, and a label saying what it looked like.
+fn well_known_fix(text: &str, url: &Url, suffix: &str) -> Option<(String, &'static str)> {
+    if url.path().ends_with(suffix) {
+        return None;
+    }
+    // Byte offsets below all come from `find` on ASCII patterns: char boundaries.
+    let scheme_end = text.find("//").map_or(0, |i| i + 2);
+    let cut = text
+        .get(scheme_end..)
+        .and_then(|t| t.find(['?', '#']))
+        .map_or(text.len(), |i| scheme_end + i);
+    let (base, rest) = text.split_at(cut);
+    let trimmed = base.trim_end_matches('/');
+    let other_document = trimmed
+        .get(scheme_end..)
+        .and_then(|t| t.find("/.well-known/"))
+        .and_then(|i| trimmed.get(..scheme_end + i));
+    let (fixed, label) = if trimmed.ends_with(suffix) {
+        (trimmed.to_string(), "trailing `/`")
+    } else if let Some(prefix) = other_document {
+        (format!("{prefix}{suffix}"), "another well-known document")
+    } else {
+        (
+            format!("{trimmed}{suffix}"),
+            "issuer URL, not the discovery document",
+        )
+    };
+    Some((format!("{fixed}{rest}"), label))
+}
+
+/// How a discovery URL misses its provider's shape.
+enum Mismatch {
+    /// The host is another provider's own.
+    OtherVendor(String),
+    /// The provider has fixed hosts and this is none of them.
+    ForeignHost,
+    /// The path breaks the provider's convention.
+    Path,
+}
+
+impl Mismatch {
+    fn is_host(&self) -> bool {
+        !matches!(self, Mismatch::Path)
+    }
+}
+
+/// The provider's shape and the mismatch of a Qlik create body's discovery
+/// URL, if the provider is known and the URL misses it.
+fn provider_mismatch<'a>(
+    cx: &Context<'a>,
+    value: &UrlValue<'_>,
+) -> Option<(&'a str, &'a UrlShape, Mismatch)> {
+    if cx.kind != Kind::QlikCreate || value.role != UrlRole::Discovery {
+        return None;
+    }
+    if known_protocol(cx) != Some("OIDC") {
+        return None;
+    }
+    let url = value.parsed.as_ref().ok()?;
+    let provider = cx.provider()?;
+    let shapes = &cx.facts.url_shapes;
+    let shape = shapes.providers.get(provider)?;
+    let host = url.host_str()?;
+    let path = match well_known_fix(url.as_str(), url, &shapes.well_known_suffix) {
+        Some((fixed, _)) => Url::parse(&fixed).map(|u| u.path().to_string()).ok()?,
+        None => url.path().to_string(),
+    };
+    mismatch(shapes, provider, shape, host, &path).map(|m| (provider, shape, m))
+}
+
+fn mismatch(
+    shapes: &UrlShapes,
+    provider: &str,
+    shape: &UrlShape,
+    host: &str,
+    path: &str,
+) -> Option<Mismatch> {
+    if shape.any_vendor {
+        return None;
+    }
+    if let Some((owner, _)) = shapes.owner_of(host) {
+        if owner != provider && !shape.also_accept.iter().any(|a| a == owner) {
+            return Some(Mismatch::OtherVendor(owner.to_string()));
+        }
+    }
+    let accepted_elsewhere = shape.also_accept.iter().any(|a| {
+        shapes
+            .providers
+            .get(a)
+            .is_some_and(|s| s.owns_host(host) && s.path_matches(path))
+    });
+    if accepted_elsewhere {
+        return None;
+    }
+    if shape.host_required && !shape.owns_host(host) {
+        return Some(Mismatch::ForeignHost);
+    }
+    (!shape.path_matches(path)).then_some(Mismatch::Path)
+}
+
+const OKTA_PENDING: &str = r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#;
+
+declare_rule! {
+    /// OIDC options give neither `discoveryUrl` nor `openid_configuration`
+    ///
+    /// ## Why
+    /// Qlik finds the IdP's endpoints either in the discovery document at `discoveryUrl`
+    /// ("Required if openid_configuration is not given") or in a manual `openid_configuration`.
+    /// With neither, the IdP cannot be reached (error). With both, the manual configuration
+    /// competes with the discovery document: Qlik's help says it "should be used only when a
+    /// discovery URL has not been entered" (warning).
+    ///
+    /// ## Fix
+    /// Add `discoveryUrl` with the IdP's `…/.well-known/openid-configuration` URL; keep
+    /// `openid_configuration` only for an IdP without a discovery document.
+    ///
+    /// ## References
+    /// - seed 001, IDPOptions.discoveryUrl; research/qlik-idp.md QIDP-OIDC-009
+    pub DiscoveryMissing {
+        code: "IDP501",
+        name: "discovery-missing",
+        severity: Error,
+        kinds: [QlikCreate],
+        pass: [OKTA_PENDING],
+        fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#],
+    }
+}
+
+impl Rule for DiscoveryMissing {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if known_protocol(cx) != Some("OIDC") {
+            return;
+        }
+        for block in &cx.facts.qlik.option_blocks {
+            let Some(Value::Object(options)) = cx.get(block) else {
+                continue;
+            };
+            let name = block.trim_start_matches('/');
+            let url = format!("{block}/discoveryUrl");
+            let manual = format!("{block}/openid_configuration");
+            match (
+                options.contains_key("discoveryUrl"),
+                options.contains_key("openid_configuration"),
+            ) {
+                (false, false) => out.push(
+                    Finding::new(
+                        Self::META,
+                        format!("`{name}` has neither `discoveryUrl` nor `openid_configuration`"),
+                        Anchor::missing(url),
+                    )
+                    .label("no discovery configured")
+                    .help("add `discoveryUrl` with the IdP's `…/.well-known/openid-configuration` URL"),
+                ),
+                (true, true) => out.push(
+                    Finding::new(
+                        Self::META,
+                        format!("`{name}` has both `discoveryUrl` and `openid_configuration`"),
+                        Anchor::key(manual),
+                    )
+                    .severity(Severity::Warning)
+                    .label("manual configuration")
+                    .related(Anchor::key(url), "discovery URL")
+                    .help("remove `openid_configuration` unless the IdP has no discovery document"),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+declare_rule! {
+    /// a URL field is not an absolute http(s) URL
+    ///
+    /// ## Why
+    /// Discovery URLs, SAML metadata URLs, IdP endpoints and redirect URIs are fetched or
+    /// followed as given. A host without a scheme (`acme.okta.com/…`), another scheme, stray
+    /// whitespace or a malformed host is rejected or fails at login. IONOS's `metadataDescriptor`
+    /// takes the URL of the SAML metadata, not the XML document itself (nor its base64).
+    /// Checked fields: Qlik `discoveryUrl`, `openid_configuration.*`, `signOnUrl`,
+    /// `postLogoutRedirectUri`; IONOS `openidConfigurationUrl` and `metadataDescriptor`.
+    ///
+    /// ## Fix
+    /// Write an absolute `https://` URL.
+    ///
+    /// ## References
+    /// - seed 001, discoveryUrl "(Ex: https://<domain>/.well-known/openid-configuration)"
+    /// - seed 003 (IONOS metadataDescriptor example); research/ionos-idp.md IDP-R20, IDP-R30
+    pub UrlInvalid {
+        code: "IDP502",
+        name: "url-invalid",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [
+            OKTA_PENDING,
+            r#"{"properties": {"type": "saml", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "https://sso.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "MIIC"}}}}"#,
+        ],
+        fail: [
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#,
+            r#"{"properties": {"type": "saml", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://sso.acme-corp.io/realms/staff\"><md:IDPSSODescriptor/></md:EntityDescriptor>", "x509Certificate": "MIIC"}}}}"#,
+        ],
+    }
+}
+
+impl Rule for UrlInvalid {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for value in url_values(cx) {
+            let Err(invalid) = &value.parsed else {
+                continue;
+            };
+            let name = &value.name;
+            let shown = shorten(value.text, 80);
+            let metadata_help = if value.role == UrlRole::Metadata {
+                "give the URL the IdP publishes its SAML metadata at (e.g. `https://<idp-host>/realms/<realm>/protocol/saml/descriptor`), not the document"
+            } else {
+                "give the document's URL, not the document"
+            };
+            let finding = match invalid {
+                Invalid::Xml => Finding::new(
+                    Self::META,
+                    format!("`{name}` holds an inline XML document, not a URL"),
+                    value.field.anchor(),
+                )
+                .label("XML, not a URL")
+                .help(metadata_help),
+                Invalid::Base64Xml => Finding::new(
+                    Self::META,
+                    format!("`{name}` holds a base64-encoded XML document, not a URL"),
+                    value.field.anchor(),
+                )
+                .label("base64 XML, not a URL")
+                .help(metadata_help),
+                Invalid::Whitespace(fixed) => {
+                    let f = Finding::new(
+                        Self::META,
+                        format!("`{name}` contains whitespace: `{shown}`"),
+                        value.field.anchor(),
+                    )
+                    .label("whitespace in the URL");
+                    match fixed {
+                        Some(fixed) => f
+                            .help(format!("remove the surrounding whitespace: `{fixed}`"))
+                            .fixable(),
+                        None => f.help("remove the whitespace, or encode a space as `%20`"),
+                    }
+                }
+                Invalid::Control => Finding::new(
+                    Self::META,
+                    format!("`{name}` contains a control character"),
+                    value.field.anchor(),
+                )
+                .label("control character in the URL")
+                .help("remove the control character (often pasted along with the URL)"),
+                Invalid::Relative(suggestion) => Finding::new(
+                    Self::META,
+                    format!("`{name}` is not an absolute URL: `{shown}`"),
+                    value.field.anchor(),
+                )
+                .label("no scheme")
+                .help(match suggestion {
+                    Some(s) => format!("add the scheme: `{s}`"),
+                    None => "write an absolute `https://` URL".to_string(),
+                }),
+                Invalid::Scheme(scheme) => Finding::new(
+                    Self::META,
+                    format!("`{name}` must be an http(s) URL, not `{scheme}:`"),
+                    value.field.anchor(),
+                )
+                .label(format!("scheme `{scheme}`"))
+                .help("use an `https://` URL"),
+                Invalid::Malformed(why) => Finding::new(
+                    Self::META,
+                    format!("`{name}` is not a valid URL ({why}): `{shown}`"),
+                    value.field.anchor(),
+                )
+                .label("invalid URL")
+                .help("write an absolute `https://` URL"),
+            };
+            out.push(finding);
+        }
+    }
+}
+
+declare_rule! {
+    /// a discovery, metadata or endpoint URL uses plain http
+    ///
+    /// ## Why
+    /// The discovery document, the SAML metadata and the IdP's endpoints carry the keys and
+    /// endpoints that every login trusts. Over plain http anyone on the path can replace them.
+    /// Qlik's examples are all https; IONOS's Keycloak-based backend refuses plain http for
+    /// non-local hosts by default. `localhost`, `127.0.0.1` and `::1` are excepted (local test
+    /// IdPs). A post-logout redirect is not checked.
+    ///
+    /// ## Fix
+    /// Use the `https://` URL of the same document.
+    ///
+    /// ## References
+    /// - seed 001 (discoveryUrl example); research/qlik-idp.md QIDP-OIDC-010, QIDP-OIDC-013
+    /// - research/ionos-idp.md IDP-R20, IDP-R30
+    pub UrlNotHttps {
+        code: "IDP503",
+        name: "url-not-https",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [
+            r#"{"properties": {"type": "oidc", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://sso.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientName": "ionos-cloud", "clientSecret": "${IONOS_IDP_CLIENT_SECRET}"}}}}"#,
+            r#"[{"op": "replace", "path": "/pendingOptions/discoveryUrl", "value": "http://localhost:8080/realms/dev/.well-known/openid-configuration"}]"#,
+        ],
+        fail: [r#"{"properties": {"type": "oidc", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "http://sso.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientName": "ionos-cloud", "clientSecret": "${IONOS_IDP_CLIENT_SECRET}"}}}}"#],
+    }
+}
+
+impl Rule for UrlNotHttps {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let shapes = &cx.facts.url_shapes;
+        for value in url_values(cx) {
+            let Ok(url) = &value.parsed else {
+                continue;
+            };
+            if value.role == UrlRole::Redirect || url.scheme() != "http" {
+                continue;
+            }
+            if url.host_str().is_some_and(|h| shapes.is_loopback(h)) {
+                continue;
+            }
+            let https = format!(
+                "https{}",
+                value.text.get("http".len()..).unwrap_or_default()
+            );
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!(
+                        "`{}` uses plain http: `{}`",
+                        value.name,
+                        shorten(value.text, 80)
+                    ),
+                    value.field.anchor(),
+                )
+                .label("not https")
+                .help(format!("use `{}`", shorten(&https, 100))),
+            );
+        }
+    }
+}
+
+declare_rule! {
+    /// the discovery URL does not end with `/.well-known/openid-configuration`
+    ///
+    /// ## Why
+    /// `discoveryUrl` (Qlik) and `openidConfigurationUrl` (IONOS) take the URL of the OpenID
+    /// Connect discovery document itself. Pasting the issuer URL (`https://acme.okta.com`, the
+    /// `iss` of a token) instead is the classic mistake: the document is not found and the
+    /// IdP cannot be set up. A trailing `/` or another well-known document
+    /// (`/.well-known/oauth-authorization-server`) is reported as well.
+    ///
+    /// ## Fix
+    /// Append `/.well-known/openid-configuration` to the issuer URL, as the help shows.
+    ///
+    /// ## References
+    /// - seed 001, discoveryUrl "(Ex: https://<domain>/.well-known/openid-configuration)"
+    /// - seed 003 (openidConfigurationUrl example); OpenID Connect Discovery 1.0 §4
+    pub DiscoveryUrlNotWellKnown {
+        code: "IDP504",
+        name: "discovery-url-not-well-known",
+        severity: Warning,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: [OKTA_PENDING],
+        fail: [r#"[{"op": "replace", "path": "/pendingOptions/discoveryUrl", "value": "https://acme.okta.com/oauth2/default"}]"#],
+    }
+}
+
+impl Rule for DiscoveryUrlNotWellKnown {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let suffix = &cx.facts.url_shapes.well_known_suffix;
+        for value in url_values(cx) {
+            let Ok(url) = &value.parsed else {
+                continue;
+            };
+            if value.role != UrlRole::Discovery {
+                continue;
+            }
+            let Some((fixed, label)) = well_known_fix(value.text, url, suffix) else {
+                continue;
+            };
+            // A URL on the wrong host is IDP505's; appending the suffix would not help.
+            if provider_mismatch(cx, &value).is_some_and(|(_, _, m)| m.is_host()) {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    Self::META,
+                    format!("`{}` does not end with `{suffix}`", value.name),
+                    value.field.anchor(),
+                )
+                .label(label)
+                .help(format!("use the discovery document: `{fixed}`"))
+                .fixable(),
+            );
+        }
+    }
+}
+
+declare_rule! {
+    /// the discovery URL does not have the shape of the `provider`'s URLs
+    ///
+    /// ## Why
+    /// Qlik's providers expect their vendor's discovery documents. For `azureAD` the URL is the
+    /// app registration's "OpenID Connect metadata document",
+    /// `https://login.microsoftonline.com/<tenant-id>/v2.0/.well-known/openid-configuration`
+    /// (or a national cloud's sign-in host): another host or the v1 path is an error. For the
+    /// other providers the shapes are vendor conventions (Okta `/oauth2/<server>/…` or the org
+    /// server, Keycloak `/realms/<realm>/…`, ADFS `/adfs/…`), so a mismatch is a warning, raised
+    /// only when the URL is on another vendor's host or breaks the provider's path convention;
+    /// a custom domain is fine. An Azure URL with provider `adfs` is a legitimate historic setup.
+    /// `generic` takes any URL.
+    ///
+    /// ## Fix
+    /// Use the provider's discovery URL as the help shows, or set `provider` to the vendor that
+    /// serves the URL.
+    ///
+    /// ## References
+    /// - seed 000 (Azure AD example); research/qlik-idp.md §2.9 and QIDP-OIDC-012
+    pub DiscoveryUrlProviderMismatch {
+        code: "IDP505",
+        name: "discovery-url-provider-mismatch",
+        severity: Warning,
+        kinds: [QlikCreate],
+        pass: [
+            r#"{"protocol": "OIDC", "provider": "azureAD", "interactive": true, "skipVerify": true, "options": {"discoveryUrl": "https://login.microsoftonline.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration", "clientId": "76d2ce8f-630b-4e5a-904b-a0d6a53aabc2", "clientSecret": "${AZURE_CLIENT_SECRET}", "emailVerifiedAlwaysTrue": true, "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email", "upn"]}}}"#,
+            r#"{"protocol": "OIDC", "provider": "auth0", "interactive": true, "pendingOptions": {"discoveryUrl": "https://login.acme-corp.io/.well-known/openid-configuration", "clientId": "kT3v9QbW1xLr7ZpN2sYd8HfJ4mCg6AeU", "clientSecret": "${AUTH0_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#,
+        ],
+        fail: [
+            r#"{"protocol": "OIDC", "provider": "azureAD", "interactive": true, "skipVerify": true, "options": {"discoveryUrl": "https://login.microsoftonline.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/.well-known/openid-configuration", "clientId": "76d2ce8f-630b-4e5a-904b-a0d6a53aabc2", "clientSecret": "${AZURE_CLIENT_SECRET}", "emailVerifiedAlwaysTrue": true, "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email", "upn"]}}}"#,
+            r#"{"protocol": "OIDC", "provider": "auth0", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "kT3v9QbW1xLr7ZpN2sYd8HfJ4mCg6AeU", "clientSecret": "${AUTH0_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#,
+        ],
+    }
+}
+
+impl Rule for DiscoveryUrlProviderMismatch {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for value in url_values(cx) {
+            let Some((provider, shape, mismatch)) = provider_mismatch(cx, &value) else {
+                continue;
+            };
+            let Ok(url) = &value.parsed else {
+                continue;
+            };
+            let host = url.host_str().unwrap_or_default();
+            let name = &value.name;
+            let (message, label, help) = match mismatch {
+                Mismatch::OtherVendor(owner) => (
+                    format!("`{name}` is on host `{host}` of provider `{owner}`, but `provider` is `{provider}`"),
+                    format!("`{owner}` URL"),
+                    format!(
+                        "set `provider` to `{owner}`, or use a discovery URL of provider `{provider}`, such as `{}`",
+                        shape.example
+                    ),
+                ),
+                Mismatch::ForeignHost => (
+                    format!(
+                        "`{name}` host `{host}` is not a sign-in host of provider `{provider}` ({})",
+                        shape
+                            .hosts
+                            .iter()
+                            .map(|h| format!("`{h}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!("not a host of `{provider}`"),
+                    format!(
+                        "use `{}`, or set `provider` to the IdP that serves `{host}`",
+                        shape.example
+                    ),
+                ),
+                Mismatch::Path => (
+                    format!(
+                        "`{name}` path `{}` does not have the `{provider}` shape",
+                        shorten(url.path(), 100)
+                    ),
+                    format!("not the path `{provider}` expects"),
+                    format!("use a URL of the shape `{}`", shape.example),
+                ),
+            };
+            let severity = if shape.host_required {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            out.push(
+                Finding::new(Self::META, message, value.field.anchor())
+                    .severity(severity)
+                    .label(label)
+                    .help(help)
+                    .related(Anchor::value("/provider"), "provider set here"),
+            );
+        }
+    }
+}
+
+declare_rule! {
+    /// `openid_configuration` lacks a member the API requires
+    ///
+    /// ## Why
+    /// A manual OpenID configuration replaces the discovery document, so Qlik requires the
+    /// members it cannot work without: `issuer`, `authorization_endpoint`, `token_endpoint` and
+    /// `jwks_uri`. `userinfo_endpoint`, `end_session_endpoint` and `introspection_endpoint` are
+    /// optional.
+    ///
+    /// ## Fix
+    /// Copy the missing members from the IdP's discovery document.
+    ///
+    /// ## References
+    /// - seed 001, OpenIDConfiguration; research/qlik-idp.md §2.6 (`OpenIDConfiguration.required`)
+    pub OpenidConfigurationIncomplete {
+        code: "IDP506",
+        name: "openid-configuration-incomplete",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"{"protocol": "OIDC", "provider": "generic", "interactive": false, "options": {"openid_configuration": {"issuer": "https://idp.acme-corp.io", "authorization_endpoint": "https://idp.acme-corp.io/authorize", "token_endpoint": "https://idp.acme-corp.io/token", "jwks_uri": "https://idp.acme-corp.io/jwks"}, "claimsMapping": {"sub": ["sub"], "client_id": ["client_id"]}}}"#],
+        fail: [r#"{"protocol": "OIDC", "provider": "generic", "interactive": false, "options": {"openid_configuration": {"issuer": "https://idp.acme-corp.io", "authorization_endpoint": "https://idp.acme-corp.io/authorize", "token_endpoint": "https://idp.acme-corp.io/token"}, "claimsMapping": {"sub": ["sub"], "client_id": ["client_id"]}}}"#],
+    }
+}
+
+impl Rule for OpenidConfigurationIncomplete {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if known_protocol(cx).is_some_and(|p| p != "OIDC") {
+            return;
+        }
+        let required = &cx.facts.qlik.openid_configuration_required;
+        for block in &cx.facts.qlik.option_blocks {
+            for field in cx.fields(&format!("{block}/openid_configuration")) {
+                let Value::Object(config) = field.value else {
+                    continue;
+                };
+                let missing: Vec<&String> = required
+                    .iter()
+                    .filter(|k| !config.contains_key(k.as_str()))
+                    .collect();
+                let Some(first) = missing.first() else {
+                    continue;
+                };
+                let list = missing
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push(
+                    Finding::new(
+                        Self::META,
+                        format!("`openid_configuration` lacks {list}"),
+                        Anchor::missing(format!("{}/{first}", field.pointer)),
+                    )
+                    .label(format!("{list} missing"))
+                    .help(format!("add {list} from the IdP's discovery document")),
+                );
+            }
+        }
+    }
+}
+
+declare_rule! {
+    /// `postLogoutRedirectUri` is longer than 2083 characters
+    ///
+    /// ## Why
+    /// Qlik's schema limits `postLogoutRedirectUri` to 2083 characters, the classic URL limit
+    /// of browsers; a longer value is rejected. A patch of `/postLogoutRedirectUri` is checked
+    /// too.
+    ///
+    /// ## Fix
+    /// Redirect to a shorter URL; move long state out of the query string.
+    ///
+    /// ## References
+    /// - research/qlik-idp.md §2.2 and QIDP-GEN-010: `postLogoutRedirectUri` `maxLength: 2083`
+    pub UrlTooLong {
+        code: "IDP507",
+        name: "url-too-long",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch],
+        pass: [r#"[{"op": "replace", "path": "/postLogoutRedirectUri", "value": "https://analytics.acme-corp.io/signed-out"}]"#],
+        fail: [LONG_REDIRECT],
+    }
+}
+
+const LONG_REDIRECT: &str = concat!(
+    r#"[{"op": "replace", "path": "/postLogoutRedirectUri", "value": "https://analytics.acme-corp.io/signed-out?return="#,
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    "aHR0cHM6Ly9hbmFseXRpY3MuYWNtZS1jb3JwLmlvL3NlbnNlL2FwcC8xMjM0NTY3ODkwYWJjZGVm",
+    r#""}]"#
+);
+
+impl Rule for UrlTooLong {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let max = cx.facts.qlik.bounds.post_logout_redirect_uri_max_chars;
+        for field in cx.fields("/postLogoutRedirectUri") {
+            let Some(s) = field.checkable_str() else {
+                continue;
+            };
+            let n = s.chars().count();
+            if n > max {
+                out.push(
+                    Finding::new(
+                        Self::META,
+                        format!(
+                            "`postLogoutRedirectUri` has {n} characters; the API accepts at most {max}"
+                        ),
+                        field.anchor(),
+                    )
+                    .label(format!("{n} characters"))
+                    .help(format!(
+                        "redirect to a URL of at most {max} characters; move long state out of the query"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUFFIX: &str = "/.well-known/openid-configuration";
+
+    fn fix(s: &str) -> Option<String> {
+        let url = Url::parse(s).ok()?;
+        well_known_fix(s, &url, SUFFIX).map(|(f, _)| f)
+    }
+
+    #[test]
+    fn well_known_fix_appends_replaces_and_keeps_the_query() {
+        assert_eq!(
+            fix("https://acme.okta.com/oauth2/default/.well-known/openid-configuration"),
+            None
+        );
+        assert_eq!(
+            fix("https://acme.okta.com").as_deref(),
+            Some("https://acme.okta.com/.well-known/openid-configuration")
+        );
+        assert_eq!(
+            fix("https://acme.okta.com/oauth2/default/").as_deref(),
+            Some("https://acme.okta.com/oauth2/default/.well-known/openid-configuration")
+        );
+        assert_eq!(
+            fix("https://acme.okta.com/.well-known/oauth-authorization-server?x=1").as_deref(),
+            Some("https://acme.okta.com/.well-known/openid-configuration?x=1")
+        );
+        assert_eq!(
+            fix("https://acme.b2clogin.com/acme.onmicrosoft.com/v2.0/.well-known/openid-configuration?p=B2C_1_signin"),
+            None
+        );
+    }
+
+    #[test]
+    fn parse_tells_what_is_wrong() {
+        assert!(parse("https://acme.okta.com/x").is_ok());
+        assert!(matches!(
+            parse("acme.okta.com/x"),
+            Err(Invalid::Relative(Some(_)))
+        ));
+        assert!(matches!(
+            parse("sso.acme-corp.io:8443/x"),
+            Err(Invalid::Relative(Some(_)))
+        ));
+        assert!(matches!(parse("/signed-out"), Err(Invalid::Relative(None))));
+        assert!(matches!(
+            parse("ftp://acme-corp.io/x"),
+            Err(Invalid::Scheme(_))
+        ));
+        assert!(matches!(
+            parse(" https://acme-corp.io "),
+            Err(Invalid::Whitespace(Some(_)))
+        ));
+        assert!(matches!(
+            parse("https:/acme-corp.io"),
+            Err(Invalid::Malformed(_))
+        ));
+        assert!(matches!(parse("https://"), Err(Invalid::Malformed(_))));
+        assert!(matches!(
+            parse("\u{1}https://acme-corp.io"),
+            Err(Invalid::Control)
+        ));
+        assert!(!is_base64_xml("ééééé"));
+        assert!(matches!(
+            parse("PD94bWwgdmVyc2lvbj0iMS4wIj8+"),
+            Err(Invalid::Base64Xml)
+        ));
+    }
+
+    #[test]
+    fn shapes_accept_custom_domains_and_historic_adfs() {
+        let shapes = &crate::facts::facts().url_shapes;
+        let check = |provider: &str, url: &str| {
+            let u = Url::parse(url).expect("test URL");
+            let shape = &shapes.providers[provider];
+            mismatch(
+                shapes,
+                provider,
+                shape,
+                u.host_str().unwrap_or(""),
+                u.path(),
+            )
+        };
+        let azure = "https://login.microsoftonline.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration";
+        assert!(check("azureAD", azure).is_none());
+        assert!(check("adfs", azure).is_none());
+        assert!(check(
+            "auth0",
+            "https://login.acme-corp.io/.well-known/openid-configuration"
+        )
+        .is_none());
+        assert!(check(
+            "keycloak",
+            "https://acme-corp.io/auth/realms/staff/.well-known/openid-configuration"
+        )
+        .is_none());
+        assert!(check(
+            "generic",
+            "https://acme.okta.com/.well-known/openid-configuration"
+        )
+        .is_none());
+        assert!(matches!(
+            check("azureAD", "https://sts.windows.net/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/.well-known/openid-configuration"),
+            Some(Mismatch::ForeignHost)
+        ));
+        assert!(matches!(
+            check("keycloak", "https://acme.eu.auth0.com/.well-known/openid-configuration"),
+            Some(Mismatch::OtherVendor(v)) if v == "auth0"
+        ));
+    }
+}
