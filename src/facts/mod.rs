@@ -385,7 +385,7 @@ impl UrlField {
     pub fn applies(&self, kind: crate::Kind, protocol: Option<&str>) -> bool {
         self.kinds.iter().any(|k| k == kind.name())
             && (self.protocols.is_empty()
-                || protocol.map_or(true, |p| self.protocols.iter().any(|x| x == p)))
+                || protocol.is_none_or(|p| self.protocols.iter().any(|x| x == p)))
     }
 }
 
@@ -418,7 +418,7 @@ impl UrlShape {
 
     /// True when `path` is a discovery-document path of this provider.
     pub fn path_matches(&self, path: &str) -> bool {
-        self.path.as_ref().map_or(true, |p| p.is_match(path))
+        self.path.as_ref().is_none_or(|p| p.is_match(path))
     }
 }
 
