@@ -417,17 +417,19 @@ fn junit_parses_and_keeps_the_text() {
     let child = |name: &str, tag: &str| case(name).children().find(|n| n.has_tag_name(tag));
     assert!(child("testdata/formats/skipped-package.json", "skipped").is_some());
     assert!(child("testdata/formats/unreadable.json", "error").is_some());
-    assert!(child("testdata/qlik/create/seed000-azure.json", "failure").is_none());
-    assert!(
-        child("testdata/qlik/create/seed000-jwt.json", "failure").is_none(),
-        "infos do not fail"
-    );
-    assert!(child("testdata/qlik/create/seed000-jwt.json", "system-out").is_some());
+    let failure = child("testdata/qlik/create/seed000-azure.json", "failure")
+        .expect("the placeholder secret fails");
+    assert_eq!(failure.attribute("type"), Some("IDP009"));
+    let failure = child("testdata/qlik/create/seed000-jwt.json", "failure")
+        .expect("the truncated certificate fails");
+    assert_eq!(failure.attribute("type"), Some("IDP302"));
+    // All findings are listed in the failure's text, infos (the tolerated extra members) included.
+    assert!(failure.text().unwrap_or_default().contains("IDP006"));
     let failure = child("testdata/formats/invalid-mixed.json", "failure").expect("errors fail");
-    assert_eq!(failure.attribute("type"), Some("IDP005"));
+    assert_eq!(failure.attribute("type"), Some("IDP009"));
     assert_eq!(
         failure.attribute("message"),
-        Some("IDP005 `interactive` must be a boolean, found a string (and 2 more errors)")
+        Some("IDP009 `description` contains the documentation placeholder `<SSO>` (and 3 more errors)")
     );
     let listing = failure.text().unwrap_or_default();
     assert!(
@@ -440,7 +442,7 @@ fn junit_parses_and_keeps_the_text() {
         .expect("suite");
     assert_eq!(
         ["tests", "failures", "errors", "skipped"].map(|a| suite.attribute(a)),
-        [Some("6"), Some("2"), Some("1"), Some("1")]
+        [Some("6"), Some("4"), Some("1"), Some("1")]
     );
 
     // Escaped text comes back as it was (characters XML cannot hold become U+FFFD).
@@ -460,6 +462,18 @@ fn junit_parses_and_keeps_the_text() {
 #[test]
 fn the_cli_speaks_every_ci_format() {
     let absolute = Path::new(ROOT).join("testdata/formats/invalid-mixed.json");
+    let json = assert_cmd::Command::cargo_bin("idplint")
+        .expect("the binary is built")
+        .current_dir(ROOT)
+        .args(["check", "--format", "json"])
+        .arg(&absolute)
+        .output()
+        .expect("ran");
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let findings = doc["files"][0]["diagnostics"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(findings >= 4);
     for format in ["sarif", "github", "junit"] {
         let out = assert_cmd::Command::cargo_bin("idplint")
             .expect("the binary is built")
@@ -490,7 +504,10 @@ fn the_cli_speaks_every_ci_format() {
             "junit" => {
                 roxmltree::Document::parse(&text).expect("JUnit XML");
             }
-            _ => assert!(text.lines().filter(|l| l.starts_with("::")).count() == 4),
+            _ => assert_eq!(
+                text.lines().filter(|l| l.starts_with("::")).count(),
+                findings
+            ),
         }
     }
     let clean = assert_cmd::Command::cargo_bin("idplint")
@@ -500,7 +517,7 @@ fn the_cli_speaks_every_ci_format() {
             "check",
             "--format",
             "sarif",
-            "testdata/qlik/create/seed000-azure.json",
+            "testdata/qlik/create/valid-jwt-certificate.json",
         ])
         .assert()
         .success()

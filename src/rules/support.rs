@@ -144,7 +144,7 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
     let mut out = Vec::new();
     walk_strings(root, &mut String::new(), &mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
-        if named
+        if (named && !is_whole_template(s))
             || s.contains(&secrets.private_key_marker)
             || super::key_material::is_private_key_base64(s)
         {
@@ -158,7 +158,11 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
                 .and_then(Value::as_str)
                 .and_then(|p| p.rsplit('/').next())
                 .is_some_and(|last| secrets.members.iter().any(|m| m == last));
-            if targets_secret && op.get("value").is_some_and(Value::is_string) {
+            let literal = op
+                .get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !is_whole_template(v));
+            if targets_secret && literal {
                 out.push(format!("/{i}/value"));
             }
         }
@@ -307,4 +311,10 @@ pub fn is_within(pointer: &str, ancestor: &str) -> bool {
     pointer
         .strip_prefix(ancestor)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// True when the whole value is one template variable (`${OKTA_SECRET}`):
+/// a reference to a secret, not a secret, so it is shown as written.
+fn is_whole_template(value: &str) -> bool {
+    facts().placeholders.find_template(value) == Some(value.trim())
 }
