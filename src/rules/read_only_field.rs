@@ -48,6 +48,10 @@ declare_rule! {
 
 impl Rule for ReadOnlyField {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        // A response re-used as a request is reported once, by IDP008.
+        if cx.kind.is_ionos() && super::response_as_request::is_response(cx) {
+            return;
+        }
         for pointer in read_only_pointers(cx) {
             let name = member_name(&pointer);
             out.push(

@@ -41,6 +41,22 @@ declare_rule! {
     }
 }
 
+/// True when IDP008 reports the body: a domains body, a list response, or an
+/// identity provider with response-only members outside `properties`. The
+/// read-only members of such a body are then IDP008's to list, not IDP007's.
+pub(crate) fn is_response(cx: &Context<'_>) -> bool {
+    match ionos_body(cx.root) {
+        Some(IonosBody::Domains | IonosBody::Collection) => true,
+        Some(IonosBody::IdentityProvider) => cx
+            .facts
+            .ionos
+            .read_only_pointers
+            .iter()
+            .any(|p| !p.starts_with("/properties/") && cx.get(p).is_some()),
+        _ => false,
+    }
+}
+
 impl Rule for ResponseAsRequest {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let ionos = &cx.facts.ionos;
