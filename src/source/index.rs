@@ -3,6 +3,7 @@
 //! pass that builds the `Value`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 pub(crate) const NO_NODE: u32 = u32::MAX;
 
@@ -24,7 +25,20 @@ pub(crate) struct Node {
 #[derive(Debug, Default)]
 pub struct SpanIndex {
     nodes: Vec<Node>,
+    /// Direct access to the members of large containers, so that resolving
+    /// many pointers into one huge object or array stays linear overall.
+    large: HashMap<u32, Members>,
 }
+
+#[derive(Debug)]
+enum Members {
+    /// The last member of each name, as in the parsed `Value`.
+    Object(HashMap<String, u32>),
+    Array(Vec<u32>),
+}
+
+/// Containers with more children than this get a direct-access table.
+const LARGE: usize = 32;
 
 /// Where a JSON pointer lands in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +50,29 @@ pub struct Located {
 }
 
 impl SpanIndex {
-    pub(crate) fn new(nodes: Vec<Node>) -> Self {
-        Self { nodes }
+    fn walk(&self, text: &str, pointer: &str) -> Option<(u32, bool)> {
+        self.view().walk(text, pointer, &self.large)
+    }
+
+    pub(crate) fn new(nodes: Vec<Node>, text: &str) -> Self {
+        let view = View { nodes: &nodes };
+        let mut large = HashMap::new();
+        for (id, node) in nodes.iter().enumerate() {
+            let id = id as u32;
+            if node.first_child == NO_NODE || view.children(id).nth(LARGE).is_none() {
+                continue;
+            }
+            let members = match text.as_bytes().get(node.start as usize) {
+                Some(b'{') => Members::Object(
+                    view.children(id)
+                        .map(|c| (view.key_text(c, text).into_owned(), c))
+                        .collect(),
+                ),
+                _ => Members::Array(view.children(id).collect()),
+            };
+            large.insert(id, members);
+        }
+        Self { nodes, large }
     }
 
     pub(crate) fn borrowed(nodes: &[Node]) -> View<'_> {
@@ -60,14 +95,14 @@ impl SpanIndex {
 
     /// The value (and key) at `pointer`, if the document has it.
     pub fn locate(&self, text: &str, pointer: &str) -> Option<Located> {
-        let (node, complete) = self.view().walk(text, pointer)?;
+        let (node, complete) = self.walk(text, pointer)?;
         complete.then(|| self.view().located(node))
     }
 
     /// The deepest existing value on the way to `pointer`, and whether it is
     /// the value at `pointer` itself.
     pub fn nearest(&self, text: &str, pointer: &str) -> Option<(Located, bool)> {
-        let (node, complete) = self.view().walk(text, pointer)?;
+        let (node, complete) = self.walk(text, pointer)?;
         Some((self.view().located(node), complete))
     }
 
@@ -150,7 +185,7 @@ impl<'a> View<'a> {
 
     /// Follows `pointer` as far as the document allows. Within an object the
     /// last member of a name wins, as it does in the parsed `Value`.
-    fn walk(self, text: &str, pointer: &str) -> Option<(u32, bool)> {
+    fn walk(self, text: &str, pointer: &str, large: &HashMap<u32, Members>) -> Option<(u32, bool)> {
         if self.nodes.is_empty() {
             return None;
         }
@@ -163,20 +198,26 @@ impl<'a> View<'a> {
         };
         for raw in rest.split('/') {
             let token = unescape_token(raw);
-            let next = match text
-                .as_bytes()
-                .get(self.nodes[current as usize].start as usize)
-            {
-                Some(b'{') => self
-                    .children(current)
-                    .filter(|&c| self.key_is(c, text, &token))
-                    .last(),
-                Some(b'[') => token
+            let index = || {
+                token
                     .parse::<usize>()
                     .ok()
                     .filter(|_| token == "0" || !token.starts_with('0'))
-                    .and_then(|i| self.children(current).nth(i)),
-                _ => None,
+            };
+            let next = match large.get(&current) {
+                Some(Members::Object(map)) => map.get(token.as_ref()).copied(),
+                Some(Members::Array(items)) => index().and_then(|i| items.get(i).copied()),
+                None => match text
+                    .as_bytes()
+                    .get(self.nodes[current as usize].start as usize)
+                {
+                    Some(b'{') => self
+                        .children(current)
+                        .filter(|&c| self.key_is(c, text, &token))
+                        .last(),
+                    Some(b'[') => index().and_then(|i| self.children(current).nth(i)),
+                    _ => None,
+                },
             };
             match next {
                 Some(n) => current = n,

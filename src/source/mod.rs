@@ -72,11 +72,17 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text, for offset → line/column.
+/// Start offsets of every line of a text, for offset → line/column, with
+/// character counts at regular byte checkpoints so that a column on a very
+/// long line costs a bounded count, not a count from the line's start.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(byte offset, characters before it)` at char boundaries every `STEP` bytes.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const STEP: usize = 4096;
 
 impl LineIndex {
     /// Indexes `text`; the first line starts after `skip` bytes (the BOM).
@@ -88,7 +94,28 @@ impl LineIndex {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        Self { starts }
+        let mut checkpoints = Vec::with_capacity(text.len() / STEP + 1);
+        let (mut at, mut chars) = (0, 0);
+        for k in 0..=text.len() / STEP {
+            let boundary = floor_char_boundary(text, k * STEP);
+            chars += text[at..boundary].chars().count();
+            at = boundary;
+            checkpoints.push((at, chars));
+        }
+        Self {
+            starts,
+            checkpoints,
+        }
+    }
+
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let (at, chars) = self
+            .checkpoints
+            .get(offset / STEP)
+            .copied()
+            .unwrap_or((0, 0));
+        let at = at.min(offset);
+        chars + text[at..offset].chars().count()
     }
 
     /// Position of byte `offset`; offsets inside a character or past the end
@@ -99,7 +126,7 @@ impl LineIndex {
         let start = self.starts[line - 1].min(offset);
         Position {
             line,
-            column: text[start..offset].chars().count() + 1,
+            column: self.chars_before(text, offset) - self.chars_before(text, start) + 1,
         }
     }
 }

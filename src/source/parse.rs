@@ -73,7 +73,7 @@ pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
     }
     Ok(Parsed {
         value,
-        index: SpanIndex::new(p.nodes),
+        index: SpanIndex::new(p.nodes, text),
         duplicates: p.duplicates,
     })
 }
