@@ -656,13 +656,24 @@ fn redact_source(
         return full.to_string();
     }
     let mut bytes = full.as_bytes().to_vec();
+    let mut needles = Vec::new();
     for pointer in pointers {
         if let Some(located) = index.locate(json, &pointer) {
             let (start, end) = (base + located.value.0, base + located.value.1);
             // Keep the quotes; mask what is between them.
-            for b in &mut bytes[(start + 1).min(end)..end.saturating_sub(1)] {
-                *b = b'*';
-            }
+            let inner = (start + 1).min(end)..end.saturating_sub(1);
+            needles.push(full[inner.clone()].to_string());
+            bytes[inner].fill(b'*');
+        }
+    }
+    // The same secret pasted into another member is still the secret.
+    for needle in needles.iter().filter(|n| n.len() >= 8) {
+        let found: Vec<usize> = full
+            .match_indices(needle.as_str())
+            .map(|(i, _)| i)
+            .collect();
+        for at in found {
+            bytes[at..at + needle.len()].fill(b'*');
         }
     }
     String::from_utf8(bytes).unwrap_or_default()
