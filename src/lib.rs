@@ -33,3 +33,8 @@ pub use diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target}
 pub use kind::Kind;
 pub use linter::{FileReport, IonosName, Linter, Options, Override, SourceOptions};
 pub use render::{Report, Summary};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
