@@ -100,3 +100,17 @@ proptest! {
         }
     }
 }
+
+/// Found by fuzzing: a member shadowed by a later duplicate (`saml` twice)
+/// has no pointer of its own; its pointer resolves to the later member, as
+/// in the parsed value, and pointers into the earlier one find nothing.
+#[test]
+fn shadowed_duplicate_members_resolve_to_the_last() {
+    let text = r#"{"configuration": {"saml": {"x509Certificate": "MIIB"}, "saml": {"metadataDescriptor": "https://idp"}}}"#;
+    let parsed = parse(text).unwrap();
+    assert_eq!(parsed.duplicates.len(), 1);
+    let located = parsed.index.locate(text, "/configuration/saml").unwrap();
+    assert_eq!(&text[located.value.0..located.value.1], r#"{"metadataDescriptor": "https://idp"}"#);
+    assert!(parsed.index.locate(text, "/configuration/saml/x509Certificate").is_none());
+    assert!(parsed.index.pointers(text).contains(&"/configuration/saml/x509Certificate".to_string()));
+}
