@@ -110,7 +110,16 @@ fn shadowed_duplicate_members_resolve_to_the_last() {
     let parsed = parse(text).unwrap();
     assert_eq!(parsed.duplicates.len(), 1);
     let located = parsed.index.locate(text, "/configuration/saml").unwrap();
-    assert_eq!(&text[located.value.0..located.value.1], r#"{"metadataDescriptor": "https://idp"}"#);
-    assert!(parsed.index.locate(text, "/configuration/saml/x509Certificate").is_none());
-    assert!(parsed.index.pointers(text).contains(&"/configuration/saml/x509Certificate".to_string()));
+    assert_eq!(
+        &text[located.value.0..located.value.1],
+        r#"{"metadataDescriptor": "https://idp"}"#
+    );
+    assert!(parsed
+        .index
+        .locate(text, "/configuration/saml/x509Certificate")
+        .is_none());
+    assert!(parsed
+        .index
+        .pointers(text)
+        .contains(&"/configuration/saml/x509Certificate".to_string()));
 }

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::support::{json_type_name, shorten};
+use super::support::{json_type_name, shorten, too_long};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -182,17 +182,14 @@ impl Rule for DescriptionTooLong {
             };
             let n = chars(s);
             if n > max {
-                out.push(
-                    Finding::new(
-                        Self::META,
-                        format!("`description` has {n} characters; the API accepts at most {max}"),
-                        field.anchor(),
-                    )
-                    .label(format!("{n} characters"))
-                    .help(format!(
-                        "shorten `description` to {max} characters or fewer"
-                    )),
-                );
+                out.push(too_long(
+                    Self::META,
+                    "description",
+                    &field,
+                    n,
+                    max,
+                    format!("shorten `description` to {max} characters or fewer"),
+                ));
             }
         }
     }
@@ -438,17 +435,14 @@ impl Rule for ScopeFormat {
             };
             let n = chars(s);
             if n > max {
-                out.push(
-                    Finding::new(
-                        Self::META,
-                        format!("`scope` has {n} characters; the API accepts at most {max}"),
-                        field.anchor(),
-                    )
-                    .label(format!("{n} characters"))
-                    .help(format!(
-                        "request fewer scopes: at most {max} characters in all"
-                    )),
-                );
+                out.push(too_long(
+                    Self::META,
+                    "scope",
+                    &field,
+                    n,
+                    max,
+                    format!("request fewer scopes: at most {max} characters in all"),
+                ));
             } else if s.contains(',') {
                 let fixed = s
                     .split(|c: char| c == ',' || c.is_whitespace())
@@ -506,15 +500,14 @@ impl Rule for AudienceTooLong {
             };
             let n = chars(s);
             if n > max {
-                out.push(
-                    Finding::new(
-                        Self::META,
-                        format!("`audience` has {n} characters; the API accepts at most {max}"),
-                        field.anchor(),
-                    )
-                    .label(format!("{n} characters"))
-                    .help(format!("shorten `audience` to {max} characters or fewer")),
-                );
+                out.push(too_long(
+                    Self::META,
+                    "audience",
+                    &field,
+                    n,
+                    max,
+                    format!("shorten `audience` to {max} characters or fewer"),
+                ));
             }
         }
         for field in in_option_blocks(cx, "allowedClientIds") {

@@ -318,3 +318,22 @@ pub fn is_within(pointer: &str, ancestor: &str) -> bool {
 fn is_whole_template(value: &str) -> bool {
     facts().placeholders.find_template(value) == Some(value.trim())
 }
+
+/// The finding for a string field longer than the API accepts: the message
+/// counts characters, the label repeats the count, `help` says what to do.
+pub fn too_long(
+    rule: &'static super::RuleMeta,
+    name: &str,
+    field: &super::Field<'_>,
+    chars: usize,
+    max: usize,
+    help: String,
+) -> crate::Finding {
+    crate::Finding::new(
+        rule,
+        format!("`{name}` has {chars} characters; the API accepts at most {max}"),
+        field.anchor(),
+    )
+    .label(format!("{chars} characters"))
+    .help(help)
+}

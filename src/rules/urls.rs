@@ -8,7 +8,7 @@ use base64::Engine;
 use serde_json::Value;
 use url::Url;
 
-use super::support::shorten;
+use super::support::{shorten, too_long};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -759,19 +759,9 @@ impl Rule for UrlTooLong {
             };
             let n = s.chars().count();
             if n > max {
-                out.push(
-                    Finding::new(
-                        Self::META,
-                        format!(
-                            "`postLogoutRedirectUri` has {n} characters; the API accepts at most {max}"
-                        ),
-                        field.anchor(),
-                    )
-                    .label(format!("{n} characters"))
-                    .help(format!(
+                out.push(too_long(Self::META, "postLogoutRedirectUri", &field, n, max, format!(
                         "redirect to a URL of at most {max} characters; move long state out of the query"
-                    )),
-                );
+                    )));
             }
         }
     }
