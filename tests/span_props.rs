@@ -123,3 +123,13 @@ fn shadowed_duplicate_members_resolve_to_the_last() {
         .pointers(text)
         .contains(&"/configuration/saml/x509Certificate".to_string()));
 }
+
+/// Found by fuzzing: `-0` is the float -0.0, as serde_json reads it.
+#[test]
+fn negative_zero_is_read_as_serde_json_reads_it() {
+    for text in ["-0", "[-0, 0, -0.0]", "{\"clockToleranceSec\": -0}"] {
+        let ours = parse(text).unwrap().value;
+        let theirs: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs, "{text}");
+    }
+}

@@ -500,7 +500,8 @@ impl<'a> Parser<'a> {
             }
         }
         let literal = &self.text[start..self.pos];
-        if !is_float {
+        // `-0` is the float -0.0, as serde_json reads it.
+        if !is_float && literal != "-0" {
             if let Ok(v) = literal.parse::<i64>() {
                 return Ok(Value::Number(v.into()));
             }
