@@ -1,5 +1,5 @@
 //! The rules: one file per rule or tight family, each declared with
-//! [`declare_rule!`], and the registry [`ALL`], sorted by code.
+//! [`declare_rule!`](crate::declare_rule), and the registry [`ALL`], sorted by code.
 
 use serde_json::Value;
 
@@ -64,7 +64,7 @@ impl RuleMeta {
     }
 }
 
-/// The declaration half of a rule, implemented by [`declare_rule!`].
+/// The declaration half of a rule, implemented by [`declare_rule!`](crate::declare_rule).
 pub trait Declared {
     fn meta(&self) -> &'static RuleMeta;
 }

@@ -320,7 +320,7 @@ declare_rule! {
     /// Write an absolute `https://` URL.
     ///
     /// ## References
-    /// - seed 001, discoveryUrl "(Ex: https://<domain>/.well-known/openid-configuration)"
+    /// - seed 001, discoveryUrl "(Ex: `https://<domain>/.well-known/openid-configuration`)"
     /// - seed 003 (IONOS metadataDescriptor example); research/ionos-idp.md IDP-R20, IDP-R30
     pub UrlInvalid {
         code: "IDP502",
@@ -494,7 +494,7 @@ declare_rule! {
     /// Append `/.well-known/openid-configuration` to the issuer URL, as the help shows.
     ///
     /// ## References
-    /// - seed 001, discoveryUrl "(Ex: https://<domain>/.well-known/openid-configuration)"
+    /// - seed 001, discoveryUrl "(Ex: `https://<domain>/.well-known/openid-configuration`)"
     /// - seed 003 (openidConfigurationUrl example); OpenID Connect Discovery 1.0 §4
     pub DiscoveryUrlNotWellKnown {
         code: "IDP504",
