@@ -98,8 +98,8 @@ rm -rf "$CORPUS" "$SINGLE_DIR" "$WORK/runs"
 "$GEN" "$CORPUS" "$N" "$SEED" >/dev/null
 mkdir -p "$SINGLE_DIR" "$WORK/runs"
 # The pre-commit case: one clean jwtAuth payload (a certificate to parse).
-single_src=$(find "$CORPUS" -name '*-qlik-jwt-ok.json' | sort | head -n 1)
-[ -n "$single_src" ] || single_src=$(find "$CORPUS" -name '*.json' | sort | head -n 1)
+single_src=$(find "$CORPUS" -name '*-qlik-jwt-ok.json' | sort | sed -n 1p)
+[ -n "$single_src" ] || single_src=$(find "$CORPUS" -name '*.json' | sort | sed -n 1p)
 SINGLE=$SINGLE_DIR/$(basename "$single_src")
 cp "$single_src" "$SINGLE"
 
