@@ -125,6 +125,9 @@ pub struct Context<'a> {
     /// the target IdP's protocol of a patch (given or inferred), if known.
     pub protocol: Option<&'a str>,
     pub facts: &'static Facts,
+    /// The document's field strings, collected once for the rules that read
+    /// every string (IDP009, IDP010, IDP011).
+    texts: std::cell::OnceCell<Vec<placeholders::Text<'a>>>,
 }
 
 /// A value the payload gives for a field, and where it sits.
@@ -164,7 +167,14 @@ impl<'a> Context<'a> {
             root,
             protocol,
             facts: facts(),
+            texts: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Every string value that stands for a field (see [`placeholders::texts`]),
+    /// computed on first use.
+    pub(crate) fn texts(&self) -> &[placeholders::Text<'a>] {
+        self.texts.get_or_init(|| placeholders::texts(self))
     }
 
     /// The value at `pointer` (RFC 6901) in this document.

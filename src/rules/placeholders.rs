@@ -61,7 +61,7 @@ impl Rule for PlaceholderValue {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         let secrets = secret_pointers(cx.kind, cx.root);
-        for text in texts(cx) {
+        for text in cx.texts() {
             let value = text.value;
             if placeholders.is_template(value) {
                 continue;
@@ -151,7 +151,7 @@ impl Rule for TemplateVariable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         let secrets = secret_pointers(cx.kind, cx.root);
-        for text in texts(cx) {
+        for text in cx.texts() {
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
             };

@@ -1,6 +1,5 @@
 //! IDP011: a literal secret committed in a payload file.
 
-use super::placeholders::texts;
 use super::support::{display_pointer, member_name};
 use super::{Context, Rule};
 use crate::declare_rule;
@@ -48,7 +47,7 @@ impl Rule for SecretInFile {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         let members = &cx.facts.secrets.members;
-        for text in texts(cx) {
+        for text in cx.texts() {
             let member = member_name(&text.field);
             if !members.contains(&member)
                 || text.value.trim().is_empty()
