@@ -165,3 +165,48 @@ pub struct Diagnostic {
     #[serde(skip)]
     pub related: Vec<Label>,
 }
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// A diagnostic is a miette diagnostic of its own: code and name, severity,
+/// help and labelled spans. It holds no source text (a report does); attach
+/// the file with [`miette::Report::with_source_code`] to render an excerpt.
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(format!("{} {}", self.code, self.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let primary = miette::LabeledSpan::new_primary_with_span(
+            self.label.clone(),
+            miette::SourceSpan::new(self.span.offset.into(), self.span.length),
+        );
+        let related = self.related.iter().map(|l| {
+            miette::LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                miette::SourceSpan::new(l.span.offset.into(), l.span.length),
+            )
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}

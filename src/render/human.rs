@@ -5,10 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use super::{plural, Report};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -26,21 +26,21 @@ impl Default for HumanOptions {
     }
 }
 
+/// A diagnostic with its file's (redacted) text, for the excerpt.
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    code: String,
     source: NamedSource<Arc<str>>,
 }
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        fmt::Display::fmt(self.diagnostic, f)
     }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        fmt::Display::fmt(self.diagnostic, f)
     }
 }
 
@@ -48,22 +48,15 @@ impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.code))
+        self.diagnostic.code()
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diagnostic.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        })
+        miette::Diagnostic::severity(self.diagnostic)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic.help()
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -71,18 +64,7 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let d = self.diagnostic;
-        let primary = LabeledSpan::new_primary_with_span(
-            d.label.clone(),
-            SourceSpan::new(d.span.offset.into(), d.span.length),
-        );
-        let related = d.related.iter().map(|l| {
-            LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                SourceSpan::new(l.span.offset.into(), l.span.length),
-            )
-        });
-        Some(Box::new(std::iter::once(primary).chain(related)))
+        self.diagnostic.labels()
     }
 }
 
@@ -104,7 +86,6 @@ pub fn render_human(report: &Report, options: HumanOptions) -> String {
         for d in &file.diagnostics {
             let shown = Shown {
                 diagnostic: d,
-                code: format!("{} {}", d.code, d.name),
                 source: NamedSource::new(&file.path, Arc::clone(&file.redacted_source)),
             };
             // Rendering into a String cannot fail.
