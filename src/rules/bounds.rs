@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::support::{json_type_name, shorten, too_long};
+use super::support::{json_type_name, not_a_string_array, shorten, too_long};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -530,33 +530,13 @@ impl Rule for AudienceTooLong {
                         }
                     }
                 }
-                Value::String(s) => out.push(
-                    Finding::new(
-                        Self::META,
-                        "`allowedClientIds` must be an array of strings, found a string",
-                        field.anchor(),
-                    )
-                    .label("a string, not an array")
-                    .help(format!(
-                        "wrap it in an array: `[{}]`",
-                        Value::String(s.clone())
-                    ))
-                    .fixable(),
-                ),
-                other => out.push(
-                    Finding::new(
-                        Self::META,
-                        format!(
-                            "`allowedClientIds` must be an array of strings, found {}",
-                            json_type_name(other)
-                        ),
-                        field.anchor(),
-                    )
-                    .label("not an array")
-                    .help(
-                        "write the client ids as an array of strings, e.g. `[\"svc-reporting\"]`",
-                    ),
-                ),
+                other => out.push(not_a_string_array(
+                    Self::META,
+                    "allowedClientIds",
+                    other,
+                    field.anchor(),
+                    "the client ids as an array of strings, e.g. `[\"svc-reporting\"]`",
+                )),
             }
         }
     }

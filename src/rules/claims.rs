@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::support::{json_type_name, nearest_name, shorten};
+use super::support::{json_type_name, nearest_name, not_a_string_array, shorten};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -215,31 +215,13 @@ impl Rule for ClaimsValueNotArray {
                             }
                         }
                     }
-                    Value::String(s) => out.push(
-                        Finding::new(
-                            Self::META,
-                            format!("`{name}` must be an array of strings, found a string"),
-                            Anchor::value(pointer),
-                        )
-                        .label("a string, not an array")
-                        .help(format!(
-                            "wrap it in an array: `[{}]`",
-                            Value::String(s.clone())
-                        ))
-                        .fixable(),
-                    ),
-                    other => out.push(
-                        Finding::new(
-                            Self::META,
-                            format!(
-                                "`{name}` must be an array of strings, found {}",
-                                json_type_name(other)
-                            ),
-                            Anchor::value(pointer),
-                        )
-                        .label("not an array")
-                        .help(format!("write the sources as an array, e.g. `[\"{key}\"]`")),
-                    ),
+                    other => out.push(not_a_string_array(
+                        Self::META,
+                        &name,
+                        other,
+                        Anchor::value(pointer),
+                        &format!("the sources as an array, e.g. `[\"{key}\"]`"),
+                    )),
                 }
             }
         }

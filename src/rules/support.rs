@@ -337,3 +337,38 @@ pub fn too_long(
     .label(format!("{chars} characters"))
     .help(help)
 }
+
+/// The finding for a member that must be an array of strings but is not an
+/// array: a lone string gets a fixable "wrap it"; anything else names its type
+/// and shows `example`.
+pub fn not_a_string_array(
+    rule: &'static super::RuleMeta,
+    name: &str,
+    value: &Value,
+    at: crate::Anchor,
+    example: &str,
+) -> crate::Finding {
+    match value {
+        Value::String(s) => crate::Finding::new(
+            rule,
+            format!("`{name}` must be an array of strings, found a string"),
+            at,
+        )
+        .label("a string, not an array")
+        .help(format!(
+            "wrap it in an array: `[{}]`",
+            Value::String(s.clone())
+        ))
+        .fixable(),
+        other => crate::Finding::new(
+            rule,
+            format!(
+                "`{name}` must be an array of strings, found {}",
+                json_type_name(other)
+            ),
+            at,
+        )
+        .label("not an array")
+        .help(format!("write {example}")),
+    }
+}
