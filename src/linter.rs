@@ -449,7 +449,7 @@ impl Linter {
         }
         findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
 
-        let secrets = support::secret_values(kind, &parsed.value);
+        let secrets = support::secret_values(cx.secret_pointers(), &parsed.value);
         for (finding, span, related) in findings {
             if !selection.runs(finding.rule) {
                 continue;
@@ -477,8 +477,7 @@ impl Linter {
                 source.json(),
                 base,
                 source.full(),
-                kind,
-                &parsed.value,
+                cx.secret_pointers(),
             )
             .as_str(),
         );
@@ -648,17 +647,15 @@ fn redact_source(
     json: &str,
     base: usize,
     full: &str,
-    kind: Kind,
-    value: &Value,
+    pointers: &[String],
 ) -> String {
-    let pointers = support::secret_pointers(kind, value);
     if pointers.is_empty() {
         return full.to_string();
     }
     let mut bytes = full.as_bytes().to_vec();
     let mut needles = Vec::new();
     for pointer in pointers {
-        if let Some(located) = index.locate(json, &pointer) {
+        if let Some(located) = index.locate(json, pointer) {
             let (start, end) = (base + located.value.0, base + located.value.1);
             // Keep the quotes; mask what is between them.
             let inner = (start + 1).min(end)..end.saturating_sub(1);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 /// Every table, parsed.
@@ -62,6 +62,10 @@ fn from_json<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> T {
 
 pub(crate) fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("embedded pattern {pattern:?} is invalid: {e}"))
+}
+
+fn compile_set<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> RegexSet {
+    RegexSet::new(patterns).unwrap_or_else(|e| panic!("embedded patterns are invalid: {e}"))
 }
 
 #[derive(Deserialize)]
@@ -489,6 +493,10 @@ pub struct Placeholders {
     reserved_hosts: Vec<String>,
     reserved_suffixes: Vec<String>,
     templates: Vec<Regex>,
+    /// `patterns` and `truncated` in one automaton: most strings are no
+    /// placeholder, and one scan says so.
+    any_placeholder: RegexSet,
+    any_template: RegexSet,
 }
 
 impl Placeholders {
@@ -502,6 +510,8 @@ impl Placeholders {
             reserved_hosts: file.reserved_hosts,
             reserved_suffixes: file.reserved_suffixes,
             templates: file.templates.iter().map(|p| compile(p)).collect(),
+            any_placeholder: compile_set(file.patterns.iter().chain(&file.truncated)),
+            any_template: compile_set(&file.templates),
         }
     }
 
@@ -523,6 +533,9 @@ impl Placeholders {
         if self.exact.iter().any(|e| e.eq_ignore_ascii_case(trimmed)) {
             return Some((Placeholder::Marker, trimmed));
         }
+        if !self.any_placeholder.is_match(trimmed) {
+            return None;
+        }
         if let Some(m) = self.patterns.iter().find_map(|p| p.find(trimmed)) {
             let part = m.as_str().trim_matches(|c: char| {
                 !matches!(c, '<' | '>' | '{' | '}') && !c.is_alphanumeric()
@@ -538,11 +551,14 @@ impl Placeholders {
 
     /// True when `value` is or contains a template variable (`${NAME}`, `{{name}}`, `$NAME`).
     pub fn is_template(&self, value: &str) -> bool {
-        self.templates.iter().any(|p| p.is_match(value))
+        self.any_template.is_match(value)
     }
 
     /// The first template variable in `value`, as written.
     pub fn find_template<'a>(&self, value: &'a str) -> Option<&'a str> {
+        if !self.any_template.is_match(value) {
+            return None;
+        }
         self.templates
             .iter()
             .filter_map(|p| p.find(value))

@@ -2,7 +2,7 @@
 
 use time::{Duration, OffsetDateTime};
 
-use super::key_material::{materials, CertificateInfo, Key};
+use super::key_material::{CertificateInfo, Key};
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
@@ -41,7 +41,7 @@ impl Rule for CertificateExpired {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let now = OffsetDateTime::now_utc();
         let notice = Duration::days(cx.facts.certificates.expiry_notice_days);
-        for m in materials(cx) {
+        for m in cx.materials() {
             let Some(Ok(Key::Certificate(cert))) = &m.decoded else {
                 continue;
             };

@@ -1,6 +1,6 @@
 //! IDP302 certificate-unparseable.
 
-use super::key_material::{materials, Failure, Material};
+use super::key_material::{Failure, Material};
 use super::support::shorten;
 use super::{Context, Rule};
 use crate::declare_rule;
@@ -50,7 +50,7 @@ declare_rule! {
 
 impl Rule for CertificateUnparseable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for m in materials(cx) {
+        for m in cx.materials() {
             let Some(Err(failure)) = &m.decoded else {
                 continue;
             };

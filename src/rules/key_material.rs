@@ -542,16 +542,8 @@ fn private_key_der(content: &str, shape: &Shape) -> bool {
         Shape::Bare => Some(clean(content)),
         _ => None,
     };
-    let Some(der) = body.and_then(|b| base64_decode(&b).ok()) else {
-        return false;
-    };
-    let header = match der.get(1) {
-        Some(&l) if l < 0x80 => 2,
-        Some(&l) => 2 + usize::from(l & 0x7f),
-        None => return false,
-    };
-    der.first() == Some(&0x30)
-        && matches!(der.get(header..header + 3), Some([0x02, 0x01, 0x00 | 0x01]))
+    body.and_then(|b| base64_decode(&b).ok())
+        .is_some_and(|der| is_private_key_header(&der))
 }
 
 /// Private-key material with no armour that says so: the DER tells.
@@ -562,11 +554,49 @@ pub fn is_private_key_base64(text: &str) -> bool {
     if text.len() < 16 || !text.starts_with('M') {
         return false;
     }
-    let content = clean(text);
-    if !content.chars().all(is_base64_char) {
+    // The DER header is all that tells, so only the first 16 characters
+    // (12 bytes) are decoded; the rest need only be base64.
+    let mut head = [0u8; 16];
+    let mut taken = 0;
+    let mut padding = false;
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if b == b'\\' && matches!(bytes.peek(), Some(b'n' | b'r' | b't')) {
+            bytes.next();
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        match b {
+            b'=' => padding = true,
+            _ if padding => return false,
+            b if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' => {}
+            _ => return false,
+        }
+        if taken < head.len() {
+            head[taken] = b;
+            taken += 1;
+        }
+    }
+    if taken < head.len() || head.contains(&b'=') {
         return false;
     }
-    private_key_der(&content, &Shape::Bare)
+    BASE64
+        .decode(head)
+        .is_ok_and(|der| is_private_key_header(&der))
+}
+
+/// True when DER starts as a private key does: a SEQUENCE whose first
+/// element is the INTEGER version 0 or 1.
+fn is_private_key_header(der: &[u8]) -> bool {
+    let header = match der.get(1) {
+        Some(&l) if l < 0x80 => 2,
+        Some(&l) => 2 + usize::from(l & 0x7f),
+        None => return false,
+    };
+    der.first() == Some(&0x30)
+        && matches!(der.get(header..header + 3), Some([0x02, 0x01, 0x00 | 0x01]))
 }
 
 fn parse(der: &[u8], expect: &[KeySyntax]) -> Result<Key, Failure> {

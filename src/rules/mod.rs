@@ -128,6 +128,9 @@ pub struct Context<'a> {
     /// The document's field strings, collected once for the rules that read
     /// every string (IDP009, IDP010, IDP011).
     texts: std::cell::OnceCell<Vec<placeholders::Text<'a>>>,
+    secret_pointers: std::cell::OnceCell<Vec<String>>,
+    materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
+    url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
 }
 
 /// A value the payload gives for a field, and where it sits.
@@ -168,7 +171,28 @@ impl<'a> Context<'a> {
             protocol,
             facts: facts(),
             texts: std::cell::OnceCell::new(),
+            secret_pointers: std::cell::OnceCell::new(),
+            materials: std::cell::OnceCell::new(),
+            url_values: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Pointers of every secret string of the document (see
+    /// [`support::secret_pointers`]), computed on first use.
+    pub fn secret_pointers(&self) -> &[String] {
+        self.secret_pointers
+            .get_or_init(|| support::secret_pointers(self.kind, self.root))
+    }
+
+    /// The key material of every certificate-bearing field (see
+    /// [`key_material::materials`]), read and decoded once per document.
+    pub fn materials(&self) -> &[key_material::Material<'a>] {
+        self.materials.get_or_init(|| key_material::materials(self))
+    }
+
+    /// Every URL member of the payload, parsed once per document.
+    pub(crate) fn url_values(&self) -> &[urls::UrlValue<'a>] {
+        self.url_values.get_or_init(|| urls::url_values(self))
     }
 
     /// Every string value that stands for a field (see [`placeholders::texts`]),
@@ -211,18 +235,18 @@ impl<'a> Context<'a> {
                         .zip(&tokens)
                         .all(|(p, t)| *t == "*" || unescape_token(p) == unescape_token(t));
                     if prefix_matches {
-                        let base = format!("/{i}/value");
+                        let mut pointer = format!("/{i}/value");
                         collect(
                             value,
                             &tokens[path_tokens.len()..],
-                            base,
+                            &mut pointer,
                             Some(i),
                             &mut found,
                         );
                     }
                 }
             }
-            _ => collect(self.root, &tokens, String::new(), None, &mut found),
+            _ => collect(self.root, &tokens, &mut String::new(), None, &mut found),
         }
         found
     }
@@ -251,38 +275,51 @@ fn split_pointer(pointer: &str) -> Vec<&str> {
 fn collect<'a>(
     value: &'a Value,
     tokens: &[&str],
-    base: String,
+    pointer: &mut String,
     op: Option<usize>,
     out: &mut Vec<Field<'a>>,
 ) {
     let Some((first, rest)) = tokens.split_first() else {
         out.push(Field {
-            pointer: base,
+            pointer: pointer.clone(),
             value,
             patch_op: op,
         });
         return;
     };
+    let len = pointer.len();
     match value {
         Value::Object(map) if *first == "*" => {
             for (k, v) in map {
-                collect(v, rest, format!("{base}/{}", escape_token(k)), op, out);
+                pointer.push('/');
+                pointer.push_str(&escape_token(k));
+                collect(v, rest, pointer, op, out);
+                pointer.truncate(len);
             }
         }
         Value::Object(map) => {
             let key = unescape_token(first);
             if let Some(v) = map.get(key.as_ref()) {
-                collect(v, rest, format!("{base}/{first}"), op, out);
+                pointer.push('/');
+                pointer.push_str(first);
+                collect(v, rest, pointer, op, out);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) if *first == "*" => {
             for (i, v) in items.iter().enumerate() {
-                collect(v, rest, format!("{base}/{i}"), op, out);
+                pointer.push('/');
+                support::push_index(pointer, i);
+                collect(v, rest, pointer, op, out);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             if let Some(v) = first.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                collect(v, rest, format!("{base}/{first}"), op, out);
+                pointer.push('/');
+                pointer.push_str(first);
+                collect(v, rest, pointer, op, out);
+                pointer.truncate(len);
             }
         }
         _ => {}

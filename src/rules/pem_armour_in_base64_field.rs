@@ -1,6 +1,6 @@
 //! IDP305 pem-armour-in-base64-field.
 
-use super::key_material::{materials, plural, Shape};
+use super::key_material::{plural, Shape};
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
@@ -36,7 +36,7 @@ declare_rule! {
 
 impl Rule for PemArmourInBase64Field {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for m in materials(cx) {
+        for m in cx.materials() {
             if m.spec.encoding != KeyEncoding::Base64Der || m.private_key.is_some() {
                 continue;
             }

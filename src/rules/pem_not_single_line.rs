@@ -1,6 +1,6 @@
 //! IDP301 pem-not-single-line.
 
-use super::key_material::{materials, plural};
+use super::key_material::plural;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
@@ -38,7 +38,7 @@ declare_rule! {
 
 impl Rule for PemNotSingleLine {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for m in materials(cx) {
+        for m in cx.materials() {
             let b = m.breaks;
             if !m.spec.single_line || m.private_key.is_some() || b.line_breaks() == 0 {
                 continue;

@@ -1,6 +1,5 @@
 //! IDP303 pem-private-key.
 
-use super::key_material::materials;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
@@ -39,7 +38,7 @@ declare_rule! {
 
 impl Rule for PemPrivateKey {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for m in materials(cx) {
+        for m in cx.materials() {
             let Some(what) = &m.private_key else {
                 continue;
             };

@@ -1,6 +1,6 @@
 //! IDP304 pem-wrong-label.
 
-use super::key_material::{materials, Material, Shape};
+use super::key_material::{Material, Shape};
 use super::support::shorten;
 use super::{Context, Rule};
 use crate::declare_rule;
@@ -47,7 +47,7 @@ declare_rule! {
 
 impl Rule for PemWrongLabel {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for m in materials(cx) {
+        for m in cx.materials() {
             if m.spec.encoding == KeyEncoding::Base64Der || m.private_key.is_some() {
                 continue;
             }

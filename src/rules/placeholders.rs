@@ -4,8 +4,7 @@
 use url::{Host, Url};
 
 use super::support::{
-    create_pointer, display_pointer, is_within, member_name, pointer_matches, secret_pointers,
-    shown, walk_strings,
+    create_pointer, display_pointer, is_within, member_name, pointer_matches, shown, walk_strings,
 };
 use super::{decrypting_key, read_only_field, Context, Rule};
 use crate::declare_rule;
@@ -60,21 +59,17 @@ declare_rule! {
 impl Rule for PlaceholderValue {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
-        let secrets = secret_pointers(cx.kind, cx.root);
+        let secrets = cx.secret_pointers();
         for text in cx.texts() {
             let value = text.value;
             if placeholders.is_template(value) {
                 continue;
             }
-            let name = display_pointer(&text.field);
+            let found = placeholders.find(value);
             let secret = secrets.contains(&text.pointer);
-            let shown_value = if secret {
-                " (not shown)".to_string()
-            } else {
-                format!(": {}", quoted(value))
-            };
-            let finding = match placeholders.find(value) {
+            let finding = match found {
                 Some((Placeholder::Marker, part)) => {
+                    let name = display_pointer(&text.field);
                     let message = if secret {
                         format!("`{name}` holds a documentation placeholder (not shown)")
                     } else if part == value.trim() {
@@ -99,6 +94,12 @@ impl Rule for PlaceholderValue {
                     {
                         continue;
                     }
+                    let name = display_pointer(&text.field);
+                    let shown_value = if secret {
+                        " (not shown)".to_string()
+                    } else {
+                        format!(": {}", quoted(value))
+                    };
                     Finding::new(
                         Self::META,
                         format!(
@@ -111,7 +112,7 @@ impl Rule for PlaceholderValue {
                 }
                 None if secret => continue,
                 None => match host_problem(cx, &text.field, value) {
-                    Some(f) => f.at(&text.pointer, &name),
+                    Some(f) => f.at(&text.pointer, &display_pointer(&text.field)),
                     None => continue,
                 },
             };
@@ -150,7 +151,7 @@ declare_rule! {
 impl Rule for TemplateVariable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
-        let secrets = secret_pointers(cx.kind, cx.root);
+        let secrets = cx.secret_pointers();
         for text in cx.texts() {
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
@@ -195,23 +196,20 @@ pub(crate) struct Text<'a> {
 pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
     let mut excluded = read_only_field::read_only_pointers(cx);
     excluded.extend(decrypting_key::read_only_pointers(cx));
-    let mut pointers = Vec::new();
-    walk_strings(cx.root, &mut String::new(), &mut |pointer, _, _| {
-        pointers.push(pointer.to_string());
-    });
-    pointers
-        .into_iter()
-        .filter(|p| !excluded.iter().any(|e| is_within(p, e)))
-        .filter_map(|pointer| {
-            let field = create_pointer(cx.kind, cx.root, &pointer)?;
-            let value = cx.str(&pointer)?;
-            Some(Text {
-                pointer,
+    let mut out = Vec::new();
+    walk_strings(cx.root, &mut String::new(), &mut |pointer, _, value| {
+        if excluded.iter().any(|e| is_within(pointer, e)) {
+            return;
+        }
+        if let Some(field) = create_pointer(cx.kind, cx.root, pointer) {
+            out.push(Text {
+                pointer: pointer.to_string(),
                 field,
                 value,
-            })
-        })
-        .collect()
+            });
+        }
+    });
+    out
 }
 
 /// A host problem found in a value, before it is placed.

@@ -171,8 +171,8 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
 }
 
 /// The secret strings themselves, to keep them out of messages.
-pub fn secret_values(kind: crate::Kind, root: &Value) -> Vec<&str> {
-    secret_pointers(kind, root)
+pub fn secret_values<'a>(pointers: &[String], root: &'a Value) -> Vec<&'a str> {
+    pointers
         .iter()
         .filter_map(|p| root.pointer(p).and_then(Value::as_str))
         .collect()
@@ -180,16 +180,16 @@ pub fn secret_values(kind: crate::Kind, root: &Value) -> Vec<&str> {
 
 /// Visits every string of `value` with its pointer and the name of the
 /// member that holds it (`None` for an array item or the root).
-pub fn walk_strings(
-    value: &Value,
+pub fn walk_strings<'a>(
+    value: &'a Value,
     pointer: &mut String,
-    visit: &mut dyn FnMut(&str, Option<&str>, &str),
+    visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str),
 ) {
-    fn inner(
-        value: &Value,
-        key: Option<&str>,
+    fn inner<'a>(
+        value: &'a Value,
+        key: Option<&'a str>,
         pointer: &mut String,
-        visit: &mut dyn FnMut(&str, Option<&str>, &str),
+        visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str),
     ) {
         match value {
             Value::String(s) => visit(pointer, key, s),
@@ -197,7 +197,7 @@ pub fn walk_strings(
                 for (i, v) in items.iter().enumerate() {
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&i.to_string());
+                    push_index(pointer, i);
                     inner(v, None, pointer, visit);
                     pointer.truncate(len);
                 }
@@ -215,6 +215,12 @@ pub fn walk_strings(
         }
     }
     inner(value, None, pointer, visit)
+}
+
+/// Appends `i` in decimal without an intermediate string.
+pub fn push_index(out: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{i}");
 }
 
 /// The `properties` object of an IONOS body that carries an identity

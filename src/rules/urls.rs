@@ -17,7 +17,7 @@ use crate::kind::Kind;
 use crate::source::unescape_token;
 
 /// A URL member's value and what parsing it found.
-struct UrlValue<'a> {
+pub(crate) struct UrlValue<'a> {
     field: Field<'a>,
     /// The member's name (`discoveryUrl`), also for a patch value.
     name: String,
@@ -27,7 +27,7 @@ struct UrlValue<'a> {
 }
 
 /// Why a value is not an absolute http(s) URL.
-enum Invalid {
+pub(crate) enum Invalid {
     Xml,
     Base64Xml,
     /// Whitespace in the value; the trimmed value when that is a URL.
@@ -41,7 +41,7 @@ enum Invalid {
 
 /// Every URL member of the payload, parsed. Template variables and
 /// placeholders are left out (IDP009, IDP010), inline XML is not.
-fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
+pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
     let protocol = known_protocol(cx);
     let mut out = Vec::new();
     for group in &cx.facts.url_shapes.url_fields {
@@ -340,7 +340,7 @@ declare_rule! {
 
 impl Rule for UrlInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for value in url_values(cx) {
+        for value in cx.url_values() {
             let Err(invalid) = &value.parsed else {
                 continue;
             };
@@ -449,7 +449,7 @@ declare_rule! {
 impl Rule for UrlNotHttps {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let shapes = &cx.facts.url_shapes;
-        for value in url_values(cx) {
+        for value in cx.url_values() {
             let Ok(url) = &value.parsed else {
                 continue;
             };
@@ -509,7 +509,7 @@ declare_rule! {
 impl Rule for DiscoveryUrlNotWellKnown {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let suffix = &cx.facts.url_shapes.well_known_suffix;
-        for value in url_values(cx) {
+        for value in cx.url_values() {
             let Ok(url) = &value.parsed else {
                 continue;
             };
@@ -575,7 +575,7 @@ declare_rule! {
 
 impl Rule for DiscoveryUrlProviderMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for value in url_values(cx) {
+        for value in cx.url_values() {
             let Some((provider, shape, mismatch)) = provider_mismatch(cx, &value) else {
                 continue;
             };

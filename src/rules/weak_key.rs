@@ -1,6 +1,6 @@
 //! IDP307 weak-key.
 
-use super::key_material::{materials, Key};
+use super::key_material::Key;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
@@ -41,7 +41,7 @@ declare_rule! {
 impl Rule for WeakKey {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let table = &cx.facts.certificates;
-        for m in materials(cx) {
+        for m in cx.materials() {
             let Some(Ok(decoded)) = &m.decoded else {
                 continue;
             };

@@ -3,7 +3,7 @@
 //! missing-field, IDP005 wrong-type, IDP006 unknown-field.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
@@ -39,8 +39,14 @@ pub const FILES: &[(&str, &str)] = &[
     embedded!("ionos.ensure.schema.json"),
 ];
 
-static SCHEMAS: LazyLock<Vec<Schema>> =
-    LazyLock::new(|| FILES.iter().map(|(f, t)| compile(f, t)).collect());
+/// Each schema is compiled the first time a document needs it: a run over
+/// one file pays for one schema, not seven.
+static SCHEMAS: [OnceLock<Schema>; FILES.len()] = [const { OnceLock::new() }; FILES.len()];
+
+fn schema_at(i: usize) -> &'static Schema {
+    let (file, text) = FILES[i];
+    SCHEMAS[i].get_or_init(|| compile(file, text))
+}
 
 fn compile(file: &'static str, text: &str) -> Schema {
     // Embedded schemas are covered by tests; failing here is a build defect.
@@ -55,13 +61,13 @@ fn compile(file: &'static str, text: &str) -> Schema {
     }
 }
 
-/// Every embedded schema, compiled (on first use).
-pub fn all() -> &'static [Schema] {
-    &SCHEMAS
+/// Every embedded schema, compiled (those not compiled yet, now).
+pub fn all() -> Vec<&'static Schema> {
+    (0..FILES.len()).map(schema_at).collect()
 }
 
 fn by_file(file: &str) -> Option<&'static Schema> {
-    SCHEMAS.iter().find(|s| s.file == file)
+    FILES.iter().position(|(f, _)| *f == file).map(schema_at)
 }
 
 /// The schema a document of `kind` is validated against.
