@@ -72,7 +72,7 @@ impl Rule for CertificateUnparseable {
             out.push(
                 Finding::new(Self::META, message, m.field.anchor())
                     .label(failure.label())
-                    .help(help(&m, failure)),
+                    .help(help(m, failure)),
             );
         }
     }

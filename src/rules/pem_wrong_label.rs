@@ -51,7 +51,7 @@ impl Rule for PemWrongLabel {
             if m.spec.encoding == KeyEncoding::Base64Der || m.private_key.is_some() {
                 continue;
             }
-            if let Some(finding) = problem(&m) {
+            if let Some(finding) = problem(m) {
                 out.push(finding);
             }
         }

@@ -520,7 +520,7 @@ impl Rule for DiscoveryUrlNotWellKnown {
                 continue;
             };
             // A URL on the wrong host is IDP505's; appending the suffix would not help.
-            if provider_mismatch(cx, &value).is_some_and(|(_, _, m)| m.is_host()) {
+            if provider_mismatch(cx, value).is_some_and(|(_, _, m)| m.is_host()) {
                 continue;
             }
             out.push(
@@ -576,7 +576,7 @@ declare_rule! {
 impl Rule for DiscoveryUrlProviderMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for value in cx.url_values() {
-            let Some((provider, shape, mismatch)) = provider_mismatch(cx, &value) else {
+            let Some((provider, shape, mismatch)) = provider_mismatch(cx, value) else {
                 continue;
             };
             let Ok(url) = &value.parsed else {
