@@ -203,7 +203,7 @@ impl<'a> Context<'a> {
 
     /// The value at `pointer` (RFC 6901) in this document.
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
-        self.root.pointer(pointer)
+        resolve(self.root, pointer)
     }
 
     /// The string at `pointer`, if it is one.
@@ -263,6 +263,31 @@ impl<'a> Context<'a> {
             _ => None,
         }
     }
+}
+
+/// The value at `pointer` (RFC 6901) in `root`, as [`Value::pointer`] finds
+/// it, without allocating for tokens that have no escape.
+pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |node, token| match node {
+        Value::Object(map) => map.get(unescape_token(token).as_ref()),
+        Value::Array(items) => parse_index(token).and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// An array index token as RFC 6901 writes it: digits, no leading zero.
+fn parse_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || (token.len() > 1 && token.starts_with('0'))
+        || !token.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    token.parse().ok()
 }
 
 fn split_pointer(pointer: &str) -> Vec<&str> {

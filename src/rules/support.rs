@@ -174,7 +174,7 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
 pub fn secret_values<'a>(pointers: &[String], root: &'a Value) -> Vec<&'a str> {
     pointers
         .iter()
-        .filter_map(|p| root.pointer(p).and_then(Value::as_str))
+        .filter_map(|p| super::resolve(root, p).and_then(Value::as_str))
         .collect()
 }
 
