@@ -131,6 +131,15 @@ pub struct Context<'a> {
     secret_pointers: std::cell::OnceCell<Vec<String>>,
     materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
+    patch_targets: std::cell::OnceCell<Vec<PatchTarget<'a>>>,
+}
+
+/// A Qlik patch operation that has a `path` and a `value`, its path split
+/// into unescaped tokens once for every [`Context::fields`] query.
+struct PatchTarget<'a> {
+    index: usize,
+    path: Vec<std::borrow::Cow<'a, str>>,
+    value: &'a Value,
 }
 
 /// A value the payload gives for a field, and where it sits.
@@ -174,6 +183,7 @@ impl<'a> Context<'a> {
             secret_pointers: std::cell::OnceCell::new(),
             materials: std::cell::OnceCell::new(),
             url_values: std::cell::OnceCell::new(),
+            patch_targets: std::cell::OnceCell::new(),
         }
     }
 
@@ -219,28 +229,23 @@ impl<'a> Context<'a> {
         let tokens: Vec<&str> = split_pointer(pattern);
         let mut found = Vec::new();
         match (self.kind, self.root) {
-            (Kind::QlikPatch, Value::Array(ops)) => {
-                for (i, op) in ops.iter().enumerate() {
-                    let (Some(path), Some(value)) =
-                        (op.get("path").and_then(Value::as_str), op.get("value"))
-                    else {
-                        continue;
-                    };
-                    let path_tokens = split_pointer(path);
-                    if path_tokens.len() > tokens.len() {
+            (Kind::QlikPatch, Value::Array(_)) => {
+                for target in self.patch_targets() {
+                    if target.path.len() > tokens.len() {
                         continue;
                     }
-                    let prefix_matches = path_tokens
+                    let prefix_matches = target
+                        .path
                         .iter()
                         .zip(&tokens)
-                        .all(|(p, t)| *t == "*" || unescape_token(p) == unescape_token(t));
+                        .all(|(p, t)| *t == "*" || p.as_ref() == unescape_token(t).as_ref());
                     if prefix_matches {
-                        let mut pointer = format!("/{i}/value");
+                        let mut pointer = format!("/{}/value", target.index);
                         collect(
-                            value,
-                            &tokens[path_tokens.len()..],
+                            target.value,
+                            &tokens[target.path.len()..],
                             &mut pointer,
-                            Some(i),
+                            Some(target.index),
                             &mut found,
                         );
                     }
@@ -249,6 +254,27 @@ impl<'a> Context<'a> {
             _ => collect(self.root, &tokens, &mut String::new(), None, &mut found),
         }
         found
+    }
+
+    fn patch_targets(&self) -> &[PatchTarget<'a>] {
+        self.patch_targets.get_or_init(|| {
+            let ops = self.root.as_array().map(Vec::as_slice).unwrap_or_default();
+            ops.iter()
+                .enumerate()
+                .filter_map(|(index, op)| {
+                    let path = member(op.as_object()?, "path")?.as_str()?;
+                    let value = member(op.as_object()?, "value")?;
+                    Some(PatchTarget {
+                        index,
+                        path: split_pointer(path)
+                            .into_iter()
+                            .map(unescape_token)
+                            .collect(),
+                        value,
+                    })
+                })
+                .collect()
+        })
     }
 
     /// [`Self::fields`] over several patterns.
@@ -273,10 +299,20 @@ pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     }
     let rest = pointer.strip_prefix('/')?;
     rest.split('/').try_fold(root, |node, token| match node {
-        Value::Object(map) => map.get(unescape_token(token).as_ref()),
+        Value::Object(map) => member(map, &unescape_token(token)),
         Value::Array(items) => parse_index(token).and_then(|i| items.get(i)),
         _ => None,
     })
+}
+
+/// The member `key` of an object. Payload objects are small, and comparing a
+/// handful of names is cheaper than hashing the key.
+pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= 16 {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
 }
 
 /// An array index token as RFC 6901 writes it: digits, no leading zero.
@@ -324,7 +360,7 @@ fn collect<'a>(
         }
         Value::Object(map) => {
             let key = unescape_token(first);
-            if let Some(v) = map.get(key.as_ref()) {
+            if let Some(v) = member(map, &key) {
                 pointer.push('/');
                 pointer.push_str(first);
                 collect(v, rest, pointer, op, out);
