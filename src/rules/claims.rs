@@ -80,7 +80,7 @@ impl Mode {
 }
 
 /// One `claimsMapping` object in the payload.
-struct Mapping<'a> {
+pub(crate) struct Mapping<'a> {
     field: Field<'a>,
     map: &'a Map<String, Value>,
     mode: Mode,
@@ -94,7 +94,7 @@ impl Mapping<'_> {
 
 /// Every claims mapping, with its mode. Mappings of a jwtAuth payload are
 /// IDP106's and left out.
-fn mappings<'a>(cx: &Context<'a>) -> Vec<Mapping<'a>> {
+pub(crate) fn mappings<'a>(cx: &Context<'a>) -> Vec<Mapping<'a>> {
     let mut out = Vec::new();
     for block in &cx.facts.qlik.option_blocks {
         let Some(mode) = mode_for(cx, block) else {
@@ -181,7 +181,7 @@ declare_rule! {
 
 impl Rule for ClaimsValueNotArray {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for mapping in mappings(cx) {
+        for mapping in cx.claim_mappings() {
             for (key, value) in mapping.map {
                 let pointer = mapping.key_pointer(key);
                 let name = display_key(key);
@@ -259,7 +259,7 @@ declare_rule! {
 impl Rule for ClaimsKeyNotAllowed {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let keys = &cx.facts.qlik.claims;
-        for mapping in mappings(cx) {
+        for mapping in cx.claim_mappings() {
             let allowed = mapping.mode.allowed(keys);
             for key in mapping.map.keys() {
                 if allowed.contains(&key.as_str()) {
@@ -318,7 +318,7 @@ declare_rule! {
 
 impl Rule for ClaimsPointerInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for mapping in mappings(cx).into_iter().filter(|m| m.mode.pointers()) {
+        for mapping in cx.claim_mappings().iter().filter(|m| m.mode.pointers()) {
             for (key, value) in mapping.map {
                 for (pointer, s) in entries(&mapping.key_pointer(key), value) {
                     if !s.starts_with('/') || !super::support::is_checkable(s) {
@@ -392,7 +392,7 @@ declare_rule! {
 
 impl Rule for ClaimsPointerUnescaped {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for mapping in mappings(cx).into_iter().filter(|m| m.mode.oidc()) {
+        for mapping in cx.claim_mappings().iter().filter(|m| m.mode.oidc()) {
             for (key, value) in mapping.map {
                 for (pointer, s) in entries(&mapping.key_pointer(key), value) {
                     if s.starts_with('/') || !s.contains('/') || !super::support::is_checkable(s) {
@@ -455,7 +455,7 @@ declare_rule! {
 impl Rule for ClaimsRequiredMissing {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let keys = &cx.facts.qlik.claims;
-        for mapping in mappings(cx) {
+        for mapping in cx.claim_mappings() {
             let Some((required, severity)) = mapping.mode.required(keys) else {
                 continue;
             };
@@ -517,7 +517,7 @@ declare_rule! {
 
 impl Rule for ClaimsEmptyOrDuplicate {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for mapping in mappings(cx) {
+        for mapping in cx.claim_mappings() {
             for (key, value) in mapping.map {
                 let pointer = mapping.key_pointer(key);
                 let Value::Array(items) = value else {

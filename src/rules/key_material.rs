@@ -705,15 +705,27 @@ fn oid_name(oid: &Oid<'_>) -> String {
 /// The text with ASCII whitespace and escaped line breaks (`\n`, `\r`, `\t`
 /// written as a backslash and a letter) removed.
 fn clean(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && matches!(chars.peek(), Some('n' | 'r' | 't')) {
-            chars.next();
-        } else if !c.is_ascii_whitespace() {
-            out.push(c);
+    let mut start = 0;
+    let mut i = 0;
+    // Copies the runs between the bytes to drop; every byte dropped is ASCII,
+    // so each run is whole UTF-8.
+    while i < bytes.len() {
+        let skip = match bytes[i] {
+            b'\\' if matches!(bytes.get(i + 1), Some(b'n' | b'r' | b't')) => 2,
+            b if b.is_ascii_whitespace() => 1,
+            _ => 0,
+        };
+        if skip == 0 {
+            i += 1;
+            continue;
         }
+        out.push_str(&text[start..i]);
+        i += skip;
+        start = i;
     }
+    out.push_str(&text[start..]);
     out
 }
 

@@ -132,6 +132,7 @@ pub struct Context<'a> {
     materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
     patch_targets: std::cell::OnceCell<Vec<PatchTarget<'a>>>,
+    claim_mappings: std::cell::OnceCell<Vec<claims::Mapping<'a>>>,
 }
 
 /// A Qlik patch operation that has a `path` and a `value`, its path split
@@ -184,6 +185,7 @@ impl<'a> Context<'a> {
             materials: std::cell::OnceCell::new(),
             url_values: std::cell::OnceCell::new(),
             patch_targets: std::cell::OnceCell::new(),
+            claim_mappings: std::cell::OnceCell::new(),
         }
     }
 
@@ -198,6 +200,11 @@ impl<'a> Context<'a> {
     /// [`key_material::materials`]), read and decoded once per document.
     pub fn materials(&self) -> &[key_material::Material<'a>] {
         self.materials.get_or_init(|| key_material::materials(self))
+    }
+
+    /// Every claims mapping of the payload, with its mode.
+    pub(crate) fn claim_mappings(&self) -> &[claims::Mapping<'a>] {
+        self.claim_mappings.get_or_init(|| claims::mappings(self))
     }
 
     /// Every URL member of the payload, parsed once per document.

@@ -204,7 +204,12 @@ impl<'a> View<'a> {
                     .ok()
                     .filter(|_| token == "0" || !token.starts_with('0'))
             };
-            let next = match large.get(&current) {
+            let members = if large.is_empty() {
+                None
+            } else {
+                large.get(&current)
+            };
+            let next = match members {
                 Some(Members::Object(map)) => map.get(token.as_ref()).copied(),
                 Some(Members::Array(items)) => index().and_then(|i| items.get(i).copied()),
                 None => match text
