@@ -88,12 +88,7 @@ impl LineIndex {
     /// Indexes `text`; the first line starts after `skip` bytes (the BOM).
     pub fn new(text: &str, skip: usize) -> Self {
         let mut starts = vec![skip];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let mut checkpoints = Vec::with_capacity(text.len() / STEP + 1);
         let (mut at, mut chars) = (0, 0);
         for k in 0..=text.len() / STEP {
