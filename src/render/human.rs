@@ -5,6 +5,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use super::{plural, Report};
@@ -78,21 +80,29 @@ pub fn render_human(report: &Report, options: HumanOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
-    let mut out = String::new();
-    for file in &report.files {
-        if let Some(error) = &file.error {
-            out.push_str(&format!("error: {}: {error}\n\n", file.path));
-        }
-        for d in &file.diagnostics {
-            let shown = Shown {
-                diagnostic: d,
-                source: NamedSource::new(&file.path, Arc::clone(&file.redacted_source)),
-            };
-            // Rendering into a String cannot fail.
-            let _ = handler.render_report(&mut out, &shown);
-            out.push('\n');
-        }
-    }
+    // Drawing excerpts is the costly part of a run with many findings: the
+    // files are drawn in parallel and joined in their order.
+    let per_file: Vec<String> = report
+        .files
+        .par_iter()
+        .map(|file| {
+            let mut out = String::new();
+            if let Some(error) = &file.error {
+                out.push_str(&format!("error: {}: {error}\n\n", file.path));
+            }
+            for d in &file.diagnostics {
+                let shown = Shown {
+                    diagnostic: d,
+                    source: NamedSource::new(&file.path, Arc::clone(&file.redacted_source)),
+                };
+                // Rendering into a String cannot fail.
+                let _ = handler.render_report(&mut out, &shown);
+                out.push('\n');
+            }
+            out
+        })
+        .collect();
+    let mut out = per_file.concat();
     let s = report.summary();
     let checked = s.files - s.skipped;
     out.push_str(&format!(
