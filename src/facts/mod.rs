@@ -64,6 +64,27 @@ pub(crate) fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("embedded pattern {pattern:?} is invalid: {e}"))
 }
 
+/// Patterns compiled on first use: the placeholder patterns are only
+/// consulted once their set has matched, which most runs never see.
+struct LazyRegexes {
+    sources: Vec<String>,
+    compiled: std::sync::OnceLock<Vec<Regex>>,
+}
+
+impl LazyRegexes {
+    fn new(sources: &[String]) -> Self {
+        Self {
+            sources: sources.to_vec(),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &[Regex] {
+        self.compiled
+            .get_or_init(|| self.sources.iter().map(|p| compile(p)).collect())
+    }
+}
+
 fn compile_set<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> RegexSet {
     RegexSet::new(patterns).unwrap_or_else(|e| panic!("embedded patterns are invalid: {e}"))
 }
@@ -483,8 +504,8 @@ struct PlaceholdersFile {
 /// `rules/placeholders.json`, with its patterns compiled.
 pub struct Placeholders {
     exact: Vec<String>,
-    patterns: Vec<Regex>,
-    truncated: Vec<Regex>,
+    patterns: LazyRegexes,
+    truncated: LazyRegexes,
     /// Members whose values are certificate material: a shortened value
     /// there is the certificate rules' to report.
     pub certificate_members: Vec<String>,
@@ -492,7 +513,7 @@ pub struct Placeholders {
     pub host_members: Vec<String>,
     reserved_hosts: Vec<String>,
     reserved_suffixes: Vec<String>,
-    templates: Vec<Regex>,
+    templates: LazyRegexes,
     /// `patterns` and `truncated` in one automaton: most strings are no
     /// placeholder, and one scan says so.
     any_placeholder: RegexSet,
@@ -503,13 +524,13 @@ impl Placeholders {
     fn compile(file: PlaceholdersFile) -> Self {
         Self {
             exact: file.exact,
-            patterns: file.patterns.iter().map(|p| compile(p)).collect(),
-            truncated: file.truncated.iter().map(|p| compile(p)).collect(),
+            patterns: LazyRegexes::new(&file.patterns),
+            truncated: LazyRegexes::new(&file.truncated),
             certificate_members: file.certificate_members,
             host_members: file.host_members,
             reserved_hosts: file.reserved_hosts,
             reserved_suffixes: file.reserved_suffixes,
-            templates: file.templates.iter().map(|p| compile(p)).collect(),
+            templates: LazyRegexes::new(&file.templates),
             any_placeholder: compile_set(file.patterns.iter().chain(&file.truncated)),
             any_template: compile_set(&file.templates),
         }
@@ -536,7 +557,7 @@ impl Placeholders {
         if !self.any_placeholder.is_match(trimmed) {
             return None;
         }
-        if let Some(m) = self.patterns.iter().find_map(|p| p.find(trimmed)) {
+        if let Some(m) = self.patterns.get().iter().find_map(|p| p.find(trimmed)) {
             let part = m.as_str().trim_matches(|c: char| {
                 !matches!(c, '<' | '>' | '{' | '}') && !c.is_alphanumeric()
             });
@@ -544,6 +565,7 @@ impl Placeholders {
             return Some((Placeholder::Marker, part));
         }
         self.truncated
+            .get()
             .iter()
             .any(|p| p.is_match(trimmed))
             .then_some((Placeholder::Truncated, trimmed))
@@ -560,6 +582,7 @@ impl Placeholders {
             return None;
         }
         self.templates
+            .get()
             .iter()
             .filter_map(|p| p.find(value))
             .min_by_key(|m| m.start())
