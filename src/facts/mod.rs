@@ -85,6 +85,25 @@ impl LazyRegexes {
     }
 }
 
+/// One pattern compiled on first use.
+struct LazyRegex {
+    source: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn new(source: String) -> Self {
+        Self {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| compile(&self.source))
+    }
+}
+
 fn compile_set<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> RegexSet {
     RegexSet::new(patterns).unwrap_or_else(|e| panic!("embedded patterns are invalid: {e}"))
 }
@@ -425,7 +444,7 @@ pub struct UrlShapes {
 pub struct UrlShape {
     pub hosts: Vec<String>,
     pub host_required: bool,
-    pub path: Option<Regex>,
+    path: Option<LazyRegex>,
     pub also_accept: Vec<String>,
     pub any_vendor: bool,
     pub example: String,
@@ -443,7 +462,7 @@ impl UrlShape {
 
     /// True when `path` is a discovery-document path of this provider.
     pub fn path_matches(&self, path: &str) -> bool {
-        self.path.as_ref().is_none_or(|p| p.is_match(path))
+        self.path.as_ref().is_none_or(|p| p.get().is_match(path))
     }
 }
 
@@ -460,7 +479,7 @@ impl UrlShapes {
                     let shape = UrlShape {
                         hosts: s.hosts,
                         host_required: s.host_required,
-                        path: s.path.as_deref().map(compile),
+                        path: s.path.map(LazyRegex::new),
                         also_accept: s.also_accept,
                         any_vendor: s.any_vendor,
                         example: s.example,
