@@ -169,7 +169,8 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Findings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
-    /// The text for excerpts, with secret values masked.
+    /// The text for excerpts, with secret values masked; empty when the
+    /// file has no finding to show.
     pub redacted_source: Arc<str>,
     /// The IONOS identity provider's name, for the checks across the files
     /// of a run ([`Linter::check_across_files`]).
@@ -471,16 +472,17 @@ impl Linter {
             }
         }
         sort_diagnostics(&mut report.diagnostics);
-        report.redacted_source = Arc::from(
-            redact_source(
+        // Excerpts are drawn only for findings; IDP208, added across files
+        // later, needs the text of a named IONOS body too.
+        if !report.diagnostics.is_empty() || report.ionos_name.is_some() {
+            report.redacted_source = redact_source(
                 &parsed.index,
                 source.json(),
                 base,
                 source.full(),
                 cx.secret_pointers(),
-            )
-            .as_str(),
-        );
+            );
+        }
         report
     }
 }
@@ -648,9 +650,9 @@ fn redact_source(
     base: usize,
     full: &str,
     pointers: &[String],
-) -> String {
+) -> Arc<str> {
     if pointers.is_empty() {
-        return full.to_string();
+        return Arc::from(full);
     }
     let mut bytes = full.as_bytes().to_vec();
     let mut needles = Vec::new();
@@ -673,5 +675,5 @@ fn redact_source(
             bytes[at..at + needle.len()].fill(b'*');
         }
     }
-    String::from_utf8(bytes).unwrap_or_default()
+    Arc::from(String::from_utf8(bytes).unwrap_or_default())
 }
