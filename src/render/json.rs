@@ -1,18 +1,11 @@
 //! `--format json`: the stable document described in the README.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Report, Summary};
+use super::Report;
 use crate::diagnostic::Diagnostic;
 use crate::kind::Kind;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool,
-    files: Vec<File<'a>>,
-    summary: Summary,
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -33,17 +26,21 @@ struct File<'a> {
 }
 
 /// The report as one JSON document, with a trailing newline.
+///
+/// Each file's entry is serialised on its own, in parallel, and indented into
+/// place: the text is the same as serialising the whole document at once
+/// (pretty JSON has no raw line break inside a string, so re-indenting by line
+/// is exact).
 pub fn render_json(report: &Report) -> String {
-    let doc = Document {
-        version: 1,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        files: report
-            .files
-            .iter()
-            .map(|f| File {
+    let tool = Tool {
+        name: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    let entries: Vec<String> = report
+        .files
+        .par_iter()
+        .map(|f| {
+            pretty(&File {
                 path: &f.path,
                 kind: f.kind,
                 skipped: f.skipped.is_some(),
@@ -51,11 +48,34 @@ pub fn render_json(report: &Report) -> String {
                 error: f.error.as_deref(),
                 diagnostics: &f.diagnostics,
             })
-            .collect(),
-        summary: report.summary(),
-    };
-    let mut out =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
+        })
+        .collect();
+    let mut out = String::with_capacity(entries.iter().map(|e| e.len() + 8).sum::<usize>() + 256);
+    out.push_str("{\n  \"version\": 1,\n  \"tool\": ");
+    push_indented(&mut out, &pretty(&tool), 2);
+    out.push_str(",\n  \"files\": [");
+    for (i, entry) in entries.iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        push_indented(&mut out, entry, 4);
+    }
+    out.push_str(if entries.is_empty() { "]" } else { "\n  ]" });
+    out.push_str(",\n  \"summary\": ");
+    push_indented(&mut out, &pretty(&report.summary()), 2);
+    out.push_str("\n}\n");
     out
+}
+
+fn pretty<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Appends `text` with every line after the first indented by `depth` spaces.
+fn push_indented(out: &mut String, text: &str, depth: usize) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', depth));
+        }
+        out.push_str(line);
+    }
 }

@@ -48,7 +48,8 @@ pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
         bytes: text.as_bytes(),
         text,
         pos: 0,
-        nodes: Vec::new(),
+        // About one value per 16 bytes of a pretty-printed payload.
+        nodes: Vec::with_capacity(text.len() / 16),
         duplicates: Vec::new(),
         scratch: String::new(),
     };
@@ -236,10 +237,17 @@ impl<'a> Parser<'a> {
             let child_id = self.nodes.len() as u32;
             let value = self.value(depth + 1, id, Some((key_start, key_end, escaped)))?;
             self.link_child(id, &mut last, child_id);
-            if map.contains_key(&name) {
-                self.record_duplicate(id, &name, key_start, key_end);
+            match map.entry(name) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut slot) => {
+                    self.record_duplicate(id, slot.key(), key_start, key_end);
+                    // The later member wins, in the earlier one's place, as
+                    // serde_json decides.
+                    slot.insert(value);
+                }
             }
-            map.insert(name, value);
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
