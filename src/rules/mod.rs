@@ -233,6 +233,19 @@ impl<'a> Context<'a> {
     /// the values of operations whose `path` is the field or an ancestor of
     /// it, anchored inside `/N/value`.
     pub fn fields(&self, pattern: &str) -> Vec<Field<'a>> {
+        let is_patch = matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_)));
+        if !is_patch && !pattern.split('/').any(|t| t == "*") {
+            // One field at most, at the pattern itself.
+            return resolve(self.root, pattern)
+                .map(|value| {
+                    vec![Field {
+                        pointer: pattern.to_string(),
+                        value,
+                        patch_op: None,
+                    }]
+                })
+                .unwrap_or_default();
+        }
         let tokens: Vec<&str> = split_pointer(pattern);
         let mut found = Vec::new();
         match (self.kind, self.root) {
