@@ -450,7 +450,11 @@ impl Linter {
         }
         findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
 
-        let secrets = support::secret_values(cx.secret_pointers(), &parsed.value);
+        let secrets = if findings.is_empty() {
+            Vec::new()
+        } else {
+            support::secret_values(cx.secret_pointers(), &parsed.value)
+        };
         for (finding, span, related) in findings {
             if !selection.runs(finding.rule) {
                 continue;
