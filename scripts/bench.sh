@@ -137,6 +137,8 @@ fi
 CASES=()
 add() { local name=$1; shift; CASES+=("$name"); eval "CMD_${name//-/_}=(\"\$@\")"; }
 
+# What starting a process costs the timer itself: the floor under every case.
+add spawn "$(command -v true)"
 add idplint-human "$IDPLINT" check "$CORPUS"
 add idplint-json "$IDPLINT" check --format json "$CORPUS"
 add idplint-select-idp0 "$IDPLINT" check --format json --select IDP0 "$CORPUS"
@@ -156,9 +158,6 @@ if [ "$BIG_MB" -gt 0 ]; then
     add big-floor "$FLOOR" "$BIG_DIR"
 fi
 
-now_us() {
-    if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/[.,]/}"; else echo $(($(date +%s%N) / 1000)); fi
-}
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 set +e
@@ -173,17 +172,7 @@ for name in "${CASES[@]}"; do
     : >"$dir/times_us"
     unset -n cmd
 done
-for ((round = 1; round <= RUNS; round++)); do
-    log "timed round $round/$RUNS"
-    for name in "${CASES[@]}"; do
-        declare -n cmd="CMD_${name//-/_}"
-        t0=$(now_us)
-        "${cmd[@]}" >/dev/null 2>&1
-        t1=$(now_us)
-        echo $((t1 - t0)) >>"$WORK/runs/$name/times_us"
-        unset -n cmd
-    done
-done
+python3 "$ROOT/scripts/timeit.py" "$RUNS" "$WORK" "${CASES[@]}"
 set -e
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 
