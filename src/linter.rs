@@ -74,17 +74,30 @@ struct Setting {
     level: Level,
 }
 
-/// Every rule's setting for one source, by code.
+/// Every rule's setting for one source, in the order of [`rules::ALL`]
+/// (sorted by code).
 #[derive(Debug, Clone)]
-struct Selection(BTreeMap<&'static str, Setting>);
+struct Selection(Vec<(&'static str, Setting)>);
 
 impl Selection {
+    fn setting_mut(&mut self, code: &str) -> Option<&mut Setting> {
+        let i = self.0.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
     /// The rule's level when it runs, `None` when it does not.
     fn level(&self, code: &str) -> Option<Level> {
-        self.0
-            .get(code)
-            .filter(|s| s.on && s.level != Level::Off)
-            .map(|s| s.level)
+        let i = self.0.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
+        Self::level_of(&self.0[i].1)
+    }
+
+    /// [`Self::level`] of the `i`-th rule of [`rules::ALL`].
+    fn level_at(&self, i: usize) -> Option<Level> {
+        Self::level_of(&self.0.get(i)?.1)
+    }
+
+    fn level_of(setting: &Setting) -> Option<Level> {
+        (setting.on && setting.level != Level::Off).then_some(setting.level)
     }
 
     fn runs(&self, meta: &RuleMeta) -> bool {
@@ -117,7 +130,7 @@ impl Layer {
             setting.on = selected && !self.ignore.contains(code);
         }
         for (code, level) in &self.severity {
-            if let Some(setting) = selection.0.get_mut(code) {
+            if let Some(setting) = selection.setting_mut(code) {
                 setting.level = *level;
             }
         }
@@ -232,7 +245,7 @@ impl Linter {
                 .collect(),
         );
         for (code, level) in severities(&options.severity) {
-            if let Some(setting) = base.0.get_mut(code) {
+            if let Some(setting) = base.setting_mut(code) {
                 setting.level = level;
             }
         }
@@ -442,9 +455,9 @@ impl Linter {
         {
             crate::schema::check(&cx, &mut raw);
         }
-        for rule in &self.rules {
+        for (i, rule) in self.rules.iter().enumerate() {
             let meta = rule.meta();
-            if meta.applies_to(kind) && selection.runs(meta) {
+            if meta.applies_to(kind) && selection.level_at(i).is_some() {
                 rule.check(&cx, &mut raw);
             }
         }
