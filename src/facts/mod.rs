@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 /// Every table, parsed.
@@ -104,8 +104,14 @@ impl LazyRegex {
     }
 }
 
-fn compile_set<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> RegexSet {
-    RegexSet::new(patterns).unwrap_or_else(|e| panic!("embedded patterns are invalid: {e}"))
+/// One pattern that matches where any of `patterns` does: one scan tells that
+/// a value is none of them.
+fn compile_any<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> Regex {
+    let alternation: Vec<String> = patterns
+        .into_iter()
+        .map(|p| format!("(?:{})", p.as_ref()))
+        .collect();
+    compile(&alternation.join("|"))
 }
 
 #[derive(Deserialize)]
@@ -535,8 +541,8 @@ pub struct Placeholders {
     templates: LazyRegexes,
     /// `patterns` and `truncated` in one automaton: most strings are no
     /// placeholder, and one scan says so.
-    any_placeholder: RegexSet,
-    any_template: RegexSet,
+    any_placeholder: Regex,
+    any_template: Regex,
 }
 
 impl Placeholders {
@@ -550,8 +556,8 @@ impl Placeholders {
             reserved_hosts: file.reserved_hosts,
             reserved_suffixes: file.reserved_suffixes,
             templates: LazyRegexes::new(&file.templates),
-            any_placeholder: compile_set(file.patterns.iter().chain(&file.truncated)),
-            any_template: compile_set(&file.templates),
+            any_placeholder: compile_any(file.patterns.iter().chain(&file.truncated)),
+            any_template: compile_any(&file.templates),
         }
     }
 
