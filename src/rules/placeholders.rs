@@ -69,7 +69,7 @@ impl Rule for PlaceholderValue {
             let secret = secrets.contains(&text.pointer);
             let finding = match found {
                 Some((Placeholder::Marker, part)) => {
-                    let name = display_pointer(&text.field);
+                    let name = display_pointer(text.field());
                     let message = if secret {
                         format!("`{name}` holds a documentation placeholder (not shown)")
                     } else if part == value.trim() {
@@ -90,11 +90,11 @@ impl Rule for PlaceholderValue {
                 Some((Placeholder::Truncated, _)) => {
                     if placeholders
                         .certificate_members
-                        .contains(&member_name(&text.field))
+                        .contains(&member_name(text.field()))
                     {
                         continue;
                     }
-                    let name = display_pointer(&text.field);
+                    let name = display_pointer(text.field());
                     let shown_value = if secret {
                         " (not shown)".to_string()
                     } else {
@@ -111,8 +111,8 @@ impl Rule for PlaceholderValue {
                     .help("paste the complete value")
                 }
                 None if secret => continue,
-                None => match host_problem(cx, &text.field, value) {
-                    Some(f) => f.at(&text.pointer, &display_pointer(&text.field)),
+                None => match host_problem(cx, text.field(), value) {
+                    Some(f) => f.at(&text.pointer, &display_pointer(text.field())),
                     None => continue,
                 },
             };
@@ -156,7 +156,7 @@ impl Rule for TemplateVariable {
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
             };
-            let name = display_pointer(&text.field);
+            let name = display_pointer(text.field());
             // A secret's text is redacted everywhere, its variable name included.
             let message = if secrets.contains(&text.pointer) {
                 format!("`{name}` comes from a template variable: its format is not checked")
@@ -185,9 +185,17 @@ fn quoted(s: &str) -> String {
 pub(crate) struct Text<'a> {
     /// Pointer to the string in this document.
     pub pointer: String,
-    /// The create-body pointer of the field it stands for.
-    pub field: String,
+    /// The create-body pointer of the field it stands for, when it is not
+    /// `pointer` itself (a value inside a Qlik patch operation).
+    field: Option<String>,
     pub value: &'a str,
+}
+
+impl Text<'_> {
+    /// The create-body pointer of the field the string stands for.
+    pub fn field(&self) -> &str {
+        self.field.as_deref().unwrap_or(&self.pointer)
+    }
 }
 
 /// Every string value that stands for a field: for a Qlik patch, those inside
@@ -201,13 +209,20 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
         if excluded.iter().any(|e| is_within(pointer, e)) {
             return;
         }
-        if let Some(field) = create_pointer(cx.kind, cx.root, pointer) {
-            out.push(Text {
-                pointer: pointer.to_string(),
-                field,
-                value,
-            });
-        }
+        let field = if cx.kind == crate::Kind::QlikPatch {
+            match create_pointer(cx.kind, cx.root, pointer) {
+                Some(field) if field != pointer => Some(field),
+                Some(_) => None,
+                None => return,
+            }
+        } else {
+            None
+        };
+        out.push(Text {
+            pointer: pointer.to_string(),
+            field,
+            value,
+        });
     });
     out
 }
