@@ -395,7 +395,7 @@ impl<'a> Material<'a> {
 }
 
 fn looks_like_key_material(text: &str) -> bool {
-    text.contains("-----BEGIN") || (text.len() >= 16 && clean(text).chars().all(is_base64_char))
+    text.contains("-----BEGIN") || (text.len() >= 16 && all_base64(&clean(text)))
 }
 
 fn shape_of(content: &str) -> Shape {
@@ -410,7 +410,7 @@ fn shape_of(content: &str) -> Shape {
         return Shape::Jwk;
     }
     let body = clean(content);
-    if !body.is_empty() && body.chars().all(is_base64_char) {
+    if !body.is_empty() && all_base64(&body) {
         Shape::Bare
     } else {
         Shape::Other
@@ -474,12 +474,19 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(true),
 );
 
-fn is_base64_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')
+fn is_base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+}
+
+/// True when every character of `text` is a base64 character.
+fn all_base64(text: &str) -> bool {
+    text.bytes().all(is_base64_byte)
 }
 
 fn base64_decode(body: &str) -> Result<Vec<u8>, Failure> {
-    if let Some((i, found)) = body.char_indices().find(|(_, c)| !is_base64_char(*c)) {
+    if let Some(i) = body.bytes().position(|b| !is_base64_byte(b)) {
+        // Every base64 character is ASCII: the first bad byte starts a character.
+        let found = body[i..].chars().next().unwrap_or('\u{fffd}');
         return Err(Failure::Base64 {
             position: body[..i].chars().count() + 1,
             found,
@@ -731,14 +738,15 @@ fn clean(text: &str) -> String {
 
 fn breaks_of(text: &str) -> Breaks {
     let mut breaks = Breaks::default();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => breaks.newlines += 1,
-            '\r' => breaks.carriage_returns += 1,
-            ' ' | '\t' => breaks.blanks += 1,
-            '\\' if matches!(chars.peek(), Some('n' | 'r')) => {
-                chars.next();
+    // Every byte counted is ASCII, so bytes stand for characters here.
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\n' => breaks.newlines += 1,
+            b'\r' => breaks.carriage_returns += 1,
+            b' ' | b'\t' => breaks.blanks += 1,
+            b'\\' if matches!(bytes.peek(), Some(b'n' | b'r')) => {
+                bytes.next();
                 breaks.literal_escapes += 1;
             }
             _ => {}
