@@ -25,7 +25,7 @@ fn in_option_blocks<'a>(cx: &Context<'a>, member: &str) -> Vec<Field<'a>> {
         .qlik
         .option_blocks
         .iter()
-        .flat_map(|block| cx.fields(&format!("{block}/{member}")))
+        .flat_map(|block| cx.fields(&[block.as_str(), member].join("/")))
         .collect()
 }
 

@@ -40,18 +40,10 @@ declare_rule! {
 impl Rule for ProtocolOnlyField {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let lists = &cx.facts.qlik.protocol_only_members;
-        let Some((protocol, own)) = cx.protocol.and_then(|p| lists.get(p).map(|own| (p, own)))
-        else {
+        let Some(protocol) = cx.protocol.filter(|p| lists.contains_key(*p)) else {
             return;
         };
-        let mut pointers: Vec<&String> = lists
-            .values()
-            .flatten()
-            .filter(|p| !own.contains(p))
-            .collect();
-        pointers.sort();
-        pointers.dedup();
-        for pointer in pointers {
+        for pointer in foreign_members(protocol) {
             if cx.get(pointer).is_none() {
                 continue;
             }
@@ -78,6 +70,30 @@ impl Rule for ProtocolOnlyField {
             );
         }
     }
+}
+
+/// The members of the other protocols that `protocol` does not have, sorted,
+/// computed once per protocol.
+fn foreign_members(protocol: &str) -> &'static [&'static String] {
+    static FOREIGN: std::sync::LazyLock<
+        std::collections::BTreeMap<&'static str, Vec<&'static String>>,
+    > = std::sync::LazyLock::new(|| {
+        let lists = &crate::facts::facts().qlik.protocol_only_members;
+        lists
+            .iter()
+            .map(|(protocol, own)| {
+                let mut pointers: Vec<&String> = lists
+                    .values()
+                    .flatten()
+                    .filter(|p| !own.contains(p))
+                    .collect();
+                pointers.sort();
+                pointers.dedup();
+                (protocol.as_str(), pointers)
+            })
+            .collect()
+    });
+    FOREIGN.get(protocol).map(Vec::as_slice).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -74,14 +74,18 @@ impl Rule for ReadOnlyField {
 /// Pointers of the read-only members present in the document.
 pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
     match cx.kind {
-        Kind::QlikCreate => cx
-            .facts
-            .qlik
-            .read_only_members
-            .iter()
-            .map(|m| format!("/{}", escape_token(m)))
-            .filter(|p| cx.get(p).is_some())
-            .collect(),
+        Kind::QlikCreate => {
+            let Some(root) = cx.root.as_object() else {
+                return Vec::new();
+            };
+            cx.facts
+                .qlik
+                .read_only_members
+                .iter()
+                .filter(|m| super::member(root, m).is_some())
+                .map(|m| format!("/{}", escape_token(m)))
+                .collect()
+        }
         Kind::IonosCreate | Kind::IonosEnsure => cx
             .facts
             .ionos
