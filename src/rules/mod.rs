@@ -318,18 +318,24 @@ pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
         return Some(root);
     }
     let rest = pointer.strip_prefix('/')?;
-    rest.split('/').try_fold(root, |node, token| match node {
-        Value::Object(map) => member(map, &unescape_token(token)),
-        Value::Array(items) => parse_index(token).and_then(|i| items.get(i)),
-        _ => None,
-    })
+    let mut node = root;
+    for token in rest.split('/') {
+        node = match node {
+            Value::Object(map) => member(map, &unescape_token(token))?,
+            Value::Array(items) => items.get(parse_index(token)?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 /// The member `key` of an object. Payload objects are small, and comparing a
 /// handful of names is cheaper than hashing the key.
 pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
     if map.len() <= 16 {
-        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+        let key = key.as_bytes();
+        map.iter()
+            .find_map(|(k, v)| (k.len() == key.len() && k.as_bytes() == key).then_some(v))
     } else {
         map.get(key)
     }
