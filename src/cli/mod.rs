@@ -279,7 +279,13 @@ fn collect_inputs(paths: &[PathBuf], config: &Config) -> Vec<Input> {
                     }
                 }
             }
-            found.sort();
+            // Component by component, as `Path` orders, but on bytes: a
+            // separator sorts before every other byte.
+            found.sort_by_cached_key(|p| {
+                let mut key = p.as_os_str().as_encoded_bytes().to_vec();
+                key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
+                key
+            });
             inputs.extend(found.into_iter().map(Input::File));
         } else {
             inputs.push(Input::File(path.clone()));

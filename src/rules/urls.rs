@@ -18,12 +18,12 @@ use crate::source::unescape_token;
 
 /// A URL member's value and what parsing it found.
 pub(crate) struct UrlValue<'a> {
-    field: Field<'a>,
+    pub field: Field<'a>,
     /// The member's name (`discoveryUrl`), also for a patch value.
     name: String,
     role: UrlRole,
-    text: &'a str,
-    parsed: Result<Url, Invalid>,
+    pub text: &'a str,
+    pub parsed: Result<Url, Invalid>,
 }
 
 /// Why a value is not an absolute http(s) URL.
