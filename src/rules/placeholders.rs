@@ -111,7 +111,7 @@ impl Rule for PlaceholderValue {
                     .help("paste the complete value")
                 }
                 None if secret => continue,
-                None => match host_problem(cx, &text.pointer, text.field(), value) {
+                None => match host_problem(cx, text.field(), value) {
                     Some(f) => f.at(&text.pointer, &display_pointer(text.field())),
                     None => continue,
                 },
@@ -250,19 +250,9 @@ impl HostProblem {
 
 /// A placeholder or reserved host in a URL value, or in a member that holds
 /// a bare domain name.
-fn host_problem(cx: &Context<'_>, pointer: &str, field: &str, value: &str) -> Option<HostProblem> {
+fn host_problem(cx: &Context<'_>, field: &str, value: &str) -> Option<HostProblem> {
     let placeholders = &cx.facts.placeholders;
-    // A URL member was parsed already, for the URL rules.
-    let parsed = cx
-        .url_values()
-        .iter()
-        .find(|u| u.field.pointer == pointer && u.text == value)
-        .and_then(|u| u.parsed.as_ref().ok());
-    let host = match parsed {
-        Some(url) => domain_of(url),
-        None => url_host(value),
-    };
-    let (host, in_url) = match host {
+    let (host, in_url) = match url_host(value) {
         Some(host) => (host, true),
         None if placeholders
             .host_members
@@ -301,11 +291,7 @@ fn url_host(value: &str) -> Option<String> {
     if !value.contains("://") {
         return None;
     }
-    domain_of(&Url::parse(value.trim()).ok()?)
-}
-
-/// The domain name of a parsed URL, lower-cased.
-fn domain_of(url: &Url) -> Option<String> {
+    let url = Url::parse(value.trim()).ok()?;
     match url.host()? {
         Host::Domain(domain) => Some(domain.to_ascii_lowercase()),
         Host::Ipv4(_) | Host::Ipv6(_) => None,

@@ -18,12 +18,12 @@ use crate::source::unescape_token;
 
 /// A URL member's value and what parsing it found.
 pub(crate) struct UrlValue<'a> {
-    pub field: Field<'a>,
+    field: Field<'a>,
     /// The member's name (`discoveryUrl`), also for a patch value.
     name: String,
     role: UrlRole,
-    pub text: &'a str,
-    pub parsed: Result<Url, Invalid>,
+    text: &'a str,
+    parsed: Result<Url, Invalid>,
 }
 
 /// Why a value is not an absolute http(s) URL.
