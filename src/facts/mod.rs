@@ -64,28 +64,9 @@ pub(crate) fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("embedded pattern {pattern:?} is invalid: {e}"))
 }
 
-/// Patterns compiled on first use: the placeholder patterns are only
-/// consulted once their set has matched, which most runs never see.
-struct LazyRegexes {
-    sources: Vec<String>,
-    compiled: std::sync::OnceLock<Vec<Regex>>,
-}
-
-impl LazyRegexes {
-    fn new(sources: &[String]) -> Self {
-        Self {
-            sources: sources.to_vec(),
-            compiled: std::sync::OnceLock::new(),
-        }
-    }
-
-    fn get(&self) -> &[Regex] {
-        self.compiled
-            .get_or_init(|| self.sources.iter().map(|p| compile(p)).collect())
-    }
-}
-
-/// One pattern compiled on first use.
+/// One pattern compiled on first use: most runs never consult a discovery
+/// path shape or an individual placeholder pattern (their alternation is
+/// tried first).
 struct LazyRegex {
     source: String,
     compiled: std::sync::OnceLock<Regex>,
@@ -102,6 +83,10 @@ impl LazyRegex {
     fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| compile(&self.source))
     }
+}
+
+fn lazy(sources: &[String]) -> Vec<LazyRegex> {
+    sources.iter().cloned().map(LazyRegex::new).collect()
 }
 
 /// One pattern that matches where any of `patterns` does: one scan tells that
@@ -529,8 +514,8 @@ struct PlaceholdersFile {
 /// `rules/placeholders.json`, with its patterns compiled.
 pub struct Placeholders {
     exact: Vec<String>,
-    patterns: LazyRegexes,
-    truncated: LazyRegexes,
+    patterns: Vec<LazyRegex>,
+    truncated: Vec<LazyRegex>,
     /// Members whose values are certificate material: a shortened value
     /// there is the certificate rules' to report.
     pub certificate_members: Vec<String>,
@@ -538,7 +523,7 @@ pub struct Placeholders {
     pub host_members: Vec<String>,
     reserved_hosts: Vec<String>,
     reserved_suffixes: Vec<String>,
-    templates: LazyRegexes,
+    templates: Vec<LazyRegex>,
     /// `patterns` and `truncated` in one automaton: most strings are no
     /// placeholder, and one scan says so.
     any_placeholder: Regex,
@@ -549,13 +534,13 @@ impl Placeholders {
     fn compile(file: PlaceholdersFile) -> Self {
         Self {
             exact: file.exact,
-            patterns: LazyRegexes::new(&file.patterns),
-            truncated: LazyRegexes::new(&file.truncated),
+            patterns: lazy(&file.patterns),
+            truncated: lazy(&file.truncated),
             certificate_members: file.certificate_members,
             host_members: file.host_members,
             reserved_hosts: file.reserved_hosts,
             reserved_suffixes: file.reserved_suffixes,
-            templates: LazyRegexes::new(&file.templates),
+            templates: lazy(&file.templates),
             any_placeholder: compile_any(file.patterns.iter().chain(&file.truncated)),
             any_template: compile_any(&file.templates),
         }
@@ -582,7 +567,7 @@ impl Placeholders {
         if !self.any_placeholder.is_match(trimmed) {
             return None;
         }
-        if let Some(m) = self.patterns.get().iter().find_map(|p| p.find(trimmed)) {
+        if let Some(m) = self.patterns.iter().find_map(|p| p.get().find(trimmed)) {
             let part = m.as_str().trim_matches(|c: char| {
                 !matches!(c, '<' | '>' | '{' | '}') && !c.is_alphanumeric()
             });
@@ -590,9 +575,8 @@ impl Placeholders {
             return Some((Placeholder::Marker, part));
         }
         self.truncated
-            .get()
             .iter()
-            .any(|p| p.is_match(trimmed))
+            .any(|p| p.get().is_match(trimmed))
             .then_some((Placeholder::Truncated, trimmed))
     }
 
@@ -607,9 +591,8 @@ impl Placeholders {
             return None;
         }
         self.templates
-            .get()
             .iter()
-            .filter_map(|p| p.find(value))
+            .filter_map(|p| p.get().find(value))
             .min_by_key(|m| m.start())
             .map(|m| m.as_str())
     }
