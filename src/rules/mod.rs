@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{facts, Facts};
 use crate::kind::Kind;
-use crate::source::{escape_token, unescape_token};
+use crate::source::{escape_token, parse_index, unescape_token};
 
 pub mod bounds;
 pub mod certificate_expired;
@@ -341,17 +341,6 @@ pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<
     }
 }
 
-/// An array index token as RFC 6901 writes it: digits, no leading zero.
-fn parse_index(token: &str) -> Option<usize> {
-    if token.is_empty()
-        || (token.len() > 1 && token.starts_with('0'))
-        || !token.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    token.parse().ok()
-}
-
 fn split_pointer(pointer: &str) -> Vec<&str> {
     match pointer.strip_prefix('/') {
         Some(rest) => rest.split('/').collect(),
@@ -402,7 +391,7 @@ fn collect<'a>(
             }
         }
         Value::Array(items) => {
-            if let Some(v) = first.parse::<usize>().ok().and_then(|i| items.get(i)) {
+            if let Some(v) = parse_index(first).and_then(|i| items.get(i)) {
                 pointer.push('/');
                 pointer.push_str(first);
                 collect(v, rest, pointer, op, out);

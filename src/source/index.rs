@@ -198,12 +198,7 @@ impl<'a> View<'a> {
         };
         for raw in rest.split('/') {
             let token = unescape_token(raw);
-            let index = || {
-                token
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|_| token == "0" || !token.starts_with('0'))
-            };
+            let index = || parse_index(&token);
             let members = if large.is_empty() {
                 None
             } else {
@@ -241,6 +236,17 @@ pub fn escape_token(token: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(token)
     }
+}
+
+/// An array index token as RFC 6901 writes it: digits, no leading zero.
+pub fn parse_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || (token.len() > 1 && token.starts_with('0'))
+        || !token.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// Unescapes one reference token per RFC 6901 (`~1` → `/`, then `~0` → `~`).
