@@ -56,6 +56,7 @@ pub struct Linter {
     rules: Vec<&'static dyn Rule>,
     base: Selection,
     overrides: Vec<Layer>,
+    keep_source: bool,
 }
 
 /// A rule's configured severity.
@@ -183,7 +184,8 @@ pub struct FileReport {
     /// Findings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// The text for excerpts, with secret values masked; empty when the
-    /// file has no finding to show.
+    /// file has no finding to show, or when the linter keeps no text
+    /// ([`Linter::without_source_text`]).
     pub redacted_source: Arc<str>,
     /// The IONOS identity provider's name, for the checks across the files
     /// of a run ([`Linter::check_across_files`]).
@@ -253,7 +255,17 @@ impl Linter {
             rules,
             base,
             overrides: options.overrides.iter().map(Layer::new).collect(),
+            keep_source: true,
         }
+    }
+
+    /// A linter whose reports keep no text for excerpts: for an output that
+    /// draws none (JSON, SARIF, annotations, JUnit), the redacted copy of each
+    /// file is work for nothing. [`FileReport::redacted_source`] stays empty,
+    /// except for a named IONOS body, which the check across files needs.
+    pub fn without_source_text(mut self) -> Self {
+        self.keep_source = false;
+        self
     }
 
     /// True when the rule with `code` runs on a file that no override matches.
@@ -491,7 +503,7 @@ impl Linter {
         sort_diagnostics(&mut report.diagnostics);
         // Excerpts are drawn only for findings; IDP208, added across files
         // later, needs the text of a named IONOS body too.
-        if !report.diagnostics.is_empty() || report.ionos_name.is_some() {
+        if (self.keep_source && !report.diagnostics.is_empty()) || report.ionos_name.is_some() {
             report.redacted_source = redact_source(
                 &parsed.index,
                 source.json(),

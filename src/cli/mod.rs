@@ -169,7 +169,10 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.config.show_config {
         return config::show(&config);
     }
-    let linter = Linter::new(config.options());
+    let linter = match args.format {
+        Format::Human => Linter::new(config.options()),
+        _ => Linter::new(config.options()).without_source_text(),
+    };
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

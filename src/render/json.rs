@@ -40,14 +40,17 @@ pub fn render_json(report: &Report) -> String {
         .files
         .par_iter()
         .map(|f| {
-            pretty(&File {
+            let entry = pretty(&File {
                 path: &f.path,
                 kind: f.kind,
                 skipped: f.skipped.is_some(),
                 reason: f.skipped.as_deref(),
                 error: f.error.as_deref(),
                 diagnostics: &f.diagnostics,
-            })
+            });
+            let mut indented = String::with_capacity(entry.len() + entry.len() / 4);
+            push_indented(&mut indented, &entry, 4);
+            indented
         })
         .collect();
     let mut out = String::with_capacity(entries.iter().map(|e| e.len() + 8).sum::<usize>() + 256);
@@ -56,7 +59,7 @@ pub fn render_json(report: &Report) -> String {
     out.push_str(",\n  \"files\": [");
     for (i, entry) in entries.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        push_indented(&mut out, entry, 4);
+        out.push_str(entry);
     }
     out.push_str(if entries.is_empty() { "]" } else { "\n  ]" });
     out.push_str(",\n  \"summary\": ");
@@ -71,11 +74,14 @@ fn pretty<T: Serialize>(value: &T) -> String {
 
 /// Appends `text` with every line after the first indented by `depth` spaces.
 fn push_indented(out: &mut String, text: &str, depth: usize) {
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
+    let mut start = 0;
+    // Lines are short: a byte scan beats a searcher set up for each line.
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push_str(&text[start..=i]);
             out.extend(std::iter::repeat_n(' ', depth));
+            start = i + 1;
         }
-        out.push_str(line);
     }
+    out.push_str(&text[start..]);
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{facts, Facts};
 use crate::kind::Kind;
-use crate::source::{escape_token, parse_index, unescape_token};
+use crate::source::{escape_token, parse_index, tokens, unescape_token};
 
 pub mod bounds;
 pub mod certificate_expired;
@@ -234,7 +234,7 @@ impl<'a> Context<'a> {
     /// it, anchored inside `/N/value`.
     pub fn fields(&self, pattern: &str) -> Vec<Field<'a>> {
         let is_patch = matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_)));
-        if !is_patch && !pattern.split('/').any(|t| t == "*") {
+        if !is_patch && !tokens(pattern).any(|t| t == "*") {
             // One field at most, at the pattern itself.
             return resolve(self.root, pattern)
                 .map(|value| {
@@ -319,7 +319,7 @@ pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     }
     let rest = pointer.strip_prefix('/')?;
     let mut node = root;
-    for token in rest.split('/') {
+    for token in tokens(rest) {
         node = match node {
             Value::Object(map) => member(map, &unescape_token(token))?,
             Value::Array(items) => items.get(parse_index(token)?)?,
@@ -343,7 +343,7 @@ pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<
 
 fn split_pointer(pointer: &str) -> Vec<&str> {
     match pointer.strip_prefix('/') {
-        Some(rest) => rest.split('/').collect(),
+        Some(rest) => tokens(rest).collect(),
         None => Vec::new(),
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::facts::facts;
+use crate::source::tokens;
 
 /// True for a string that format checks may look at: not a template variable
 /// (IDP010) and not a documentation placeholder (IDP009).
@@ -273,9 +274,11 @@ pub fn create_pointer(kind: crate::Kind, root: &Value, pointer: &str) -> Option<
 /// A create-body pointer as messages name the member: `options.staticKeys[0].pem`.
 pub fn display_pointer(pointer: &str) -> String {
     let mut out = String::new();
-    for token in pointer.split('/').skip(1) {
+    for token in tokens(pointer).skip(1) {
         if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
-            out.push_str(&format!("[{token}]"));
+            out.push('[');
+            out.push_str(token);
+            out.push(']');
         } else {
             if !out.is_empty() {
                 out.push('.');
@@ -302,7 +305,7 @@ pub fn member_name(pointer: &str) -> String {
 
 /// True when `pointer` matches `pattern`, whose tokens may be `*`.
 pub fn pointer_matches(pattern: &str, pointer: &str) -> bool {
-    let (mut a, mut b) = (pattern.split('/'), pointer.split('/'));
+    let (mut a, mut b) = (tokens(pattern), tokens(pointer));
     loop {
         match (a.next(), b.next()) {
             (None, None) => return true,

@@ -4,7 +4,7 @@
 mod index;
 mod parse;
 
-pub use index::{escape_token, parse_index, unescape_token, Located, SpanIndex};
+pub use index::{escape_token, parse_index, tokens, unescape_token, Located, SpanIndex};
 pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
 
 const BOM: &str = "\u{feff}";
