@@ -12,7 +12,7 @@ use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Targ
 use crate::globs::Globs;
 use crate::kind::{detect, Kind};
 use crate::rules::{self, input, ionos_fields, support, Context, Rule, RuleMeta};
-use crate::source::{parse, LineIndex, Located, SourceText, SpanIndex};
+use crate::source::{index_of, parse, parse_value, LineIndex, Located, SourceText, SpanIndex};
 
 /// Which rules run, and at what severity.
 #[derive(Debug, Clone, Default)]
@@ -372,6 +372,11 @@ impl Linter {
         };
         let base = source.json_offset();
         let lines = LineIndex::new(source.full(), base);
+        let parse = if source.json().len() > INDEX_ON_DEMAND_ABOVE {
+            parse_value
+        } else {
+            parse
+        };
         let parsed = match parse(source.json()) {
             Ok(p) => p,
             Err(e) => {
@@ -391,6 +396,14 @@ impl Linter {
                 report.diagnostics.extend(d);
                 report.redacted_source = Arc::from(source.full());
                 return report;
+            }
+        };
+        let deferred_index = std::cell::OnceCell::new();
+        let index = || {
+            if parsed.index.is_empty() {
+                deferred_index.get_or_init(|| index_of(source.json()))
+            } else {
+                &parsed.index
             }
         };
         let Some(kind) = options.kind.or_else(|| detect(&parsed.value)) else {
@@ -449,7 +462,7 @@ impl Linter {
                     name,
                     id,
                     span: resolve(
-                        &parsed.index,
+                        index(),
                         source.json(),
                         base,
                         &Anchor::value("/properties/name"),
@@ -484,12 +497,11 @@ impl Linter {
             if !selection.runs(finding.rule) {
                 continue;
             }
-            let span =
-                span.unwrap_or_else(|| resolve(&parsed.index, source.json(), base, &finding.at));
+            let span = span.unwrap_or_else(|| resolve(index(), source.json(), base, &finding.at));
             let mut related = related;
             related.extend(finding.related.iter().map(|(at, message)| {
                 label(
-                    resolve(&parsed.index, source.json(), base, at),
+                    resolve(index(), source.json(), base, at),
                     message.clone(),
                     source.full(),
                     &lines,
@@ -505,7 +517,7 @@ impl Linter {
         // later, needs the text of a named IONOS body too.
         if (self.keep_source && !report.diagnostics.is_empty()) || report.ionos_name.is_some() {
             report.redacted_source = redact_source(
-                &parsed.index,
+                index(),
                 source.json(),
                 base,
                 source.full(),
@@ -515,6 +527,12 @@ impl Linter {
         report
     }
 }
+
+/// Above this many bytes, a document's span index is built only when a
+/// finding needs a place: a second pass over the text then costs less than
+/// holding an index of millions of values. A smaller document gets its index
+/// in the pass that builds its value.
+const INDEX_ON_DEMAND_ABOVE: usize = 1 << 20;
 
 /// Applies the configured severity and places a finding at a span; `None`
 /// when the finding's rule does not run.

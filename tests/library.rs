@@ -44,3 +44,46 @@ fn linter_is_shared_across_threads_and_diagnostics_are_miette_and_serde() {
     let json = serde_json::to_value(truncated).expect("serialises");
     assert_eq!(json["pointer"], "/options/staticKeys/0/pem");
 }
+
+/// A document over a megabyte gets its span index only when a finding needs
+/// a place: its findings are placed exactly as in a small document.
+#[test]
+fn a_large_document_places_its_findings_as_a_small_one_does() {
+    let first =
+        "[\n  {\"op\": \"replace\", \"path\": \"/description\", \"value\": \"Staff login\"},\n";
+    let defect = "  {\"op\": \"replace\", \"path\": \"/clockToleranceSec\", \"value\": \"five\"},\n  {\"op\": \"remove\", \"path\": \"/protocol\"}\n]\n";
+    let filler: String = (0..20_000)
+        .map(|i| format!("  {{\"op\": \"replace\", \"path\": \"/description\", \"value\": \"updated {i}\"}},\n"))
+        .collect();
+    let small = format!("{first}{defect}");
+    let large = format!("{first}{filler}{defect}");
+    assert!(large.len() > 1 << 20);
+    let linter = Linter::new(Options::default());
+    let options = SourceOptions::default();
+    let small_report = linter.lint_source("small.json", &small, &options);
+    let large_report = linter.lint_source("large.json", &large, &options);
+    assert!(!small_report.diagnostics.is_empty());
+    let shift = filler.len();
+    let lines = filler.lines().count();
+    let placed = |d: &Diagnostic, shift: usize, lines: usize| {
+        (
+            d.code,
+            d.span.offset - shift,
+            d.span.length,
+            d.start.line - lines,
+            d.start.column,
+        )
+    };
+    let expected: Vec<_> = small_report
+        .diagnostics
+        .iter()
+        .map(|d| placed(d, 0, 0))
+        .collect();
+    let found: Vec<_> = large_report
+        .diagnostics
+        .iter()
+        .filter(|d| d.span.offset >= shift)
+        .map(|d| placed(d, shift, lines))
+        .collect();
+    assert_eq!(found, expected);
+}

@@ -5,7 +5,7 @@ mod index;
 mod parse;
 
 pub use index::{escape_token, parse_index, tokens, unescape_token, Located, SpanIndex};
-pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
+pub use parse::{index_of, parse, parse_value, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
 
 const BOM: &str = "\u{feff}";
 

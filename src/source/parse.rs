@@ -1,5 +1,5 @@
 //! A strict RFC 8259 parser that builds the `serde_json::Value` and the
-//! pointer → byte-range index in one pass over the text.
+//! pointer → byte-range index in one pass over the text (or either alone).
 //!
 //! serde_json alone cannot be used: it keeps no positions, silently lets the
 //! last of two duplicate keys win, and reports errors only as line/column.
@@ -38,18 +38,58 @@ pub struct DuplicateKey {
 #[derive(Debug)]
 pub struct Parsed {
     pub value: Value,
+    /// Empty after [`parse_value`], unless the document has a duplicate key.
     pub index: SpanIndex,
     pub duplicates: Vec<DuplicateKey>,
 }
 
-/// Parses `text` as one JSON document.
+/// Parses `text` as one JSON document: the value, the span index and the
+/// duplicate keys, in one pass.
 pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
+    run(text, Keep::Both).map(|(parsed, _)| parsed)
+}
+
+/// Parses `text` as [`parse`] does, but leaves [`Parsed::index`] empty: for
+/// a large document whose spans may never be asked for, [`index_of`] builds
+/// them when a finding needs one. (A document with a duplicate key gets its
+/// index at once: the duplicate's place is part of the finding.)
+pub fn parse_value(text: &str) -> Result<Parsed, SyntaxError> {
+    match run(text, Keep::Value)? {
+        (parsed, false) => Ok(parsed),
+        (_, true) => parse(text),
+    }
+}
+
+/// The span index of a text that [`parse`] accepts, without keeping the value.
+pub fn index_of(text: &str) -> SpanIndex {
+    run(text, Keep::Index)
+        .map(|(parsed, _)| parsed.index)
+        .unwrap_or_default()
+}
+
+/// What a parse keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Both,
+    Value,
+    Index,
+}
+
+/// The parse, and whether it met a duplicate key it could not place.
+fn run(text: &str, keep: Keep) -> Result<(Parsed, bool), SyntaxError> {
     let mut p = Parser {
         bytes: text.as_bytes(),
         text,
         pos: 0,
         // About one value per 16 bytes of a pretty-printed payload.
-        nodes: Vec::with_capacity(text.len() / 16),
+        nodes: if keep == Keep::Value {
+            Vec::new()
+        } else {
+            Vec::with_capacity(text.len() / 16)
+        },
+        nodes_on: keep != Keep::Value,
+        values_on: keep != Keep::Index,
+        unplaced_duplicate: false,
         duplicates: Vec::new(),
         scratch: String::new(),
     };
@@ -72,11 +112,12 @@ pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
             "remove everything after the closing bracket, or put the values into one array",
         ));
     }
-    Ok(Parsed {
+    let parsed = Parsed {
         value,
         index: SpanIndex::new(p.nodes, text),
         duplicates: p.duplicates,
-    })
+    };
+    Ok((parsed, p.unplaced_duplicate))
 }
 
 struct Parser<'a> {
@@ -84,6 +125,12 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     nodes: Vec<Node>,
+    /// False when the parse keeps no span index.
+    nodes_on: bool,
+    /// False when the parse keeps no value.
+    values_on: bool,
+    /// A duplicate key seen while no index is kept, so not placed.
+    unplaced_duplicate: bool,
     duplicates: Vec<DuplicateKey>,
     scratch: String,
 }
@@ -142,6 +189,9 @@ impl<'a> Parser<'a> {
     }
 
     fn push_node(&mut self, parent: u32, key: Option<(usize, usize, bool)>) -> u32 {
+        if !self.nodes_on {
+            return NO_NODE;
+        }
         let id = self.nodes.len() as u32;
         let (key_start, key_end, key_escaped) = key.unwrap_or((0, 0, false));
         self.nodes.push(Node {
@@ -175,7 +225,9 @@ impl<'a> Parser<'a> {
             Some(b'-' | b'0'..=b'9') => self.number()?,
             _ => return Err(self.unexpected("a JSON value")),
         };
-        self.nodes[id as usize].end = self.pos as u32;
+        if let Some(node) = self.nodes.get_mut(id as usize) {
+            node.end = self.pos as u32;
+        }
         Ok(value)
     }
 
@@ -201,6 +253,9 @@ impl<'a> Parser<'a> {
     }
 
     fn link_child(&mut self, parent: u32, last: &mut u32, child: u32) {
+        if !self.nodes_on {
+            return;
+        }
         if *last == NO_NODE {
             self.nodes[parent as usize].first_child = child;
         } else {
@@ -237,15 +292,22 @@ impl<'a> Parser<'a> {
             let child_id = self.nodes.len() as u32;
             let value = self.value(depth + 1, id, Some((key_start, key_end, escaped)))?;
             self.link_child(id, &mut last, child_id);
-            match map.entry(name) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                serde_json::map::Entry::Occupied(mut slot) => {
-                    self.record_duplicate(id, slot.key(), key_start, key_end);
-                    // The later member wins, in the earlier one's place, as
-                    // serde_json decides.
-                    slot.insert(value);
+            // Member names are compared only where the value is kept.
+            if self.values_on {
+                match map.entry(name) {
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    serde_json::map::Entry::Occupied(mut slot) => {
+                        if self.nodes_on {
+                            self.record_duplicate(id, slot.key(), key_start, key_end);
+                        } else {
+                            self.unplaced_duplicate = true;
+                        }
+                        // The later member wins, in the earlier one's place, as
+                        // serde_json decides.
+                        slot.insert(value);
+                    }
                 }
             }
             self.skip_ws();
@@ -289,7 +351,10 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             let child_id = self.nodes.len() as u32;
-            items.push(self.value(depth + 1, id, None)?);
+            let item = self.value(depth + 1, id, None)?;
+            if self.values_on {
+                items.push(item);
+            }
             self.link_child(id, &mut last, child_id);
             self.skip_ws();
             match self.bytes.get(self.pos) {
