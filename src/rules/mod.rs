@@ -1,6 +1,9 @@
 //! The rules: one file per rule or tight family, each declared with
 //! [`declare_rule!`](crate::declare_rule), and the registry [`ALL`], sorted by code.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -131,16 +134,114 @@ pub struct Context<'a> {
     secret_pointers: std::cell::OnceCell<Vec<String>>,
     materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
-    patch_targets: std::cell::OnceCell<Vec<PatchTarget<'a>>>,
+    patch_targets: std::cell::OnceCell<PatchTargets<'a>>,
     claim_mappings: std::cell::OnceCell<Vec<claims::Mapping<'a>>>,
 }
 
-/// A Qlik patch operation that has a `path` and a `value`, its path split
-/// into unescaped tokens once for every [`Context::fields`] query.
+/// A Qlik patch operation that has a `path` and a `value`. Kept small: a
+/// large patch has one for each of its operations.
 struct PatchTarget<'a> {
     index: usize,
-    path: Vec<std::borrow::Cow<'a, str>>,
+    /// The path's reference tokens, still escaped, after the leading `/`;
+    /// `None` for a path that is no pointer (it has no tokens).
+    tokens: Option<&'a str>,
     value: &'a Value,
+}
+
+/// The targets of a Qlik patch, grouped by the first token of their path so
+/// that a field query looks only at the operations that can hold the field.
+#[derive(Default)]
+struct PatchTargets<'a> {
+    all: Vec<PatchTarget<'a>>,
+    /// Positions in `all` of the targets whose path starts with each token.
+    by_first_token: HashMap<Cow<'a, str>, Vec<u32>>,
+    /// Positions in `all` of the targets whose path has no token: they hold
+    /// every field.
+    whole: Vec<u32>,
+}
+
+/// A patch with no more operations than this is searched whole.
+const FEW_TARGETS: usize = 16;
+
+impl<'a> PatchTargets<'a> {
+    fn new(all: Vec<PatchTarget<'a>>) -> Self {
+        let mut targets = Self::default();
+        if all.len() <= FEW_TARGETS {
+            targets.all = all;
+            return targets;
+        }
+        for (at, target) in all.iter().enumerate() {
+            match target.tokens.and_then(|path| tokens(path).next()) {
+                Some(first) => targets
+                    .by_first_token
+                    .entry(unescape_token(first))
+                    .or_default()
+                    .push(at as u32),
+                None => targets.whole.push(at as u32),
+            }
+        }
+        targets.all = all;
+        targets
+    }
+
+    /// The targets that may hold a field under `pattern`, in document order.
+    fn candidates<'t>(
+        &'t self,
+        pattern: &[&str],
+    ) -> impl Iterator<Item = &'t PatchTarget<'a>> + use<'t, 'a> {
+        let first = pattern
+            .first()
+            .filter(|&&first| first != "*" && self.all.len() > FEW_TARGETS);
+        let (every, whole, named): (&'t [PatchTarget<'a>], &'t [u32], &'t [u32]) = match first {
+            None => (&self.all, &[], &[]),
+            Some(first) => (
+                &[],
+                &self.whole,
+                self.by_first_token
+                    .get(unescape_token(first).as_ref())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            ),
+        };
+        every
+            .iter()
+            .chain(merged(whole, named).map(|at| &self.all[at as usize]))
+    }
+}
+
+/// The union of two ascending lists, ascending.
+fn merged<'s>(mut a: &'s [u32], mut b: &'s [u32]) -> impl Iterator<Item = u32> + 's {
+    std::iter::from_fn(move || {
+        let take_a = match (a.first(), b.first()) {
+            (Some(x), Some(y)) => x < y,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        let list = if take_a { &mut a } else { &mut b };
+        let (&next, rest) = list.split_first()?;
+        *list = rest;
+        Some(next)
+    })
+}
+
+impl PatchTarget<'_> {
+    /// How many of `pattern`'s tokens the path covers, when the path is
+    /// `pattern` or an ancestor of it (a `*` token matches any).
+    fn covers(&self, pattern: &[&str]) -> Option<usize> {
+        let Some(path) = self.tokens else {
+            return Some(0);
+        };
+        let mut covered = 0;
+        for token in tokens(path) {
+            let wanted = pattern.get(covered)?;
+            if *wanted != "*" && unescape_token(token) != unescape_token(wanted) {
+                return None;
+            }
+            covered += 1;
+        }
+        Some(covered)
+    }
 }
 
 /// A value the payload gives for a field, and where it sits.
@@ -250,20 +351,12 @@ impl<'a> Context<'a> {
         let mut found = Vec::new();
         match (self.kind, self.root) {
             (Kind::QlikPatch, Value::Array(_)) => {
-                for target in self.patch_targets() {
-                    if target.path.len() > tokens.len() {
-                        continue;
-                    }
-                    let prefix_matches = target
-                        .path
-                        .iter()
-                        .zip(&tokens)
-                        .all(|(p, t)| *t == "*" || p.as_ref() == unescape_token(t).as_ref());
-                    if prefix_matches {
+                for target in self.patch_targets().candidates(&tokens) {
+                    if let Some(covered) = target.covers(&tokens) {
                         let mut pointer = format!("/{}/value", target.index);
                         collect(
                             target.value,
-                            &tokens[target.path.len()..],
+                            &tokens[covered..],
                             &mut pointer,
                             Some(target.index),
                             &mut found,
@@ -276,24 +369,23 @@ impl<'a> Context<'a> {
         found
     }
 
-    fn patch_targets(&self) -> &[PatchTarget<'a>] {
+    fn patch_targets(&self) -> &PatchTargets<'a> {
         self.patch_targets.get_or_init(|| {
             let ops = self.root.as_array().map(Vec::as_slice).unwrap_or_default();
-            ops.iter()
+            let all = ops
+                .iter()
                 .enumerate()
                 .filter_map(|(index, op)| {
                     let path = member(op.as_object()?, "path")?.as_str()?;
                     let value = member(op.as_object()?, "value")?;
                     Some(PatchTarget {
                         index,
-                        path: split_pointer(path)
-                            .into_iter()
-                            .map(unescape_token)
-                            .collect(),
+                        tokens: path.strip_prefix('/'),
                         value,
                     })
                 })
-                .collect()
+                .collect();
+            PatchTargets::new(all)
         })
     }
 

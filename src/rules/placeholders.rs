@@ -3,8 +3,10 @@
 
 use url::{Host, Url};
 
+use std::borrow::Cow;
+
 use super::support::{
-    create_pointer, display_pointer, is_within, member_name, pointer_matches, shown, walk_strings,
+    display_pointer, is_within, member_name, patch_field, pointer_matches, shown, walk_strings,
 };
 use super::{decrypting_key, read_only_field, Context, Rule};
 use crate::declare_rule;
@@ -69,7 +71,7 @@ impl Rule for PlaceholderValue {
             let secret = secrets.contains(&text.pointer);
             let finding = match found {
                 Some((Placeholder::Marker, part)) => {
-                    let name = display_pointer(text.field());
+                    let name = display_pointer(&text.field());
                     let message = if secret {
                         format!("`{name}` holds a documentation placeholder (not shown)")
                     } else if part == value.trim() {
@@ -90,11 +92,11 @@ impl Rule for PlaceholderValue {
                 Some((Placeholder::Truncated, _)) => {
                     if placeholders
                         .certificate_members
-                        .contains(&member_name(text.field()))
+                        .contains(&member_name(&text.field()))
                     {
                         continue;
                     }
-                    let name = display_pointer(text.field());
+                    let name = display_pointer(&text.field());
                     let shown_value = if secret {
                         " (not shown)".to_string()
                     } else {
@@ -111,8 +113,8 @@ impl Rule for PlaceholderValue {
                     .help("paste the complete value")
                 }
                 None if secret => continue,
-                None => match host_problem(cx, text.field(), value) {
-                    Some(f) => f.at(&text.pointer, &display_pointer(text.field())),
+                None => match host_problem(cx, &text.field(), value) {
+                    Some(f) => f.at(&text.pointer, &display_pointer(&text.field())),
                     None => continue,
                 },
             };
@@ -156,7 +158,7 @@ impl Rule for TemplateVariable {
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
             };
-            let name = display_pointer(text.field());
+            let name = display_pointer(&text.field());
             // A secret's text is redacted everywhere, its variable name included.
             let message = if secrets.contains(&text.pointer) {
                 format!("`{name}` comes from a template variable: its format is not checked")
@@ -185,16 +187,25 @@ fn quoted(s: &str) -> String {
 pub(crate) struct Text<'a> {
     /// Pointer to the string in this document.
     pub pointer: String,
-    /// The create-body pointer of the field it stands for, when it is not
-    /// `pointer` itself (a value inside a Qlik patch operation).
-    field: Option<String>,
+    /// For a value inside a Qlik patch operation whose `path` is a pointer,
+    /// that path: the field is the path joined with the rest of `pointer`.
+    patch_path: Option<&'a str>,
     pub value: &'a str,
 }
 
 impl Text<'_> {
     /// The create-body pointer of the field the string stands for.
-    pub fn field(&self) -> &str {
-        self.field.as_deref().unwrap_or(&self.pointer)
+    pub fn field(&self) -> Cow<'_, str> {
+        let Some(path) = self.patch_path else {
+            return Cow::Borrowed(&self.pointer);
+        };
+        // `pointer` is `/N/value` and the rest.
+        let rest = self
+            .pointer
+            .match_indices('/')
+            .nth(2)
+            .map_or("", |(i, _)| &self.pointer[i..]);
+        Cow::Owned(format!("{path}{rest}"))
     }
 }
 
@@ -209,10 +220,9 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
         if excluded.iter().any(|e| is_within(pointer, e)) {
             return;
         }
-        let field = if cx.kind == crate::Kind::QlikPatch {
-            match create_pointer(cx.kind, cx.root, pointer) {
-                Some(field) if field != pointer => Some(field),
-                Some(_) => None,
+        let patch_path = if cx.kind == crate::Kind::QlikPatch {
+            match patch_field(cx.root, pointer) {
+                Some(parts) => parts.map(|(path, _)| path),
                 None => return,
             }
         } else {
@@ -220,7 +230,7 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
         };
         out.push(Text {
             pointer: pointer.to_string(),
-            field,
+            patch_path,
             value,
         });
     });

@@ -48,7 +48,7 @@ impl Rule for SecretInFile {
         let placeholders = &cx.facts.placeholders;
         let members = &cx.facts.secrets.members;
         for text in cx.texts() {
-            let member = member_name(text.field());
+            let member = member_name(&text.field());
             if !members.contains(&member)
                 || text.value.trim().is_empty()
                 || placeholders.is_template(text.value)
@@ -61,7 +61,7 @@ impl Rule for SecretInFile {
                     Self::META,
                     format!(
                         "`{}` holds a literal secret (not shown)",
-                        display_pointer(text.field())
+                        display_pointer(&text.field())
                     ),
                     Anchor::value(&text.pointer),
                 )

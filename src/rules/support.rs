@@ -255,6 +255,21 @@ pub fn create_pointer(kind: crate::Kind, root: &Value, pointer: &str) -> Option<
     if kind != crate::Kind::QlikPatch {
         return Some(pointer.to_string());
     }
+    Some(match patch_field(root, pointer)? {
+        Some((path, rest)) => format!("{path}{rest}"),
+        None => pointer.to_string(),
+    })
+}
+
+/// For a pointer into a Qlik patch, the two parts of the create-body
+/// pointer it stands for: the operation's `path` (without a trailing `/`)
+/// and the rest of the pointer after `/N/value`. `Some(None)` when the path
+/// is no pointer, so the value stands for itself; `None` as for
+/// [`create_pointer`].
+pub fn patch_field<'v, 'p>(
+    root: &'v Value,
+    pointer: &'p str,
+) -> Option<Option<(&'v str, &'p str)>> {
     let (index, rest) = pointer.strip_prefix('/')?.split_once('/')?;
     let rest = rest.strip_prefix("value")?;
     if !(rest.is_empty() || rest.starts_with('/')) {
@@ -265,10 +280,10 @@ pub fn create_pointer(kind: crate::Kind, root: &Value, pointer: &str) -> Option<
         .get("path")?
         .as_str()?;
     // A path that is no pointer names no field: the value stays what it is.
-    if !path.starts_with('/') {
-        return Some(pointer.to_string());
-    }
-    Some(format!("{}{rest}", path.trim_end_matches('/')))
+    Some(
+        path.starts_with('/')
+            .then(|| (path.trim_end_matches('/'), rest)),
+    )
 }
 
 /// A create-body pointer as messages name the member: `options.staticKeys[0].pem`.
