@@ -371,7 +371,9 @@ impl Linter {
             }
         };
         let base = source.json_offset();
-        let lines = LineIndex::new(source.full(), base);
+        // Line starts are needed only to place a finding.
+        let line_index = std::cell::OnceCell::new();
+        let lines = || line_index.get_or_init(|| LineIndex::new(source.full(), base));
         let parse = if source.json().len() > INDEX_ON_DEMAND_ABOVE {
             parse_value
         } else {
@@ -390,7 +392,7 @@ impl Linter {
                         length: e.length,
                     },
                     source.full(),
-                    &lines,
+                    lines(),
                     Vec::new(),
                 );
                 report.diagnostics.extend(d);
@@ -437,7 +439,7 @@ impl Linter {
                     },
                     "first defined here".to_string(),
                     source.full(),
-                    &lines,
+                    lines(),
                 )],
             ));
         }
@@ -504,10 +506,10 @@ impl Linter {
                     resolve(index(), source.json(), base, at),
                     message.clone(),
                     source.full(),
-                    &lines,
+                    lines(),
                 )
             }));
-            if let Some(mut d) = placed(&selection, finding, span, source.full(), &lines, related) {
+            if let Some(mut d) = placed(&selection, finding, span, source.full(), lines(), related) {
                 redact_text(&mut d, &secrets);
                 report.diagnostics.push(d);
             }

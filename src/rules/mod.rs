@@ -138,8 +138,8 @@ pub struct Context<'a> {
     claim_mappings: std::cell::OnceCell<Vec<claims::Mapping<'a>>>,
 }
 
-/// A Qlik patch operation that has a `path` and a `value`. Kept small: a
-/// large patch has one for each of its operations.
+/// A Qlik patch operation that has a `path` and a `value`, as a field query
+/// sees it.
 struct PatchTarget<'a> {
     index: usize,
     /// The path's reference tokens, still escaped, after the leading `/`;
@@ -148,15 +148,30 @@ struct PatchTarget<'a> {
     value: &'a Value,
 }
 
-/// The targets of a Qlik patch, grouped by the first token of their path so
-/// that a field query looks only at the operations that can hold the field.
+impl<'a> PatchTarget<'a> {
+    fn of(ops: &'a [Value], index: usize) -> Option<Self> {
+        let op = ops.get(index)?.as_object()?;
+        let path = member(op, "path")?.as_str()?;
+        let value = member(op, "value")?;
+        Some(Self {
+            index,
+            tokens: path.strip_prefix('/'),
+            value,
+        })
+    }
+}
+
+/// The operations of a Qlik patch that have a `path` and a `value`, by
+/// position, grouped by the first token of their path so that a field query
+/// looks only at the operations that can hold the field. A large patch has
+/// millions of operations: positions are all that is kept of them.
 #[derive(Default)]
 struct PatchTargets<'a> {
-    all: Vec<PatchTarget<'a>>,
-    /// Positions in `all` of the targets whose path starts with each token.
+    ops: &'a [Value],
+    all: Vec<u32>,
+    /// The targets whose path starts with each token.
     by_first_token: HashMap<Cow<'a, str>, Vec<u32>>,
-    /// Positions in `all` of the targets whose path has no token: they hold
-    /// every field.
+    /// The targets whose path has no token: they hold every field.
     whole: Vec<u32>,
 }
 
@@ -164,23 +179,29 @@ struct PatchTargets<'a> {
 const FEW_TARGETS: usize = 16;
 
 impl<'a> PatchTargets<'a> {
-    fn new(all: Vec<PatchTarget<'a>>) -> Self {
-        let mut targets = Self::default();
-        if all.len() <= FEW_TARGETS {
-            targets.all = all;
-            return targets;
-        }
-        for (at, target) in all.iter().enumerate() {
+    fn new(ops: &'a [Value]) -> Self {
+        let mut targets = Self {
+            ops,
+            ..Self::default()
+        };
+        for index in 0..ops.len() {
+            let Some(target) = PatchTarget::of(ops, index) else {
+                continue;
+            };
+            targets.all.push(index as u32);
+            if ops.len() <= FEW_TARGETS {
+                continue;
+            }
             match target.tokens.and_then(|path| tokens(path).next()) {
                 Some(first) => targets
                     .by_first_token
                     .entry(unescape_token(first))
                     .or_default()
-                    .push(at as u32),
-                None => targets.whole.push(at as u32),
+                    .push(index as u32),
+                None => targets.whole.push(index as u32),
             }
         }
-        targets.all = all;
+        targets.all = compacted(targets.all);
         targets
     }
 
@@ -188,11 +209,11 @@ impl<'a> PatchTargets<'a> {
     fn candidates<'t>(
         &'t self,
         pattern: &[&str],
-    ) -> impl Iterator<Item = &'t PatchTarget<'a>> + use<'t, 'a> {
+    ) -> impl Iterator<Item = PatchTarget<'a>> + use<'t, 'a> {
         let first = pattern
             .first()
-            .filter(|&&first| first != "*" && self.all.len() > FEW_TARGETS);
-        let (every, whole, named): (&'t [PatchTarget<'a>], &'t [u32], &'t [u32]) = match first {
+            .filter(|&&first| first != "*" && self.ops.len() > FEW_TARGETS);
+        let (every, whole, named): (&'t [u32], &'t [u32], &'t [u32]) = match first {
             None => (&self.all, &[], &[]),
             Some(first) => (
                 &[],
@@ -203,9 +224,12 @@ impl<'a> PatchTargets<'a> {
                     .unwrap_or_default(),
             ),
         };
+        let ops = self.ops;
         every
             .iter()
-            .chain(merged(whole, named).map(|at| &self.all[at as usize]))
+            .copied()
+            .chain(merged(whole, named))
+            .filter_map(move |index| PatchTarget::of(ops, index as usize))
     }
 }
 
@@ -310,13 +334,15 @@ impl<'a> Context<'a> {
 
     /// Every URL member of the payload, parsed once per document.
     pub(crate) fn url_values(&self) -> &[urls::UrlValue<'a>] {
-        self.url_values.get_or_init(|| urls::url_values(self))
+        self.url_values
+            .get_or_init(|| compacted(urls::url_values(self)))
     }
 
     /// Every string value that stands for a field (see [`placeholders::texts`]),
     /// computed on first use.
     pub(crate) fn texts(&self) -> &[placeholders::Text<'a>] {
-        self.texts.get_or_init(|| placeholders::texts(self))
+        self.texts
+            .get_or_init(|| compacted(placeholders::texts(self)))
     }
 
     /// The value at `pointer` (RFC 6901) in this document.
@@ -371,21 +397,7 @@ impl<'a> Context<'a> {
 
     fn patch_targets(&self) -> &PatchTargets<'a> {
         self.patch_targets.get_or_init(|| {
-            let ops = self.root.as_array().map(Vec::as_slice).unwrap_or_default();
-            let all = ops
-                .iter()
-                .enumerate()
-                .filter_map(|(index, op)| {
-                    let path = member(op.as_object()?, "path")?.as_str()?;
-                    let value = member(op.as_object()?, "value")?;
-                    Some(PatchTarget {
-                        index,
-                        tokens: path.strip_prefix('/'),
-                        value,
-                    })
-                })
-                .collect();
-            PatchTargets::new(all)
+            PatchTargets::new(self.root.as_array().map(Vec::as_slice).unwrap_or_default())
         })
     }
 
@@ -401,6 +413,16 @@ impl<'a> Context<'a> {
             _ => None,
         }
     }
+}
+
+/// A per-document cache without the room its growth left: for a patch of a
+/// million operations that room is tens of megabytes. Small ones are kept
+/// as they are, to spare a copy.
+fn compacted<T>(mut cache: Vec<T>) -> Vec<T> {
+    if cache.len() > 4096 {
+        cache.shrink_to_fit();
+    }
+    cache
 }
 
 /// The value at `pointer` (RFC 6901) in `root`, as [`Value::pointer`] finds

@@ -727,14 +727,17 @@ impl Rule for PatchProtocolAmbiguous {
 
 /// One operation of a Qlik patch and where it sits.
 struct Operation<'a> {
-    /// Pointer to the operation object: `/N`, or empty for a bare object body.
-    at: String,
+    /// Position in the array; `None` for a bare object body.
+    index: Option<usize>,
     map: &'a Map<String, Value>,
 }
 
 impl<'a> Operation<'a> {
     fn ptr(&self, member: &str) -> String {
-        format!("{}/{member}", self.at)
+        match self.index {
+            Some(i) => format!("/{i}/{member}"),
+            None => format!("/{member}"),
+        }
     }
 
     fn op(&self) -> Option<&'a str> {
@@ -756,24 +759,20 @@ impl<'a> Operation<'a> {
 
 /// The operations of the body: the objects of the array, or the body itself
 /// when it is a bare operation object (IDP601).
-fn operations<'a>(cx: &Context<'a>) -> Vec<Operation<'a>> {
-    match cx.root {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                item.as_object().map(|map| Operation {
-                    at: format!("/{i}"),
-                    map,
-                })
-            })
-            .collect(),
-        Value::Object(map) if map.contains_key("op") => vec![Operation {
-            at: String::new(),
+fn operations<'a>(cx: &Context<'a>) -> impl Iterator<Item = Operation<'a>> {
+    let (items, bare) = match cx.root {
+        Value::Array(items) => (items.as_slice(), None),
+        Value::Object(map) if map.contains_key("op") => (&[][..], Some(map)),
+        _ => (&[][..], None),
+    };
+    let listed = items.iter().enumerate().filter_map(|(i, item)| {
+        item.as_object().map(|map| Operation {
+            index: Some(i),
             map,
-        }],
-        _ => Vec::new(),
-    }
+        })
+    });
+    let bare = bare.map(|map| Operation { index: None, map });
+    listed.chain(bare)
 }
 
 /// The target's protocol, when it is one the table knows.

@@ -4,6 +4,8 @@
 //! URL is IDP502's alone; the scheme (IDP503), the discovery suffix (IDP504)
 //! and the provider's shape (IDP505) are only judged on a parsed URL.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use serde_json::Value;
 use url::Url;
@@ -20,7 +22,7 @@ use crate::source::unescape_token;
 pub(crate) struct UrlValue<'a> {
     field: Field<'a>,
     /// The member's name (`discoveryUrl`), also for a patch value.
-    name: String,
+    name: Cow<'static, str>,
     role: UrlRole,
     text: &'a str,
     parsed: Result<Url, Invalid>,
@@ -49,8 +51,11 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
             continue;
         }
         for pattern in &group.pointers {
-            let name = unescape_token(pattern.rsplit('/').next().unwrap_or("")).into_owned();
-            for field in cx.fields(pattern) {
+            let name = unescape_token(pattern.rsplit('/').next().unwrap_or(""));
+            let fields = cx.fields(pattern);
+            // A large patch has one URL per operation: grow once, exactly.
+            out.reserve_exact(fields.len());
+            for field in fields {
                 let Some(raw) = field.value.as_str() else {
                     continue;
                 };
