@@ -130,7 +130,7 @@ pub struct Context<'a> {
     pub facts: &'static Facts,
     /// The document's field strings, collected once for the rules that read
     /// every string (IDP009, IDP010, IDP011).
-    texts: std::cell::OnceCell<Vec<placeholders::Text<'a>>>,
+    texts: std::cell::OnceCell<placeholders::Texts<'a>>,
     secret_pointers: std::cell::OnceCell<Vec<String>>,
     materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
@@ -340,9 +340,8 @@ impl<'a> Context<'a> {
 
     /// Every string value that stands for a field (see [`placeholders::texts`]),
     /// computed on first use.
-    pub(crate) fn texts(&self) -> &[placeholders::Text<'a>] {
-        self.texts
-            .get_or_init(|| compacted(placeholders::texts(self)))
+    pub(crate) fn texts(&self) -> &placeholders::Texts<'a> {
+        self.texts.get_or_init(|| placeholders::texts(self))
     }
 
     /// The value at `pointer` (RFC 6901) in this document.

@@ -62,13 +62,13 @@ impl Rule for PlaceholderValue {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         let secrets = cx.secret_pointers();
-        for text in cx.texts() {
+        for text in cx.texts().iter() {
             let value = text.value;
             if placeholders.is_template(value) {
                 continue;
             }
             let found = placeholders.find(value);
-            let secret = secrets.contains(&text.pointer);
+            let secret = secrets.iter().any(|s| s == text.pointer);
             let finding = match found {
                 Some((Placeholder::Marker, part)) => {
                     let name = display_pointer(&text.field());
@@ -85,7 +85,7 @@ impl Rule for PlaceholderValue {
                             quoted(part)
                         )
                     };
-                    Finding::new(Self::META, message, Anchor::value(&text.pointer))
+                    Finding::new(Self::META, message, Anchor::value(text.pointer))
                         .label("placeholder")
                         .help("replace it with the real value, or with a template variable filled in at deploy time")
                 }
@@ -107,14 +107,14 @@ impl Rule for PlaceholderValue {
                         format!(
                             "`{name}` ends in `...`, the mark of a value shortened in the documentation{shown_value}"
                         ),
-                        Anchor::value(&text.pointer),
+                        Anchor::value(text.pointer),
                     )
                     .label("shortened value")
                     .help("paste the complete value")
                 }
                 None if secret => continue,
                 None => match host_problem(cx, &text.field(), value) {
-                    Some(f) => f.at(&text.pointer, &display_pointer(&text.field())),
+                    Some(f) => f.at(text.pointer, &display_pointer(&text.field())),
                     None => continue,
                 },
             };
@@ -154,13 +154,13 @@ impl Rule for TemplateVariable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         let secrets = cx.secret_pointers();
-        for text in cx.texts() {
+        for text in cx.texts().iter() {
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
             };
             let name = display_pointer(&text.field());
             // A secret's text is redacted everywhere, its variable name included.
-            let message = if secrets.contains(&text.pointer) {
+            let message = if secrets.iter().any(|s| s == text.pointer) {
                 format!("`{name}` comes from a template variable: its format is not checked")
             } else {
                 format!(
@@ -168,7 +168,7 @@ impl Rule for TemplateVariable {
                 )
             };
             out.push(
-                Finding::new(Self::META, message, Anchor::value(&text.pointer))
+                Finding::new(Self::META, message, Anchor::value(text.pointer))
                     .label("template variable")
                     .help(
                         "make sure the deployment fills the variable in before the request is sent",
@@ -184,20 +184,20 @@ fn quoted(s: &str) -> String {
 }
 
 /// A string of the document that stands for a field.
-pub(crate) struct Text<'a> {
+pub(crate) struct Text<'t, 'a> {
     /// Pointer to the string in this document.
-    pub pointer: String,
+    pub pointer: &'t str,
     /// For a value inside a Qlik patch operation whose `path` is a pointer,
     /// that path: the field is the path joined with the rest of `pointer`.
     patch_path: Option<&'a str>,
     pub value: &'a str,
 }
 
-impl Text<'_> {
+impl Text<'_, '_> {
     /// The create-body pointer of the field the string stands for.
     pub fn field(&self) -> Cow<'_, str> {
         let Some(path) = self.patch_path else {
-            return Cow::Borrowed(&self.pointer);
+            return Cow::Borrowed(self.pointer);
         };
         // `pointer` is `/N/value` and the rest.
         let rest = self
@@ -209,13 +209,44 @@ impl Text<'_> {
     }
 }
 
+/// The field strings of a document. Their pointers share one buffer: a
+/// large patch has a string in each of its operations.
+#[derive(Default)]
+pub(crate) struct Texts<'a> {
+    pointers: String,
+    entries: Vec<Entry<'a>>,
+}
+
+struct Entry<'a> {
+    /// Where the pointer ends in the shared buffer (it starts where the
+    /// previous one ends).
+    pointer_end: usize,
+    patch_path: Option<&'a str>,
+    value: &'a str,
+}
+
+impl<'a> Texts<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = Text<'_, 'a>> {
+        let mut start = 0;
+        self.entries.iter().map(move |e| {
+            let pointer = &self.pointers[start..e.pointer_end];
+            start = e.pointer_end;
+            Text {
+                pointer,
+                patch_path: e.patch_path,
+                value: e.value,
+            }
+        })
+    }
+}
+
 /// Every string value that stands for a field: for a Qlik patch, those inside
 /// operation values. Members that must not be sent at all (read-only ones)
 /// are left out: their rules say to remove them, not to fill them in.
-pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
+pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
     let mut excluded = read_only_field::read_only_pointers(cx);
     excluded.extend(decrypting_key::read_only_pointers(cx));
-    let mut out = Vec::new();
+    let mut texts = Texts::default();
     walk_strings(cx.root, &mut String::new(), &mut |pointer, _, value| {
         if excluded.iter().any(|e| is_within(pointer, e)) {
             return;
@@ -228,13 +259,18 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Vec<Text<'a>> {
         } else {
             None
         };
-        out.push(Text {
-            pointer: pointer.to_string(),
+        texts.pointers.push_str(pointer);
+        texts.entries.push(Entry {
+            pointer_end: texts.pointers.len(),
             patch_path,
             value,
         });
     });
-    out
+    if texts.entries.len() > 4096 {
+        texts.pointers.shrink_to_fit();
+        texts.entries.shrink_to_fit();
+    }
+    texts
 }
 
 /// A host problem found in a value, before it is placed.

@@ -47,7 +47,7 @@ impl Rule for SecretInFile {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         let members = &cx.facts.secrets.members;
-        for text in cx.texts() {
+        for text in cx.texts().iter() {
             let member = member_name(&text.field());
             if !members.contains(&member)
                 || text.value.trim().is_empty()
@@ -63,7 +63,7 @@ impl Rule for SecretInFile {
                         "`{}` holds a literal secret (not shown)",
                         display_pointer(&text.field())
                     ),
-                    Anchor::value(&text.pointer),
+                    Anchor::value(text.pointer),
                 )
                 .label("secret written in the file")
                 .help(format!(
