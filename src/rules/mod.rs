@@ -274,8 +274,6 @@ pub struct Field<'a> {
     /// Pointer to the value in this document.
     pub pointer: String,
     pub value: &'a Value,
-    /// Index of the patch operation that carries the value, for a patch.
-    pub patch_op: Option<usize>,
 }
 
 impl<'a> Field<'a> {
@@ -367,7 +365,6 @@ impl<'a> Context<'a> {
                     vec![Field {
                         pointer: pattern.to_string(),
                         value,
-                        patch_op: None,
                     }]
                 })
                 .unwrap_or_default();
@@ -383,13 +380,12 @@ impl<'a> Context<'a> {
                             target.value,
                             &tokens[covered..],
                             &mut pointer,
-                            Some(target.index),
                             &mut found,
                         );
                     }
                 }
             }
-            _ => collect(self.root, &tokens, &mut String::new(), None, &mut found),
+            _ => collect(self.root, &tokens, &mut String::new(), &mut found),
         }
         found
     }
@@ -465,14 +461,12 @@ fn collect<'a>(
     value: &'a Value,
     tokens: &[&str],
     pointer: &mut String,
-    op: Option<usize>,
     out: &mut Vec<Field<'a>>,
 ) {
     let Some((first, rest)) = tokens.split_first() else {
         out.push(Field {
             pointer: pointer.clone(),
             value,
-            patch_op: op,
         });
         return;
     };
@@ -482,7 +476,7 @@ fn collect<'a>(
             for (k, v) in map {
                 pointer.push('/');
                 pointer.push_str(&escape_token(k));
-                collect(v, rest, pointer, op, out);
+                collect(v, rest, pointer, out);
                 pointer.truncate(len);
             }
         }
@@ -491,7 +485,7 @@ fn collect<'a>(
             if let Some(v) = member(map, &key) {
                 pointer.push('/');
                 pointer.push_str(first);
-                collect(v, rest, pointer, op, out);
+                collect(v, rest, pointer, out);
                 pointer.truncate(len);
             }
         }
@@ -499,7 +493,7 @@ fn collect<'a>(
             for (i, v) in items.iter().enumerate() {
                 pointer.push('/');
                 support::push_index(pointer, i);
-                collect(v, rest, pointer, op, out);
+                collect(v, rest, pointer, out);
                 pointer.truncate(len);
             }
         }
@@ -507,7 +501,7 @@ fn collect<'a>(
             if let Some(v) = parse_index(first).and_then(|i| items.get(i)) {
                 pointer.push('/');
                 pointer.push_str(first);
-                collect(v, rest, pointer, op, out);
+                collect(v, rest, pointer, out);
                 pointer.truncate(len);
             }
         }

@@ -211,8 +211,9 @@ impl Text<'_, '_> {
 
 /// The field strings of a document. Their pointers share one buffer: a
 /// large patch has a string in each of its operations.
-#[derive(Default)]
 pub(crate) struct Texts<'a> {
+    /// The Qlik patch the strings are in, if they are.
+    patch: Option<&'a serde_json::Value>,
     pointers: String,
     entries: Vec<Entry<'a>>,
 }
@@ -221,7 +222,6 @@ struct Entry<'a> {
     /// Where the pointer ends in the shared buffer (it starts where the
     /// previous one ends).
     pointer_end: usize,
-    patch_path: Option<&'a str>,
     value: &'a str,
 }
 
@@ -233,7 +233,10 @@ impl<'a> Texts<'a> {
             start = e.pointer_end;
             Text {
                 pointer,
-                patch_path: e.patch_path,
+                patch_path: self
+                    .patch
+                    .and_then(|root| patch_field(root, pointer).flatten())
+                    .map(|(path, _)| path),
                 value: e.value,
             }
         })
@@ -246,23 +249,21 @@ impl<'a> Texts<'a> {
 pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
     let mut excluded = read_only_field::read_only_pointers(cx);
     excluded.extend(decrypting_key::read_only_pointers(cx));
-    let mut texts = Texts::default();
+    let patch = (cx.kind == crate::Kind::QlikPatch).then_some(cx.root);
+    let mut texts = Texts {
+        patch,
+        pointers: String::new(),
+        entries: Vec::new(),
+    };
     walk_strings(cx.root, &mut String::new(), &mut |pointer, _, value| {
-        if excluded.iter().any(|e| is_within(pointer, e)) {
+        if excluded.iter().any(|e| is_within(pointer, e))
+            || patch.is_some_and(|root| patch_field(root, pointer).is_none())
+        {
             return;
         }
-        let patch_path = if cx.kind == crate::Kind::QlikPatch {
-            match patch_field(cx.root, pointer) {
-                Some(parts) => parts.map(|(path, _)| path),
-                None => return,
-            }
-        } else {
-            None
-        };
         texts.pointers.push_str(pointer);
         texts.entries.push(Entry {
             pointer_end: texts.pointers.len(),
-            patch_path,
             value,
         });
     });

@@ -21,11 +21,22 @@ use crate::source::unescape_token;
 /// A URL member's value and what parsing it found.
 pub(crate) struct UrlValue<'a> {
     field: Field<'a>,
-    /// The member's name (`discoveryUrl`), also for a patch value.
-    name: Cow<'static, str>,
+    /// The field's pattern, whose last token is the member's name.
+    pattern: &'static str,
     role: UrlRole,
-    text: &'a str,
     parsed: Result<Url, Invalid>,
+}
+
+impl<'a> UrlValue<'a> {
+    /// The member's name (`discoveryUrl`), also for a patch value.
+    fn name(&self) -> Cow<'static, str> {
+        unescape_token(self.pattern.rsplit('/').next().unwrap_or(""))
+    }
+
+    /// The value as written.
+    fn text(&self) -> &'a str {
+        self.field.value.as_str().unwrap_or_default()
+    }
 }
 
 /// Why a value is not an absolute http(s) URL.
@@ -51,7 +62,6 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
             continue;
         }
         for pattern in &group.pointers {
-            let name = unescape_token(pattern.rsplit('/').next().unwrap_or(""));
             let fields = cx.fields(pattern);
             // A large patch has one URL per operation: grow once, exactly.
             out.reserve_exact(fields.len());
@@ -59,18 +69,17 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
                 let Some(raw) = field.value.as_str() else {
                     continue;
                 };
-                let (text, parsed) = if looks_like_xml(raw) {
-                    (raw, Err(Invalid::Xml))
+                let parsed = if looks_like_xml(raw) {
+                    Err(Invalid::Xml)
                 } else if let Some(s) = field.checkable_str() {
-                    (s, parse(s))
+                    parse(s)
                 } else {
                     continue;
                 };
                 out.push(UrlValue {
                     field,
-                    name: name.clone(),
+                    pattern,
                     role: group.role,
-                    text,
                     parsed,
                 });
             }
@@ -349,8 +358,8 @@ impl Rule for UrlInvalid {
             let Err(invalid) = &value.parsed else {
                 continue;
             };
-            let name = &value.name;
-            let shown = shorten(value.text, 80);
+            let name = value.name();
+            let shown = shorten(value.text(), 80);
             let metadata_help = if value.role == UrlRole::Metadata {
                 "give the URL the IdP publishes its SAML metadata at (e.g. `https://<idp-host>/realms/<realm>/protocol/saml/descriptor`), not the document"
             } else {
@@ -466,15 +475,15 @@ impl Rule for UrlNotHttps {
             }
             let https = format!(
                 "https{}",
-                value.text.get("http".len()..).unwrap_or_default()
+                value.text().get("http".len()..).unwrap_or_default()
             );
             out.push(
                 Finding::new(
                     Self::META,
                     format!(
                         "`{}` uses plain http: `{}`",
-                        value.name,
-                        shorten(value.text, 80)
+                        value.name(),
+                        shorten(value.text(), 80)
                     ),
                     value.field.anchor(),
                 )
@@ -521,7 +530,7 @@ impl Rule for DiscoveryUrlNotWellKnown {
             if value.role != UrlRole::Discovery {
                 continue;
             }
-            let Some((fixed, label)) = well_known_fix(value.text, url, suffix) else {
+            let Some((fixed, label)) = well_known_fix(value.text(), url, suffix) else {
                 continue;
             };
             // A URL on the wrong host is IDP505's; appending the suffix would not help.
@@ -531,7 +540,7 @@ impl Rule for DiscoveryUrlNotWellKnown {
             out.push(
                 Finding::new(
                     Self::META,
-                    format!("`{}` does not end with `{suffix}`", value.name),
+                    format!("`{}` does not end with `{suffix}`", value.name()),
                     value.field.anchor(),
                 )
                 .label(label)
@@ -588,7 +597,7 @@ impl Rule for DiscoveryUrlProviderMismatch {
                 continue;
             };
             let host = url.host_str().unwrap_or_default();
-            let name = &value.name;
+            let name = value.name();
             let (message, label, help) = match mismatch {
                 Mismatch::OtherVendor(owner) => (
                     format!("`{name}` is on host `{host}` of provider `{owner}`, but `provider` is `{provider}`"),
