@@ -509,7 +509,8 @@ impl Linter {
                     lines(),
                 )
             }));
-            if let Some(mut d) = placed(&selection, finding, span, source.full(), lines(), related) {
+            if let Some(mut d) = placed(&selection, finding, span, source.full(), lines(), related)
+            {
                 redact_text(&mut d, &secrets);
                 report.diagnostics.push(d);
             }

@@ -168,7 +168,6 @@ impl<'a> PatchTarget<'a> {
 #[derive(Default)]
 struct PatchTargets<'a> {
     ops: &'a [Value],
-    all: Vec<u32>,
     /// The targets whose path starts with each token.
     by_first_token: HashMap<Cow<'a, str>, Vec<u32>>,
     /// The targets whose path has no token: they hold every field.
@@ -184,14 +183,13 @@ impl<'a> PatchTargets<'a> {
             ops,
             ..Self::default()
         };
+        if ops.len() <= FEW_TARGETS {
+            return targets;
+        }
         for index in 0..ops.len() {
             let Some(target) = PatchTarget::of(ops, index) else {
                 continue;
             };
-            targets.all.push(index as u32);
-            if ops.len() <= FEW_TARGETS {
-                continue;
-            }
             match target.tokens.and_then(|path| tokens(path).next()) {
                 Some(first) => targets
                     .by_first_token
@@ -201,7 +199,6 @@ impl<'a> PatchTargets<'a> {
                 None => targets.whole.push(index as u32),
             }
         }
-        targets.all = compacted(targets.all);
         targets
     }
 
@@ -213,10 +210,10 @@ impl<'a> PatchTargets<'a> {
         let first = pattern
             .first()
             .filter(|&&first| first != "*" && self.ops.len() > FEW_TARGETS);
-        let (every, whole, named): (&'t [u32], &'t [u32], &'t [u32]) = match first {
-            None => (&self.all, &[], &[]),
+        let (every, whole, named): (usize, &'t [u32], &'t [u32]) = match first {
+            None => (self.ops.len(), &[], &[]),
             Some(first) => (
-                &[],
+                0,
                 &self.whole,
                 self.by_first_token
                     .get(unescape_token(first).as_ref())
@@ -225,11 +222,9 @@ impl<'a> PatchTargets<'a> {
             ),
         };
         let ops = self.ops;
-        every
-            .iter()
-            .copied()
-            .chain(merged(whole, named))
-            .filter_map(move |index| PatchTarget::of(ops, index as usize))
+        (0..every)
+            .chain(merged(whole, named).map(|index| index as usize))
+            .filter_map(move |index| PatchTarget::of(ops, index))
     }
 }
 
@@ -332,8 +327,7 @@ impl<'a> Context<'a> {
 
     /// Every URL member of the payload, parsed once per document.
     pub(crate) fn url_values(&self) -> &[urls::UrlValue<'a>] {
-        self.url_values
-            .get_or_init(|| compacted(urls::url_values(self)))
+        self.url_values.get_or_init(|| urls::url_values(self))
     }
 
     /// Every string value that stands for a field (see [`placeholders::texts`]),
@@ -357,37 +351,36 @@ impl<'a> Context<'a> {
     /// the values of operations whose `path` is the field or an ancestor of
     /// it, anchored inside `/N/value`.
     pub fn fields(&self, pattern: &str) -> Vec<Field<'a>> {
+        let mut found = Vec::new();
+        self.each_field(pattern, &mut |field| found.push(field));
+        found
+    }
+
+    /// Hands each field [`Context::fields`] finds to `visit`, in the same
+    /// order, without collecting them: a large patch has one per operation.
+    pub fn each_field(&self, pattern: &str, visit: &mut dyn FnMut(Field<'a>)) {
         let is_patch = matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_)));
         if !is_patch && !tokens(pattern).any(|t| t == "*") {
             // One field at most, at the pattern itself.
-            return resolve(self.root, pattern)
-                .map(|value| {
-                    vec![Field {
-                        pointer: pattern.to_string(),
-                        value,
-                    }]
-                })
-                .unwrap_or_default();
+            if let Some(value) = resolve(self.root, pattern) {
+                visit(Field {
+                    pointer: pattern.to_string(),
+                    value,
+                });
+            }
+            return;
         }
         let tokens: Vec<&str> = split_pointer(pattern);
-        let mut found = Vec::new();
-        match (self.kind, self.root) {
-            (Kind::QlikPatch, Value::Array(_)) => {
-                for target in self.patch_targets().candidates(&tokens) {
-                    if let Some(covered) = target.covers(&tokens) {
-                        let mut pointer = format!("/{}/value", target.index);
-                        collect(
-                            target.value,
-                            &tokens[covered..],
-                            &mut pointer,
-                            &mut found,
-                        );
-                    }
+        if is_patch {
+            for target in self.patch_targets().candidates(&tokens) {
+                if let Some(covered) = target.covers(&tokens) {
+                    let mut pointer = format!("/{}/value", target.index);
+                    collect(target.value, &tokens[covered..], &mut pointer, visit);
                 }
             }
-            _ => collect(self.root, &tokens, &mut String::new(), &mut found),
+        } else {
+            collect(self.root, &tokens, &mut String::new(), visit);
         }
-        found
     }
 
     fn patch_targets(&self) -> &PatchTargets<'a> {
@@ -408,16 +401,6 @@ impl<'a> Context<'a> {
             _ => None,
         }
     }
-}
-
-/// A per-document cache without the room its growth left: for a patch of a
-/// million operations that room is tens of megabytes. Small ones are kept
-/// as they are, to spare a copy.
-fn compacted<T>(mut cache: Vec<T>) -> Vec<T> {
-    if cache.len() > 4096 {
-        cache.shrink_to_fit();
-    }
-    cache
 }
 
 /// The value at `pointer` (RFC 6901) in `root`, as [`Value::pointer`] finds
@@ -461,10 +444,10 @@ fn collect<'a>(
     value: &'a Value,
     tokens: &[&str],
     pointer: &mut String,
-    out: &mut Vec<Field<'a>>,
+    out: &mut dyn FnMut(Field<'a>),
 ) {
     let Some((first, rest)) = tokens.split_first() else {
-        out.push(Field {
+        out(Field {
             pointer: pointer.clone(),
             value,
         });

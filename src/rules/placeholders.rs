@@ -267,10 +267,6 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
             value,
         });
     });
-    if texts.entries.len() > 4096 {
-        texts.pointers.shrink_to_fit();
-        texts.entries.shrink_to_fit();
-    }
     texts
 }
 

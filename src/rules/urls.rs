@@ -62,19 +62,16 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
             continue;
         }
         for pattern in &group.pointers {
-            let fields = cx.fields(pattern);
-            // A large patch has one URL per operation: grow once, exactly.
-            out.reserve_exact(fields.len());
-            for field in fields {
+            cx.each_field(pattern, &mut |field| {
                 let Some(raw) = field.value.as_str() else {
-                    continue;
+                    return;
                 };
                 let parsed = if looks_like_xml(raw) {
                     Err(Invalid::Xml)
                 } else if let Some(s) = field.checkable_str() {
                     parse(s)
                 } else {
-                    continue;
+                    return;
                 };
                 out.push(UrlValue {
                     field,
@@ -82,7 +79,7 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
                     role: group.role,
                     parsed,
                 });
-            }
+            });
         }
     }
     out
