@@ -129,15 +129,26 @@ fn mode_for(cx: &Context<'_>, block: &str) -> Option<Mode> {
 
 /// The strings a mapping value gives: the value itself when it is a string
 /// (IDP401 reports the shape), or the array's string items.
-fn entries<'a>(pointer: &str, value: &'a Value) -> Vec<(String, &'a str)> {
-    match value {
-        Value::String(s) => vec![(pointer.to_string(), s.as_str())],
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.as_str().map(|s| (format!("{pointer}/{i}"), s)))
-            .collect(),
-        _ => Vec::new(),
+/// Each comes with its index in the array, if it is in one.
+fn entries(value: &Value) -> impl Iterator<Item = (Option<usize>, &str)> {
+    let (single, items) = match value {
+        Value::String(s) => (Some(s.as_str()), &[][..]),
+        Value::Array(items) => (None, items.as_slice()),
+        _ => (None, &[][..]),
+    };
+    let listed = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.as_str().map(|s| (Some(i), s)));
+    single.map(|s| (None, s)).into_iter().chain(listed)
+}
+
+/// The pointer to a mapping value's string, as [`entries`] gives it.
+fn entry_pointer(mapping: &Mapping<'_>, key: &str, index: Option<usize>) -> String {
+    let pointer = mapping.key_pointer(key);
+    match index {
+        Some(i) => format!("{pointer}/{i}"),
+        None => pointer,
     }
 }
 
@@ -183,18 +194,17 @@ impl Rule for ClaimsValueNotArray {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for mapping in cx.claim_mappings() {
             for (key, value) in mapping.map {
-                let pointer = mapping.key_pointer(key);
-                let name = display_key(key);
+                let name = || display_key(key);
                 match value {
                     Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
-                            let at = Anchor::value(format!("{pointer}/{i}"));
+                            let at = || Anchor::value(entry_pointer(mapping, key, Some(i)));
                             match item {
                                 Value::String(s) if s.trim().is_empty() => out.push(
                                     Finding::new(
                                         Self::META,
-                                        format!("`{name}` holds an empty string at index {i}"),
-                                        at,
+                                        format!("`{}` holds an empty string at index {i}", name()),
+                                        at(),
                                     )
                                     .label("empty source")
                                     .help("name a claim here, or remove the empty entry"),
@@ -204,10 +214,11 @@ impl Rule for ClaimsValueNotArray {
                                     Finding::new(
                                         Self::META,
                                         format!(
-                                            "`{name}` must hold strings, found {} at index {i}",
+                                            "`{}` must hold strings, found {} at index {i}",
+                                            name(),
                                             json_type_name(other)
                                         ),
-                                        at,
+                                        at(),
                                     )
                                     .label("not a string")
                                     .help("write each source as a JSON string, e.g. `\"email\"`"),
@@ -217,9 +228,9 @@ impl Rule for ClaimsValueNotArray {
                     }
                     other => out.push(not_a_string_array(
                         Self::META,
-                        &name,
+                        &name(),
                         other,
-                        Anchor::value(pointer),
+                        Anchor::value(mapping.key_pointer(key)),
                         &format!("the sources as an array, e.g. `[\"{key}\"]`"),
                     )),
                 }
@@ -320,7 +331,7 @@ impl Rule for ClaimsPointerInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for mapping in cx.claim_mappings().iter().filter(|m| m.mode.pointers()) {
             for (key, value) in mapping.map {
-                for (pointer, s) in entries(&mapping.key_pointer(key), value) {
+                for (index, s) in entries(value) {
                     if !s.starts_with('/') || !super::support::is_checkable(s) {
                         continue;
                     }
@@ -334,7 +345,7 @@ impl Rule for ClaimsPointerInvalid {
                                 "`{}` is not a valid JSON pointer: `~` must be followed by `0` or `1`",
                                 shorten(s, 60)
                             ),
-                            Anchor::value(pointer),
+                            Anchor::value(entry_pointer(mapping, key, index)),
                         )
                         .label(format!("invalid escape `{bad}`"))
                         .help("write `~` as `~0`, and a `/` inside a claim name as `~1`"),
@@ -394,7 +405,7 @@ impl Rule for ClaimsPointerUnescaped {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for mapping in cx.claim_mappings().iter().filter(|m| m.mode.oidc()) {
             for (key, value) in mapping.map {
-                for (pointer, s) in entries(&mapping.key_pointer(key), value) {
+                for (index, s) in entries(value) {
                     if s.starts_with('/') || !s.contains('/') || !super::support::is_checkable(s) {
                         continue;
                     }
@@ -413,7 +424,7 @@ impl Rule for ClaimsPointerUnescaped {
                                 "`{}` contains `/` but is not written as a JSON pointer",
                                 shorten(s, 60)
                             ),
-                            Anchor::value(pointer),
+                            Anchor::value(entry_pointer(mapping, key, index)),
                         )
                         .label("read as a plain claim name")
                         .help(help)
@@ -519,7 +530,6 @@ impl Rule for ClaimsEmptyOrDuplicate {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for mapping in cx.claim_mappings() {
             for (key, value) in mapping.map {
-                let pointer = mapping.key_pointer(key);
                 let Value::Array(items) = value else {
                     continue;
                 };
@@ -531,7 +541,7 @@ impl Rule for ClaimsEmptyOrDuplicate {
                                 "`{}` is an empty array: nothing is mapped",
                                 display_key(key)
                             ),
-                            Anchor::value(pointer.clone()),
+                            Anchor::value(mapping.key_pointer(key)),
                         )
                         .label("empty")
                         .help(format!(
@@ -560,12 +570,12 @@ impl Rule for ClaimsEmptyOrDuplicate {
                                     display_key(key),
                                     shorten(&norm, 60)
                                 ),
-                                Anchor::value(format!("{pointer}/{i}")),
+                                Anchor::value(entry_pointer(mapping, key, Some(i))),
                             )
                             .label("listed again here")
                             .help("remove the repeated entry")
                             .related(
-                                Anchor::value(format!("{pointer}/{first}")),
+                                Anchor::value(entry_pointer(mapping, key, Some(*first))),
                                 "first listed here",
                             ),
                         );
