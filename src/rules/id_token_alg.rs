@@ -39,11 +39,6 @@ impl Rule for IdTokenAlg {
             return;
         }
         let algs = &cx.facts.qlik.id_token_signature_algs;
-        let listed = algs
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(" or ");
         for field in cx.fields_any(&[
             "/options/idTokenSignatureAlg",
             "/pendingOptions/idTokenSignatureAlg",
@@ -54,6 +49,11 @@ impl Rule for IdTokenAlg {
             if algs.iter().any(|a| a == alg) {
                 continue;
             }
+            let listed = algs
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
             let name = display_pointer(
                 &create_pointer(cx.kind, cx.root, &field.pointer)
                     .unwrap_or_else(|| field.pointer.clone()),

@@ -341,6 +341,12 @@ impl<'a> Context<'a> {
         resolve(self.root, pointer)
     }
 
+    /// The value at `pointer` joined with one more reference token, as
+    /// `get(&format!("{pointer}/{token}"))` finds it, without the string.
+    pub fn get_below(&self, pointer: &str, token: &str) -> Option<&'a Value> {
+        step(self.get(pointer)?, token)
+    }
+
     /// The string at `pointer`, if it is one.
     pub fn str(&self, pointer: &str) -> Option<&'a str> {
         self.get(pointer).and_then(Value::as_str)
@@ -412,13 +418,18 @@ pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     let rest = pointer.strip_prefix('/')?;
     let mut node = root;
     for token in tokens(rest) {
-        node = match node {
-            Value::Object(map) => member(map, &unescape_token(token))?,
-            Value::Array(items) => items.get(parse_index(token)?)?,
-            _ => return None,
-        };
+        node = step(node, token)?;
     }
     Some(node)
+}
+
+/// The value one reference token below `node`.
+fn step<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
+    match node {
+        Value::Object(map) => member(map, &unescape_token(token)),
+        Value::Array(items) => items.get(parse_index(token)?),
+        _ => None,
+    }
 }
 
 /// The member `key` of an object. Payload objects are small, and comparing a

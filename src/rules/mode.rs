@@ -224,8 +224,7 @@ impl Rule for ModeRequiredMissing {
             };
             let what = block.mode.describe();
             for member in needed {
-                let pointer = format!("{}/{member}", block.pointer);
-                match cx.get(&pointer) {
+                match cx.get_below(&block.pointer, member) {
                     None => out.push(missing(&block, member, what)),
                     Some(Value::String(s)) if s.trim().is_empty() => out.push(
                         Finding::new(
@@ -234,7 +233,7 @@ impl Rule for ModeRequiredMissing {
                                 "`{}.{member}` is empty, and {what} needs it",
                                 &block.pointer[1..]
                             ),
-                            Anchor::value(pointer),
+                            Anchor::value(format!("{}/{member}", block.pointer)),
                         )
                         .label("empty")
                         .help(format!("fill in `{member}`")),

@@ -52,6 +52,17 @@ declare_rule! {
 
 impl Rule for ProviderOnlyOption {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let fields: Vec<_> = cx
+            .fields_any(&[
+                "/options/emailVerifiedAlwaysTrue",
+                "/pendingOptions/emailVerifiedAlwaysTrue",
+            ])
+            .into_iter()
+            .filter(|field| field.value.is_boolean())
+            .collect();
+        if fields.is_empty() {
+            return;
+        }
         let qlik = &cx.facts.qlik;
         let eligible = listed_and(&qlik.email_verified_providers);
         let (because, related) = match cx.kind {
@@ -84,10 +95,7 @@ impl Rule for ProviderOnlyOption {
             },
             Kind::IonosCreate | Kind::IonosEnsure => return,
         };
-        for field in cx.fields_any(&[
-            "/options/emailVerifiedAlwaysTrue",
-            "/pendingOptions/emailVerifiedAlwaysTrue",
-        ]) {
+        for field in fields {
             let Some(set) = field.value.as_bool() else {
                 continue;
             };
