@@ -252,10 +252,11 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
     let patch = (cx.kind == crate::Kind::QlikPatch).then_some(cx.root);
     let mut texts = Texts {
         patch,
-        pointers: String::new(),
-        entries: Vec::new(),
+        // Room for a usual payload's strings, so that they rarely grow.
+        pointers: String::with_capacity(512),
+        entries: Vec::with_capacity(32),
     };
-    walk_strings(cx.root, &mut String::new(), &mut |pointer, _, value| {
+    walk_strings(cx.root, &mut |pointer, _, value| {
         if excluded.iter().any(|e| is_within(pointer, e))
             || patch.is_some_and(|root| patch_field(root, pointer).is_none())
         {

@@ -143,7 +143,7 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
 pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
     let secrets = &facts().secrets;
     let mut out = Vec::new();
-    walk_strings(root, &mut String::new(), &mut |pointer, parent_key, s| {
+    walk_strings(root, &mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
         if (named && !is_whole_template(s))
             || s.contains(&secrets.private_key_marker)
@@ -181,11 +181,7 @@ pub fn secret_values<'a>(pointers: &[String], root: &'a Value) -> Vec<&'a str> {
 
 /// Visits every string of `value` with its pointer and the name of the
 /// member that holds it (`None` for an array item or the root).
-pub fn walk_strings<'a>(
-    value: &'a Value,
-    pointer: &mut String,
-    visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str),
-) {
+pub fn walk_strings<'a>(value: &'a Value, visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str)) {
     fn inner<'a>(
         value: &'a Value,
         key: Option<&'a str>,
@@ -215,7 +211,8 @@ pub fn walk_strings<'a>(
             _ => {}
         }
     }
-    inner(value, None, pointer, visit)
+    // Room for the pointers of a usual payload, so that it rarely grows.
+    inner(value, None, &mut String::with_capacity(128), visit)
 }
 
 /// Appends `i` in decimal without an intermediate string.

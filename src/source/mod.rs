@@ -87,7 +87,9 @@ const STEP: usize = 4096;
 impl LineIndex {
     /// Indexes `text`; the first line starts after `skip` bytes (the BOM).
     pub fn new(text: &str, skip: usize) -> Self {
-        let mut starts = vec![skip];
+        // A pretty-printed payload has a line every few dozen bytes.
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(skip);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let mut checkpoints = Vec::with_capacity(text.len() / STEP + 1);
         let (mut at, mut chars) = (0, 0);
