@@ -320,6 +320,17 @@ impl Linter {
             Err(e) => return FileReport::unreadable(name, format!("cannot read file: {e}")),
             Ok(_) => {}
         }
+        self.read_and_lint(path, name, options)
+    }
+
+    /// Lints a file already known to be a regular file, such as one found by
+    /// walking a directory: [`Linter::lint_file`] without its check of the
+    /// path's type.
+    pub fn lint_regular_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
+        self.read_and_lint(path, path.display().to_string(), options)
+    }
+
+    fn read_and_lint(&self, path: &Path, name: String, options: &SourceOptions) -> FileReport {
         match std::fs::read(path) {
             Ok(bytes) => self.lint_bytes(&name, bytes, options),
             Err(e) => FileReport::unreadable(name, format!("cannot read file: {e}")),

@@ -199,6 +199,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 }
             }
             Input::File(path) => linter.lint_file(path, &config.source_options(path)),
+            Input::Walked(path) => linter.lint_regular_file(path, &config.source_options(path)),
             Input::Error(name, message) => FileReport::unreadable(name.clone(), message.clone()),
         })
         .collect();
@@ -248,6 +249,8 @@ fn ci_options() -> CiOptions {
 enum Input {
     Stdin,
     File(PathBuf),
+    /// A regular file found by walking a directory.
+    Walked(PathBuf),
     Error(String, String),
 }
 
@@ -289,7 +292,7 @@ fn collect_inputs(paths: &[PathBuf], config: &Config) -> Vec<Input> {
                 key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
                 key
             });
-            inputs.extend(found.into_iter().map(Input::File));
+            inputs.extend(found.into_iter().map(Input::Walked));
         } else {
             inputs.push(Input::File(path.clone()));
         }
