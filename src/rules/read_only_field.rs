@@ -53,7 +53,7 @@ impl Rule for ReadOnlyField {
             return;
         }
         for pointer in read_only_pointers(cx) {
-            let name = member_name(&pointer);
+            let name = member_name(&pointer).into_owned();
             out.push(
                 Finding::new(
                     Self::META,

@@ -48,8 +48,9 @@ impl Rule for SecretInFile {
         let placeholders = &cx.facts.placeholders;
         let members = &cx.facts.secrets.members;
         for text in cx.texts().iter() {
-            let member = member_name(&text.field());
-            if !members.contains(&member)
+            let field = text.field();
+            let member = member_name(&field);
+            if !members.iter().any(|m| *m == member)
                 || text.value.trim().is_empty()
                 || placeholders.is_template(text.value)
                 || placeholders.is_placeholder(text.value)
@@ -61,7 +62,7 @@ impl Rule for SecretInFile {
                     Self::META,
                     format!(
                         "`{}` holds a literal secret (not shown)",
-                        display_pointer(&text.field())
+                        display_pointer(&field)
                     ),
                     Anchor::value(text.pointer),
                 )

@@ -307,11 +307,11 @@ pub fn display_pointer(pointer: &str) -> String {
 
 /// The member name at the end of a pointer, skipping array indices
 /// (`/options/staticKeys/0/pem` → `pem`, `/tenantIds/0` → `tenantIds`).
-pub fn member_name(pointer: &str) -> String {
+pub fn member_name(pointer: &str) -> std::borrow::Cow<'_, str> {
     pointer
         .rsplit('/')
         .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))
-        .map(|t| crate::source::unescape_token(t).into_owned())
+        .map(crate::source::unescape_token)
         .unwrap_or_default()
 }
 
