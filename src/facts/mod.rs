@@ -564,18 +564,7 @@ impl Placeholders {
         if self.exact.iter().any(|e| e.eq_ignore_ascii_case(trimmed)) {
             return Some((Placeholder::Marker, trimmed));
         }
-        // One scan of the alternation is cheapest for a short value. A long
-        // one (a certificate) is cheaper pattern by pattern: each anchors or
-        // starts with a literal, which the alternation loses.
-        let any = if trimmed.len() > 256 {
-            self.patterns
-                .iter()
-                .chain(&self.truncated)
-                .any(|p| p.get().is_match(trimmed))
-        } else {
-            self.any_placeholder.is_match(trimmed)
-        };
-        if !any {
+        if !self.any_placeholder.is_match(trimmed) {
             return None;
         }
         if let Some(m) = self.patterns.iter().find_map(|p| p.get().find(trimmed)) {
