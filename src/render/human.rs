@@ -77,8 +77,14 @@ pub fn render_human(report: &Report, options: HumanOptions) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Lines break at spaces only: the Unicode line-breaking search that is
+    // textwrap's default was the costliest part of drawing a report, and a
+    // path or pointer is better kept whole on the next line than cut at a
+    // `/` or `-`.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false);
     // Drawing excerpts is the costly part of a run with many findings: the
     // files are drawn in parallel and joined in their order.
