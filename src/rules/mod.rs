@@ -159,6 +159,23 @@ impl<'a> PatchTarget<'a> {
             value,
         })
     }
+
+    /// How many of `pattern`'s tokens the path covers, when the path is
+    /// `pattern` or an ancestor of it (a `*` token matches any).
+    fn covers(&self, pattern: &[&str]) -> Option<usize> {
+        let Some(path) = self.tokens else {
+            return Some(0);
+        };
+        let mut covered = 0;
+        for token in tokens(path) {
+            let wanted = pattern.get(covered)?;
+            if *wanted != "*" && unescape_token(token) != unescape_token(wanted) {
+                return None;
+            }
+            covered += 1;
+        }
+        Some(covered)
+    }
 }
 
 /// The operations of a Qlik patch that have a `path` and a `value`, by
@@ -242,25 +259,6 @@ fn merged<'s>(mut a: &'s [u32], mut b: &'s [u32]) -> impl Iterator<Item = u32> +
         *list = rest;
         Some(next)
     })
-}
-
-impl PatchTarget<'_> {
-    /// How many of `pattern`'s tokens the path covers, when the path is
-    /// `pattern` or an ancestor of it (a `*` token matches any).
-    fn covers(&self, pattern: &[&str]) -> Option<usize> {
-        let Some(path) = self.tokens else {
-            return Some(0);
-        };
-        let mut covered = 0;
-        for token in tokens(path) {
-            let wanted = pattern.get(covered)?;
-            if *wanted != "*" && unescape_token(token) != unescape_token(wanted) {
-                return None;
-            }
-            covered += 1;
-        }
-        Some(covered)
-    }
 }
 
 /// A value the payload gives for a field, and where it sits.
@@ -611,4 +609,76 @@ pub fn catalog_markdown() -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::{Context, Kind};
+
+    /// A patch long enough for its targets to be grouped by first token
+    /// gives every field query the answer that each operation alone gives,
+    /// in document order.
+    #[test]
+    fn grouped_patch_targets_find_what_each_operation_finds() {
+        let paths = [
+            "/description",
+            "/options",
+            "/options/claimsMapping",
+            "/options/claimsMapping/email",
+            "",
+            "/",
+            "not-a-pointer",
+            "/pendingOptions/discoveryUrl",
+            "/a~1b",
+            "/options/staticKeys/0",
+        ];
+        let ops: Vec<Value> = (0..40)
+            .map(|i| {
+                let path = paths[i % paths.len()];
+                json!({"op": "replace", "path": path, "value": {
+                    "claimsMapping": {"email": ["mail"]},
+                    "staticKeys": [{"pem": "x"}],
+                    "email": ["mail"],
+                    "pem": "y",
+                    "discoveryUrl": "https://idp/x",
+                }})
+            })
+            .collect();
+        let patch = Value::Array(ops.clone());
+        let cx = Context::new(Kind::QlikPatch, &patch, None);
+        let patterns = [
+            "/description",
+            "/options/claimsMapping/email",
+            "/options/claimsMapping/*",
+            "/options/staticKeys/*/pem",
+            "/*/discoveryUrl",
+            "/pendingOptions/discoveryUrl",
+            "/a~1b",
+            "",
+        ];
+        for pattern in patterns {
+            let grouped: Vec<(String, &Value)> = cx
+                .fields(pattern)
+                .into_iter()
+                .map(|f| (f.pointer, f.value))
+                .collect();
+            let mut alone = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                let single = Value::Array(vec![op.clone()]);
+                let cx = Context::new(Kind::QlikPatch, &single, None);
+                for f in cx.fields(pattern) {
+                    let rest = f.pointer.strip_prefix("/0").unwrap_or_default();
+                    alone.push((format!("/{i}{rest}"), patch.pointer(&format!("/{i}{rest}"))));
+                }
+            }
+            let grouped: Vec<_> = grouped.into_iter().map(|(p, v)| (p, Some(v))).collect();
+            assert_eq!(grouped, alone, "{pattern}");
+            assert!(
+                !alone.is_empty() || pattern.is_empty(),
+                "{pattern} finds nothing"
+            );
+        }
+    }
 }

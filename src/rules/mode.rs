@@ -224,7 +224,7 @@ impl Rule for ModeRequiredMissing {
             };
             let what = block.mode.describe();
             for member in needed {
-                match cx.get_below(&block.pointer, member) {
+                match cx.get_below(block.pointer, member) {
                     None => out.push(missing(&block, member, what)),
                     Some(Value::String(s)) if s.trim().is_empty() => out.push(
                         Finding::new(
