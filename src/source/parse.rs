@@ -82,13 +82,11 @@ fn run(text: &str, keep: Keep) -> Result<(Parsed, bool), SyntaxError> {
         text,
         pos: 0,
         // About one value per 16 bytes of a pretty-printed payload.
-        nodes: if keep == Keep::Value {
-            Vec::new()
-        } else {
-            Vec::with_capacity(text.len() / 16)
+        nodes: match keep {
+            Keep::Value => Vec::new(),
+            Keep::Both | Keep::Index => Vec::with_capacity(text.len() / 16),
         },
-        nodes_on: keep != Keep::Value,
-        values_on: keep != Keep::Index,
+        keep,
         unplaced_duplicate: false,
         duplicates: Vec::new(),
         scratch: String::new(),
@@ -125,10 +123,7 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     nodes: Vec<Node>,
-    /// False when the parse keeps no span index.
-    nodes_on: bool,
-    /// False when the parse keeps no value.
-    values_on: bool,
+    keep: Keep,
     /// A duplicate key seen while no index is kept, so not placed.
     unplaced_duplicate: bool,
     duplicates: Vec<DuplicateKey>,
@@ -188,8 +183,16 @@ impl<'a> Parser<'a> {
         }
     }
 
+    fn keeps_nodes(&self) -> bool {
+        self.keep != Keep::Value
+    }
+
+    fn keeps_values(&self) -> bool {
+        self.keep != Keep::Index
+    }
+
     fn push_node(&mut self, parent: u32, key: Option<(usize, usize, bool)>) -> u32 {
-        if !self.nodes_on {
+        if !self.keeps_nodes() {
             return NO_NODE;
         }
         let id = self.nodes.len() as u32;
@@ -253,7 +256,7 @@ impl<'a> Parser<'a> {
     }
 
     fn link_child(&mut self, parent: u32, last: &mut u32, child: u32) {
-        if !self.nodes_on {
+        if !self.keeps_nodes() {
             return;
         }
         if *last == NO_NODE {
@@ -293,13 +296,13 @@ impl<'a> Parser<'a> {
             let value = self.value(depth + 1, id, Some((key_start, key_end, escaped)))?;
             self.link_child(id, &mut last, child_id);
             // Member names are compared only where the value is kept.
-            if self.values_on {
+            if self.keeps_values() {
                 match map.entry(name) {
                     serde_json::map::Entry::Vacant(slot) => {
                         slot.insert(value);
                     }
                     serde_json::map::Entry::Occupied(mut slot) => {
-                        if self.nodes_on {
+                        if self.keeps_nodes() {
                             self.record_duplicate(id, slot.key(), key_start, key_end);
                         } else {
                             self.unplaced_duplicate = true;
@@ -352,7 +355,7 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             let child_id = self.nodes.len() as u32;
             let item = self.value(depth + 1, id, None)?;
-            if self.values_on {
+            if self.keeps_values() {
                 items.push(item);
             }
             self.link_child(id, &mut last, child_id);
