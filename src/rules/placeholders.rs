@@ -191,24 +191,19 @@ pub(crate) struct Text<'t, 'a> {
     /// Pointer to the string in this document.
     pub pointer: &'t str,
     /// For a value inside a Qlik patch operation whose `path` is a pointer,
-    /// that path: the field is the path joined with the rest of `pointer`.
-    patch_path: Option<&'a str>,
+    /// that path and the rest of `pointer` after `/N/value` (see
+    /// [`patch_field`]): the field is the two joined.
+    patch_field: Option<(&'a str, &'t str)>,
     pub value: &'a str,
 }
 
 impl Text<'_, '_> {
     /// The create-body pointer of the field the string stands for.
     pub fn field(&self) -> Cow<'_, str> {
-        let Some(path) = self.patch_path else {
-            return Cow::Borrowed(self.pointer);
-        };
-        // `pointer` is `/N/value` and the rest.
-        let rest = self
-            .pointer
-            .match_indices('/')
-            .nth(2)
-            .map_or("", |(i, _)| &self.pointer[i..]);
-        Cow::Owned(format!("{path}{rest}"))
+        match self.patch_field {
+            Some((path, rest)) => Cow::Owned(format!("{path}{rest}")),
+            None => Cow::Borrowed(self.pointer),
+        }
     }
 }
 
@@ -236,10 +231,9 @@ impl<'a> Texts<'a> {
             start = e.pointer_end;
             Text {
                 pointer,
-                patch_path: self
+                patch_field: self
                     .patch
-                    .and_then(|root| patch_field(root, pointer).flatten())
-                    .map(|(path, _)| path),
+                    .and_then(|root| patch_field(root, pointer).flatten()),
                 value: e.value,
             }
         })
