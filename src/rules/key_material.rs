@@ -556,7 +556,8 @@ fn private_key_der(content: &str, shape: &Shape) -> bool {
 /// Private-key material with no armour that says so: the DER tells.
 pub fn is_private_key_base64(text: &str) -> bool {
     // Every string of every payload comes through here: PKCS#8 and PKCS#1
-    // keys start `MII…`, SEC 1 EC keys `MH…`, so most strings stop at once.
+    // keys start `MII…`, SEC 1 EC keys `MH…`, so most strings stop at once,
+    // and a certificate stops at its header without the rest being read.
     let text = text.trim();
     if text.len() < 16 || !text.starts_with('M') {
         return false;
@@ -565,33 +566,55 @@ pub fn is_private_key_base64(text: &str) -> bool {
     // (12 bytes) are decoded; the rest need only be base64.
     let mut head = [0u8; 16];
     let mut taken = 0;
+    let mut bytes = text.bytes();
     let mut padding = false;
-    let mut bytes = text.bytes().peekable();
-    while let Some(b) = bytes.next() {
-        if b == b'\\' && matches!(bytes.peek(), Some(b'n' | b'r' | b't')) {
+    // Base64 characters, then padding only.
+    let mut accept = |b: u8| match b {
+        b'=' => {
+            padding = true;
+            true
+        }
+        _ if padding => false,
+        b => b.is_ascii_alphanumeric() || b == b'+' || b == b'/',
+    };
+    while taken < head.len() {
+        let Some(b) = next_base64_byte(&mut bytes) else {
+            return false;
+        };
+        if !accept(b) {
+            return false;
+        }
+        head[taken] = b;
+        taken += 1;
+    }
+    if head.contains(&b'=')
+        || !BASE64
+            .decode(head)
+            .is_ok_and(|der| is_private_key_header(&der))
+    {
+        return false;
+    }
+    while let Some(b) = next_base64_byte(&mut bytes) {
+        if !accept(b) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The next byte of `bytes` that is not ASCII whitespace or an escaped
+/// line break or tab (`\n`, `\r`, `\t` written as a backslash and a letter).
+fn next_base64_byte(bytes: &mut std::str::Bytes<'_>) -> Option<u8> {
+    loop {
+        let b = bytes.next()?;
+        if b == b'\\' && matches!(bytes.clone().next(), Some(b'n' | b'r' | b't')) {
             bytes.next();
             continue;
         }
-        if b.is_ascii_whitespace() {
-            continue;
-        }
-        match b {
-            b'=' => padding = true,
-            _ if padding => return false,
-            b if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' => {}
-            _ => return false,
-        }
-        if taken < head.len() {
-            head[taken] = b;
-            taken += 1;
+        if !b.is_ascii_whitespace() {
+            return Some(b);
         }
     }
-    if taken < head.len() || head.contains(&b'=') {
-        return false;
-    }
-    BASE64
-        .decode(head)
-        .is_ok_and(|der| is_private_key_header(&der))
 }
 
 /// True when DER starts as a private key does: a SEQUENCE whose first
@@ -878,6 +901,17 @@ mod tests {
             "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"
         ));
         assert!(!is_private_key_base64(&body(CERT)));
+        // Line breaks, escaped or not, may fall inside the header.
+        assert!(is_private_key_base64(
+            "MIGHAgEA\\nMBMGByqG\nSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"
+        ));
+        // What follows the header must be base64 too, padding only at the end.
+        assert!(!is_private_key_base64(
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49Aw-EHBG0wawIBAQQg"
+        ));
+        assert!(is_private_key_base64("MIGHAgEAMBMGByqGSM49AgEGCA=="));
+        assert!(!is_private_key_base64("MIGHAgEAMBMGByqGSM49AgEGCA==AA"));
+        assert!(!is_private_key_base64("MIGHAgEAMBMGBy"));
     }
 
     #[test]
