@@ -7,6 +7,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use prefilter::Prefilter;
+
+mod prefilter;
+
 /// Every table, parsed.
 pub struct Facts {
     pub qlik: QlikFacts,
@@ -91,12 +95,32 @@ fn lazy(sources: &[String]) -> Vec<LazyRegex> {
 
 /// One pattern that matches where any of `patterns` does: one scan tells that
 /// a value is none of them.
-fn compile_any<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> Regex {
-    let alternation: Vec<String> = patterns
+fn alternation<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> String {
+    let alternatives: Vec<String> = patterns
         .into_iter()
         .map(|p| format!("(?:{})", p.as_ref()))
         .collect();
-    compile(&alternation.join("|"))
+    alternatives.join("|")
+}
+
+/// A pattern with the [`Prefilter`] its syntax gives, if any: most strings
+/// are turned away before the regex scans them.
+struct Screened {
+    prefilter: Option<Prefilter>,
+    regex: Regex,
+}
+
+impl Screened {
+    fn new(pattern: String) -> Self {
+        Self {
+            prefilter: Prefilter::of(&pattern),
+            regex: compile(&pattern),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.prefilter.as_ref().is_none_or(|p| p.may_match(text)) && self.regex.is_match(text)
+    }
 }
 
 #[derive(Deserialize)]
@@ -526,8 +550,8 @@ pub struct Placeholders {
     templates: Vec<LazyRegex>,
     /// `patterns` and `truncated` in one automaton: most strings are no
     /// placeholder, and one scan says so.
-    any_placeholder: Regex,
-    any_template: Regex,
+    any_placeholder: Screened,
+    any_template: Screened,
 }
 
 impl Placeholders {
@@ -541,8 +565,10 @@ impl Placeholders {
             reserved_hosts: file.reserved_hosts,
             reserved_suffixes: file.reserved_suffixes,
             templates: lazy(&file.templates),
-            any_placeholder: compile_any(file.patterns.iter().chain(&file.truncated)),
-            any_template: compile_any(&file.templates),
+            any_placeholder: Screened::new(alternation(
+                file.patterns.iter().chain(&file.truncated),
+            )),
+            any_template: Screened::new(alternation(&file.templates)),
         }
     }
 
