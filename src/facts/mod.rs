@@ -649,6 +649,20 @@ pub enum Placeholder {
 pub struct Secrets {
     pub members: Vec<String>,
     pub private_key_marker: String,
+    /// A searcher for `private_key_marker`, built once: every string of
+    /// every payload is searched for it.
+    #[serde(skip)]
+    marker_finder: std::sync::OnceLock<memchr::memmem::Finder<'static>>,
+}
+
+impl Secrets {
+    /// True when `text` holds the private-key marker anywhere.
+    pub fn mentions_private_key(&self, text: &str) -> bool {
+        self.marker_finder
+            .get_or_init(|| memchr::memmem::Finder::new(&self.private_key_marker).into_owned())
+            .find(text.as_bytes())
+            .is_some()
+    }
 }
 
 /// `rules/certificates.json`: the fields that carry key material, and the

@@ -475,8 +475,20 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 );
 
 fn is_base64_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+    BASE64_BYTES[usize::from(b)]
 }
+
+/// [`is_base64_byte`] as a table: certificates are kilobytes, read more than once.
+const BASE64_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=');
+        b += 1;
+    }
+    table
+};
 
 /// True when every character of `text` is a base64 character.
 fn all_base64(text: &str) -> bool {
@@ -736,6 +748,9 @@ fn oid_name(oid: &Oid<'_>) -> String {
 /// written as a backslash and a letter) removed.
 fn clean(text: &str) -> String {
     let bytes = text.as_bytes();
+    if !may_have_breaks(bytes) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut start = 0;
     let mut i = 0;
@@ -759,8 +774,22 @@ fn clean(text: &str) -> String {
     out
 }
 
+/// False when `bytes` has no ASCII whitespace and no backslash, so that
+/// [`clean`] has nothing to drop and [`breaks_of`] nothing to count. Branch-free over each chunk, so that the
+/// compiler can compare many bytes at once.
+fn may_have_breaks(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | (b <= b' ') | (b == b'\\'))
+    })
+}
+
 fn breaks_of(text: &str) -> Breaks {
     let mut breaks = Breaks::default();
+    if !may_have_breaks(text.as_bytes()) {
+        return breaks;
+    }
     // Every byte counted is ASCII, so bytes stand for characters here.
     let mut bytes = text.bytes().peekable();
     while let Some(b) = bytes.next() {
@@ -912,6 +941,19 @@ mod tests {
         assert!(is_private_key_base64("MIGHAgEAMBMGByqGSM49AgEGCA=="));
         assert!(!is_private_key_base64("MIGHAgEAMBMGByqGSM49AgEGCA==AA"));
         assert!(!is_private_key_base64("MIGHAgEAMBMGBy"));
+    }
+
+    #[test]
+    fn cleaning_drops_whitespace_and_escaped_breaks_only() {
+        assert_eq!(clean("MIIB\\nAA AA\r\n\tBB=="), "MIIBAAAABB==");
+        // A control character is no whitespace: it stays, for base64 to reject.
+        assert_eq!(clean("MIIB\u{1}AAAA"), "MIIB\u{1}AAAA");
+        assert_eq!(clean("MIIB\\xAAAA"), "MIIB\\xAAAA");
+        let long = "MIIC".repeat(100);
+        assert_eq!(clean(&long), long);
+        assert_eq!(clean(&format!("{long}\n{long}")), format!("{long}{long}"));
+        let b = breaks_of(&format!("{long}\u{1}{long}"));
+        assert_eq!((b.newlines, b.blanks, b.literal_escapes), (0, 0, 0));
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
     walk_strings(root, &mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
         if (named && !is_whole_template(s))
-            || s.contains(&secrets.private_key_marker)
+            || secrets.mentions_private_key(s)
             || super::key_material::is_private_key_base64(s)
         {
             out.push(pointer.to_string());
@@ -217,8 +217,13 @@ pub fn walk_strings<'a>(value: &'a Value, visit: &mut dyn FnMut(&str, Option<&'a
 
 /// Appends `i` in decimal without an intermediate string.
 pub fn push_index(out: &mut String, i: usize) {
-    use std::fmt::Write;
-    let _ = write!(out, "{i}");
+    if i < 10 {
+        // Most arrays of a payload are short; the formatter costs more than the digit.
+        out.push(char::from(b'0' + i as u8));
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{i}");
+    }
 }
 
 /// The `properties` object of an IONOS body that carries an identity
