@@ -139,6 +139,50 @@ fn directories_are_walked_for_json_respecting_gitignore() {
 }
 
 #[test]
+fn reports_follow_the_command_line_and_sorted_paths_within_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let tree = root.join("tree");
+    fs::create_dir_all(tree.join("a")).unwrap();
+    for name in ["b.json", "a.json", "a-b.json", "a/z.json"] {
+        fs::write(tree.join(name), VALID_JWT).unwrap();
+    }
+    fs::write(root.join("first.json"), VALID_JWT).unwrap();
+    fs::write(root.join("last.json"), VALID_JWT).unwrap();
+    let out = idplint()
+        .args(["check", "--format", "json"])
+        .arg(root.join("last.json"))
+        .arg(&tree)
+        .arg(root.join("first.json"))
+        .assert();
+    let doc = json_of(&out.get_output().stdout);
+    let paths: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            Path::new(f["path"].as_str().unwrap())
+                .strip_prefix(root)
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    // A path separator sorts before every other byte: `a/` comes before `a-b`.
+    assert_eq!(
+        paths,
+        [
+            "last.json",
+            "tree/a/z.json",
+            "tree/a-b.json",
+            "tree/a.json",
+            "tree/b.json",
+            "first.json"
+        ]
+    );
+}
+
+#[test]
 fn json_document_has_the_documented_shape() {
     let out = idplint()
         .args([

@@ -179,30 +179,22 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let inputs = collect_inputs(&paths, &config);
-    let mut files: Vec<FileReport> = inputs
-        .par_iter()
-        .map(|input| match input {
-            Input::Stdin => {
-                let name = args
-                    .stdin_filename
-                    .clone()
-                    .unwrap_or_else(|| "<stdin>".to_string());
-                let mut bytes = Vec::new();
-                match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => {
-                        linter.lint_bytes(&name, bytes, &config.source_options(Path::new(&name)))
-                    }
-                    Err(e) => {
-                        FileReport::unreadable(name, format!("cannot read standard input: {e}"))
-                    }
-                }
+    let mut files = lint_inputs(&paths, &config, |input| match input {
+        Input::Stdin => {
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string());
+            let mut bytes = Vec::new();
+            match std::io::stdin().lock().read_to_end(&mut bytes) {
+                Ok(_) => linter.lint_bytes(&name, bytes, &config.source_options(Path::new(&name))),
+                Err(e) => FileReport::unreadable(name, format!("cannot read standard input: {e}")),
             }
-            Input::File(path) => linter.lint_file(path, &config.source_options(path)),
-            Input::Walked(path) => linter.lint_regular_file(path, &config.source_options(path)),
-            Input::Error(name, message) => FileReport::unreadable(name.clone(), message.clone()),
-        })
-        .collect();
+        }
+        Input::File(path) => linter.lint_file(&path, &config.source_options(&path)),
+        Input::Walked(path) => linter.lint_regular_file(&path, &config.source_options(&path)),
+        Input::Error(name, message) => FileReport::unreadable(name, message),
+    });
     linter.check_across_files(&mut files);
     let report = Report { files };
 
@@ -254,48 +246,95 @@ enum Input {
     Error(String, String),
 }
 
-/// Expands the command line's paths: files as given, directories walked for
-/// the configuration's `include` (every `*.json` by default, respecting
-/// .gitignore), `-` for stdin. Excluded paths are dropped, even when named
-/// explicitly. Sorted, so output is stable whatever the walk order.
-fn collect_inputs(paths: &[PathBuf], config: &Config) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    for path in paths {
+/// Expands the command line's paths and lints each input as it is found:
+/// files as given, directories walked for the configuration's `include`
+/// (every `*.json` by default, respecting .gitignore), `-` for stdin.
+/// Excluded paths are dropped, even when named explicitly.
+///
+/// The walk runs on its own thread and hands each file to the linting
+/// workers at once, so that linting does not wait for the whole tree. The
+/// reports come back in a stable order whatever the walk order: the paths
+/// in command-line order, and within a directory its walk errors, then its
+/// files sorted.
+fn lint_inputs<F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<FileReport>
+where
+    F: Fn(Input) -> FileReport + Sync,
+{
+    let (found, inputs) = std::sync::mpsc::channel();
+    let mut linted: Vec<(Order, FileReport)> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            expand(paths, config, &|order, input| {
+                // The receiver only goes away when the workers are gone.
+                let _ = found.send((order, input));
+            })
+        });
+        inputs
+            .into_iter()
+            .par_bridge()
+            .map(|(order, input)| (order, lint(input)))
+            .collect()
+    });
+    linted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    linted.into_iter().map(|(_, report)| report).collect()
+}
+
+/// Where an input's report goes: the index of the command-line path it
+/// came from, then its place under that path.
+type Order = (usize, Place);
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    /// The path itself, or the n-th error of its walk.
+    Given(usize),
+    /// A file found by the walk, by its sort key (see [`walk_order`]).
+    Walked(Vec<u8>),
+}
+
+/// Hands every input the command line's paths stand for to `found`.
+fn expand(paths: &[PathBuf], config: &Config, found: &dyn Fn(Order, Input)) {
+    for (index, path) in paths.iter().enumerate() {
         if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            found((index, Place::Given(0)), Input::Stdin);
         } else if config.is_excluded(path) {
             continue;
         } else if path.is_dir() {
-            let mut found = Vec::new();
             let exclude = config.exclude.clone();
             let walk = ignore::WalkBuilder::new(path)
                 .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
                 .build();
+            let mut errors = 0;
             for entry in walk {
                 match entry {
                     Ok(e)
                         if e.file_type().is_some_and(|t| t.is_file())
                             && config.is_included(e.path()) =>
                     {
-                        found.push(e.into_path())
+                        let path = e.into_path();
+                        found(
+                            (index, Place::Walked(walk_order(&path))),
+                            Input::Walked(path),
+                        );
                     }
                     Ok(_) => {}
                     Err(err) => {
-                        inputs.push(Input::Error(path.display().to_string(), err.to_string()))
+                        found(
+                            (index, Place::Given(errors)),
+                            Input::Error(path.display().to_string(), err.to_string()),
+                        );
+                        errors += 1;
                     }
                 }
             }
-            // Component by component, as `Path` orders, but on bytes: a
-            // separator sorts before every other byte.
-            found.sort_by_cached_key(|p| {
-                let mut key = p.as_os_str().as_encoded_bytes().to_vec();
-                key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
-                key
-            });
-            inputs.extend(found.into_iter().map(Input::Walked));
         } else {
-            inputs.push(Input::File(path.clone()));
+            found((index, Place::Given(0)), Input::File(path.clone()));
         }
     }
-    inputs
+}
+
+/// Component by component, as `Path` orders, but on bytes: a separator
+/// sorts before every other byte.
+fn walk_order(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
+    key
 }
