@@ -61,18 +61,19 @@ declare_rule! {
 impl Rule for PlaceholderValue {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
-        let secrets = cx.secret_pointers();
         for text in cx.texts().iter() {
+            // Asked only for a finding: most documents have none, and then
+            // their secrets need not be looked for.
+            let is_secret = || cx.secret_pointers().iter().any(|s| s == text.pointer);
             let value = text.value;
             if placeholders.is_template(value) {
                 continue;
             }
             let found = placeholders.find(value);
-            let secret = secrets.iter().any(|s| s == text.pointer);
             let finding = match found {
                 Some((Placeholder::Marker, part)) => {
                     let name = display_pointer(&text.field());
-                    let message = if secret {
+                    let message = if is_secret() {
                         format!("`{name}` holds a documentation placeholder (not shown)")
                     } else if part == value.trim() {
                         format!(
@@ -100,7 +101,7 @@ impl Rule for PlaceholderValue {
                         continue;
                     }
                     let name = display_pointer(&text.field());
-                    let shown_value = if secret {
+                    let shown_value = if is_secret() {
                         " (not shown)".to_string()
                     } else {
                         format!(": {}", quoted(value))
@@ -115,10 +116,9 @@ impl Rule for PlaceholderValue {
                     .label("shortened value")
                     .help("paste the complete value")
                 }
-                None if secret => continue,
                 None => match host_problem(cx, &text.field(), value) {
-                    Some(f) => f.at(text.pointer, &display_pointer(&text.field())),
-                    None => continue,
+                    Some(f) if !is_secret() => f.at(text.pointer, &display_pointer(&text.field())),
+                    _ => continue,
                 },
             };
             out.push(finding);
@@ -156,14 +156,13 @@ declare_rule! {
 impl Rule for TemplateVariable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
-        let secrets = cx.secret_pointers();
         for text in cx.texts().iter() {
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
             };
             let name = display_pointer(&text.field());
             // A secret's text is redacted everywhere, its variable name included.
-            let message = if secrets.iter().any(|s| s == text.pointer) {
+            let message = if cx.secret_pointers().iter().any(|s| s == text.pointer) {
                 format!("`{name}` comes from a template variable: its format is not checked")
             } else {
                 format!(
