@@ -251,7 +251,7 @@ enum Input {
 /// (every `*.json` by default, respecting .gitignore), `-` for stdin.
 /// Excluded paths are dropped, even when named explicitly.
 ///
-/// The walk runs on its own thread and hands each file to the linting
+/// A walk runs on its own thread and hands each file to the linting
 /// workers at once, so that linting does not wait for the whole tree. The
 /// reports come back in a stable order whatever the walk order: the paths
 /// in command-line order, and within a directory its walk errors, then its
@@ -260,20 +260,32 @@ fn lint_inputs<F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<FileReport
 where
     F: Fn(Input) -> FileReport + Sync,
 {
-    let (found, inputs) = std::sync::mpsc::channel();
-    let mut linted: Vec<(Order, FileReport)> = std::thread::scope(|scope| {
-        scope.spawn(move || {
-            expand(paths, config, &|order, input| {
-                // The receiver only goes away when the workers are gone.
-                let _ = found.send((order, input));
-            })
+    let mut linted: Vec<(Order, FileReport)> = if paths.iter().any(|p| p.is_dir()) {
+        let (found, inputs) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                expand(paths, config, &mut |order, input| {
+                    // The receiver only goes away when the workers are gone.
+                    let _ = found.send((order, input));
+                })
+            });
+            inputs
+                .into_iter()
+                .par_bridge()
+                .map(|(order, input)| (order, lint(input)))
+                .collect()
+        })
+    } else {
+        // Nothing to walk (the pre-commit case): no thread to start.
+        let mut inputs = Vec::new();
+        expand(paths, config, &mut |order, input| {
+            inputs.push((order, input))
         });
         inputs
-            .into_iter()
-            .par_bridge()
+            .into_par_iter()
             .map(|(order, input)| (order, lint(input)))
             .collect()
-    });
+    };
     linted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     linted.into_iter().map(|(_, report)| report).collect()
 }
@@ -291,7 +303,7 @@ enum Place {
 }
 
 /// Hands every input the command line's paths stand for to `found`.
-fn expand(paths: &[PathBuf], config: &Config, found: &dyn Fn(Order, Input)) {
+fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input)) {
     for (index, path) in paths.iter().enumerate() {
         if path.as_os_str() == "-" {
             found((index, Place::Given(0)), Input::Stdin);
