@@ -104,22 +104,23 @@ fn alternation<I: IntoIterator<Item = S>, S: AsRef<str>>(patterns: I) -> String 
 }
 
 /// A pattern with the [`Prefilter`] its syntax gives, if any: most strings
-/// are turned away before the regex scans them.
+/// are turned away before the regex scans them, and the regex is compiled
+/// only for the first string that is not (a clean file may have none).
 struct Screened {
     prefilter: Option<Prefilter>,
-    regex: Regex,
+    regex: LazyRegex,
 }
 
 impl Screened {
     fn new(pattern: String) -> Self {
         Self {
             prefilter: Prefilter::of(&pattern),
-            regex: compile(&pattern),
+            regex: LazyRegex::new(pattern),
         }
     }
 
     fn is_match(&self, text: &str) -> bool {
-        self.prefilter.as_ref().is_none_or(|p| p.may_match(text)) && self.regex.is_match(text)
+        self.prefilter.as_ref().is_none_or(|p| p.may_match(text)) && self.regex.get().is_match(text)
     }
 }
 
