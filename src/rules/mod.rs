@@ -364,7 +364,8 @@ impl<'a> Context<'a> {
     /// order, without collecting them: a large patch has one per operation.
     pub fn each_field(&self, pattern: &str, visit: &mut dyn FnMut(Field<'a>)) {
         let is_patch = matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_)));
-        if !is_patch && !tokens(pattern).any(|t| t == "*") {
+        let has_wildcard = pattern.contains('*') && tokens(pattern).any(|t| t == "*");
+        if !is_patch && !has_wildcard {
             // One field at most, at the pattern itself.
             if let Some(value) = resolve(self.root, pattern) {
                 visit(Field {
@@ -435,8 +436,12 @@ fn step<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
 pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
     if map.len() <= 16 {
         let key = key.as_bytes();
-        map.iter()
-            .find_map(|(k, v)| (k.len() == key.len() && k.as_bytes() == key).then_some(v))
+        // The first byte tells most names of the same length apart without
+        // a call to compare the rest.
+        map.iter().find_map(|(k, v)| {
+            let k = k.as_bytes();
+            (k.len() == key.len() && k.first() == key.first() && k == key).then_some(v)
+        })
     } else {
         map.get(key)
     }
