@@ -21,6 +21,22 @@ fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("--format json prints one JSON document")
 }
 
+/// The paths of a JSON report's files, in its order, relative to `root`.
+fn reported_paths(doc: &Value, root: &Path) -> Vec<String> {
+    doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            Path::new(f["path"].as_str().unwrap())
+                .strip_prefix(root)
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
 const VALID_JWT: &str = r#"{"protocol": "jwtAuth", "provider": "external", "description": "Embedded analytics",
  "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": [{"kid": "k1", "pem": "PEM"}]}}"#;
 
@@ -123,18 +139,7 @@ fn directories_are_walked_for_json_respecting_gitignore() {
         .assert()
         .code(1);
     let doc = json_of(&out.get_output().stdout);
-    let paths: Vec<String> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            Path::new(f["path"].as_str().unwrap())
-                .strip_prefix(root)
-                .unwrap()
-                .display()
-                .to_string()
-        })
-        .collect();
+    let paths = reported_paths(&doc, root);
     assert_eq!(paths, ["idp/qlik/broken.json", "package.json"]);
 }
 
@@ -156,18 +161,7 @@ fn reports_follow_the_command_line_and_sorted_paths_within_a_directory() {
         .arg(root.join("first.json"))
         .assert();
     let doc = json_of(&out.get_output().stdout);
-    let paths: Vec<String> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            Path::new(f["path"].as_str().unwrap())
-                .strip_prefix(root)
-                .unwrap()
-                .display()
-                .to_string()
-        })
-        .collect();
+    let paths = reported_paths(&doc, root);
     // A path separator sorts before every other byte: `a/` comes before `a-b`.
     assert_eq!(
         paths,
