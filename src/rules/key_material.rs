@@ -775,14 +775,9 @@ fn clean(text: &str) -> String {
 }
 
 /// False when `bytes` has no ASCII whitespace and no backslash, so that
-/// [`clean`] has nothing to drop and [`breaks_of`] nothing to count. Branch-free over each chunk, so that the
-/// compiler can compare many bytes at once.
+/// [`clean`] has nothing to drop and [`breaks_of`] nothing to count.
 fn may_have_breaks(bytes: &[u8]) -> bool {
-    bytes.chunks(64).any(|chunk| {
-        chunk
-            .iter()
-            .fold(false, |found, &b| found | (b <= b' ') | (b == b'\\'))
-    })
+    crate::source::find_byte(bytes, |b| b <= b' ' || b == b'\\').is_some()
 }
 
 fn breaks_of(text: &str) -> Breaks {

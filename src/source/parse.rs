@@ -377,10 +377,11 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         // Fast path: no escapes. The closing quote or first backslash is
         // found with a vector search, and the run before it checked for
-        // control characters, branch-free: certificates are kilobytes.
+        // control characters (JSON forbids them raw), branch-free:
+        // certificates are kilobytes.
         let rest = &self.bytes[start..];
         let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-        match first_control(&rest[..end]) {
+        match super::find_byte(&rest[..end], |b| b < 0x20) {
             Some(at) => {
                 self.pos = start + at;
                 return Err(self.control_char(open));
@@ -599,19 +600,6 @@ impl<'a> Parser<'a> {
             )),
         }
     }
-}
-
-/// The offset of the first byte below 0x20 (which JSON forbids raw in a
-/// string), if any. Each chunk is scanned branch-free, so that the compiler
-/// can compare many bytes at once; only a chunk with one is searched again.
-fn first_control(bytes: &[u8]) -> Option<usize> {
-    const CHUNK: usize = 64;
-    bytes.chunks(CHUNK).enumerate().find_map(|(i, chunk)| {
-        chunk
-            .iter()
-            .fold(false, |found, &b| found | (b < 0x20))
-            .then(|| i * CHUNK + chunk.iter().position(|&b| b < 0x20).unwrap_or(0))
-    })
 }
 
 #[cfg(test)]
