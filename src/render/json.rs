@@ -1,7 +1,10 @@
 //! `--format json`: the stable document described in the README.
 
+use std::io::{self, Write};
+
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::ser::Formatter;
 
 use super::Report;
 use crate::diagnostic::Diagnostic;
@@ -27,10 +30,9 @@ struct File<'a> {
 
 /// The report as one JSON document, with a trailing newline.
 ///
-/// Each file's entry is serialised on its own, in parallel, and indented into
-/// place: the text is the same as serialising the whole document at once
-/// (pretty JSON has no raw line break inside a string, so re-indenting by line
-/// is exact).
+/// Each file's entry is serialised on its own, in parallel, already indented
+/// to its place in the document: the text is the same as serialising the
+/// whole document at once.
 pub fn render_json(report: &Report) -> String {
     let tool = Tool {
         name: env!("CARGO_PKG_NAME"),
@@ -40,22 +42,22 @@ pub fn render_json(report: &Report) -> String {
         .files
         .par_iter()
         .map(|f| {
-            let entry = pretty(&File {
-                path: &f.path,
-                kind: f.kind,
-                skipped: f.skipped.is_some(),
-                reason: f.skipped.as_deref(),
-                error: f.error.as_deref(),
-                diagnostics: &f.diagnostics,
-            });
-            let mut indented = String::with_capacity(entry.len() + entry.len() / 4);
-            push_indented(&mut indented, &entry, 4);
-            indented
+            pretty_at(
+                &File {
+                    path: &f.path,
+                    kind: f.kind,
+                    skipped: f.skipped.is_some(),
+                    reason: f.skipped.as_deref(),
+                    error: f.error.as_deref(),
+                    diagnostics: &f.diagnostics,
+                },
+                2,
+            )
         })
         .collect();
     let mut out = String::with_capacity(entries.iter().map(|e| e.len() + 8).sum::<usize>() + 256);
     out.push_str("{\n  \"version\": 1,\n  \"tool\": ");
-    push_indented(&mut out, &pretty(&tool), 2);
+    out.push_str(&pretty_at(&tool, 1));
     out.push_str(",\n  \"files\": [");
     for (i, entry) in entries.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
@@ -63,25 +65,193 @@ pub fn render_json(report: &Report) -> String {
     }
     out.push_str(if entries.is_empty() { "]" } else { "\n  ]" });
     out.push_str(",\n  \"summary\": ");
-    push_indented(&mut out, &pretty(&report.summary()), 2);
+    out.push_str(&pretty_at(&report.summary(), 1));
     out.push_str("\n}\n");
     out
 }
 
-fn pretty<T: Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+/// `value` as pretty JSON (two-space indent) for a place `depth` levels deep
+/// in a document: every line after the first is indented as if the
+/// enclosing levels were there.
+fn pretty_at<T: Serialize>(value: &T, depth: usize) -> String {
+    let mut out = Vec::with_capacity(1024);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Nested::at(depth));
+    match value.serialize(&mut serializer) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| e.to_string()),
+        Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    }
 }
 
-/// Appends `text` with every line after the first indented by `depth` spaces.
-fn push_indented(out: &mut String, text: &str, depth: usize) {
-    let mut start = 0;
-    // Lines are short: a byte scan beats a searcher set up for each line.
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push_str(&text[start..=i]);
-            out.extend(std::iter::repeat_n(' ', depth));
-            start = i + 1;
+/// serde_json's pretty formatter, started `depth` levels deep.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Self {
+        Self {
+            depth,
+            has_value: false,
         }
     }
-    out.push_str(&text[start..]);
+
+    fn new_line<W: ?Sized + Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        writer.write_all(if comma { b",\n" } else { b"\n" })?;
+        let mut width = self.depth * 2;
+        while width > 0 {
+            let run = width.min(SPACES.len());
+            writer.write_all(&SPACES[..run])?;
+            width -= run;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(writer, false)?;
+        }
+        writer.write_all(bracket)
+    }
+}
+
+impl Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.new_line(writer, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.new_line(writer, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    use super::{render_json, File, Tool};
+    use crate::linter::FileReport;
+    use crate::{Linter, Options, Report, SourceOptions, Summary};
+
+    #[derive(Serialize)]
+    struct Document<'a> {
+        version: u32,
+        tool: Tool,
+        files: Vec<File<'a>>,
+        summary: Summary,
+    }
+
+    /// Entries serialised on their own at their depth give the text of the
+    /// whole document serialised at once.
+    #[test]
+    fn entries_are_indented_as_in_the_whole_document() {
+        let linter = Linter::new(Options::default());
+        let payloads = [
+            (
+                "oidc.json",
+                r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "clockToleranceSec": 30000, "options": {"discoveryUrl": "https://<your-okta-domain>/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "email": []}}}"#,
+            ),
+            (
+                "patch.json",
+                r#"[{"op": "replace", "path": "/clockToleranceSec", "value": "five"}, {"op": "move", "path": "/a"}]"#,
+            ),
+            ("other.json", r#"{"hello": "world"}"#),
+            (
+                "clean.json",
+                r#"[{"op": "replace", "path": "/description", "value": "Staff login"}]"#,
+            ),
+            ("broken.json", "{\"a\": [1, 2,\n"),
+        ];
+        let mut files: Vec<FileReport> = payloads
+            .iter()
+            .map(|(name, text)| {
+                linter.lint_bytes(name, text.as_bytes().to_vec(), &SourceOptions::default())
+            })
+            .collect();
+        files.push(FileReport::unreadable(
+            "gone.json".to_string(),
+            "cannot read gone.json: no such file".to_string(),
+        ));
+        assert!(files.iter().any(|f| f.diagnostics.len() > 1));
+        assert!(files.iter().any(|f| f.skipped.is_some()));
+        let report = Report { files };
+        let whole = Document {
+            version: 1,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            files: report
+                .files
+                .iter()
+                .map(|f| File {
+                    path: &f.path,
+                    kind: f.kind,
+                    skipped: f.skipped.is_some(),
+                    reason: f.skipped.as_deref(),
+                    error: f.error.as_deref(),
+                    diagnostics: &f.diagnostics,
+                })
+                .collect(),
+            summary: report.summary(),
+        };
+        let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+        assert_eq!(render_json(&report), expected);
+        let empty = Report::default();
+        let expected = serde_json::to_string_pretty(&Document {
+            files: Vec::new(),
+            summary: empty.summary(),
+            ..whole
+        })
+        .unwrap()
+            + "\n";
+        assert_eq!(render_json(&empty), expected);
+    }
 }
