@@ -176,6 +176,88 @@ fn reports_follow_the_command_line_and_sorted_paths_within_a_directory() {
     );
 }
 
+/// Files are drawn as soon as they are linted, but an IONOS body waits for
+/// the checks across files: a name used twice is reported in both files, in
+/// place, and counted in the summary.
+#[test]
+fn a_name_used_twice_is_reported_in_both_files_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let ionos = fs::read_to_string(testdata("ionos/create/valid-saml.json")).unwrap();
+    for name in ["a.json", "c.json", "e.json"] {
+        fs::write(root.join(name), &ionos).unwrap();
+    }
+    fs::write(root.join("b.json"), VALID_JWT).unwrap();
+    fs::write(root.join("d.json"), "{\"protocol\": ").unwrap();
+    let out = idplint()
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let doc = json_of(&out.get_output().stdout);
+    assert_eq!(
+        reported_paths(&doc, root),
+        ["a.json", "b.json", "c.json", "d.json", "e.json"]
+    );
+    let codes: Vec<Vec<&str>> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    for (i, file) in codes.iter().enumerate() {
+        assert_eq!(file.contains(&"IDP208"), i % 2 == 0, "{codes:?}");
+    }
+    assert_eq!(codes[3], ["IDP001"]);
+    let message = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "IDP208")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("c.json`, `") && message.contains("e.json`"),
+        "{message}"
+    );
+    let summary = &doc["summary"];
+    let severities: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap())
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(summary["files"], 5);
+    assert_eq!(
+        summary["errors"],
+        severities.iter().filter(|s| **s == "error").count()
+    );
+    assert_eq!(
+        summary["warnings"],
+        severities.iter().filter(|s| **s == "warning").count()
+    );
+
+    let out = idplint().arg("check").arg(root).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert_eq!(text.matches("IDP208").count(), 3, "{text}");
+    let order: Vec<usize> = ["a.json", "b.json", "c.json", "d.json", "e.json"]
+        .iter()
+        .filter_map(|name| text.find(&format!("[{}", root.join(name).display())))
+        .collect();
+    assert_eq!(order.len(), 5, "{text}");
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.ends_with("in 5 files\n"), "{text}");
+}
+
 #[test]
 fn json_document_has_the_documented_shape() {
     let out = idplint()

@@ -1,6 +1,6 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use idplint::config::{Config, Flags};
 use idplint::render::{
-    render_github, render_human, render_json, render_junit, render_sarif, CiOptions, HumanOptions,
+    render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json, PerFile,
 };
 use idplint::rules;
 use idplint::{FileReport, Kind, Linter, Report};
@@ -179,60 +179,117 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let mut files = lint_inputs(&paths, &config, |input| match input {
-        Input::Stdin => {
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| "<stdin>".to_string());
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => linter.lint_bytes(&name, bytes, &config.source_options(Path::new(&name))),
-                Err(e) => FileReport::unreadable(name, format!("cannot read standard input: {e}")),
-            }
-        }
-        Input::File(path) => linter.lint_file(&path, &config.source_options(&path)),
-        Input::Walked(path) => linter.lint_regular_file(&path, &config.source_options(&path)),
-        Input::Error(name, message) => FileReport::unreadable(name, message),
-    });
-    linter.check_across_files(&mut files);
-    let report = Report { files };
-
-    let text = match args.format {
-        Format::Human => render_human(
-            &report,
-            HumanOptions {
+    let human;
+    let per_file: Option<&dyn PerFile> = match args.format {
+        Format::Human => {
+            human = Human::new(HumanOptions {
                 color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                 width: 100,
-            },
-        ),
-        Format::Json => render_json(&report),
-        Format::Sarif => render_sarif(&report, &ci_options()),
-        Format::Github => render_github(&report, &ci_options()),
-        Format::Junit => render_junit(&report, &ci_options()),
+            });
+            Some(&human)
+        }
+        Format::Json => Some(&Json),
+        Format::Sarif | Format::Github | Format::Junit => None,
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
+    let linted = lint_inputs(&paths, &config, |input| {
+        let report = match input {
+            Input::Stdin => {
+                let name = args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| "<stdin>".to_string());
+                let mut bytes = Vec::new();
+                match std::io::stdin().lock().read_to_end(&mut bytes) {
+                    Ok(_) => {
+                        linter.lint_bytes(&name, bytes, &config.source_options(Path::new(&name)))
+                    }
+                    Err(e) => {
+                        FileReport::unreadable(name, format!("cannot read standard input: {e}"))
+                    }
+                }
+            }
+            Input::File(path) => linter.lint_file(&path, &config.source_options(&path)),
+            Input::Walked(path) => linter.lint_regular_file(&path, &config.source_options(&path)),
+            Input::Error(name, message) => FileReport::unreadable(name, message),
+        };
+        // A report that the checks across files may still add to waits for them.
+        match per_file {
+            Some(format) if report.ionos_name.is_none() => {
+                Linted::Drawn(Drawn::new(format, &report))
+            }
+            _ => Linted::Pending(report),
+        }
+    });
+    let mut pending = Vec::new();
+    let mut files: Vec<Option<Drawn>> = linted
+        .into_iter()
+        .map(|linted| match linted {
+            Linted::Drawn(drawn) => Some(drawn),
+            Linted::Pending(report) => {
+                pending.push(report);
+                None
+            }
+        })
+        .collect();
+    linter.check_across_files(&mut pending);
+
+    let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let (written, summary, unreadable) = match per_file {
+        Some(format) => {
+            let mut late = pending
+                .par_iter()
+                .map(|report| Drawn::new(format, report))
+                .collect::<Vec<_>>()
+                .into_iter();
+            for slot in files.iter_mut().filter(|slot| slot.is_none()) {
+                *slot = late.next();
+            }
+            let files: Vec<Drawn> = files.into_iter().flatten().collect();
+            let summary = files.iter().map(|f| f.summary).sum();
+            let unreadable = files.iter().any(|f| f.unreadable);
+            let texts: Vec<String> = files.into_iter().map(|f| f.text).collect();
+            let written = format.write(&texts, summary, &mut stdout);
+            leave_to_exit(texts);
+            (written, summary, unreadable)
+        }
+        None => {
+            let report = Report { files: pending };
+            let text = match args.format {
+                Format::Sarif => render_sarif(&report, &ci_options()),
+                Format::Github => render_github(&report, &ci_options()),
+                _ => render_junit(&report, &ci_options()),
+            };
+            let written = stdout.write_all(text.as_bytes());
+            let (summary, unreadable) = (report.summary(), report.has_io_errors());
+            leave_to_exit(report);
+            (written, summary, unreadable)
+        }
+    };
+    if written.and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(2);
     }
 
-    let summary = report.summary();
-    let code = if report.has_io_errors() {
+    if unreadable {
         ExitCode::from(2)
     } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    };
-    // The process ends here: freeing every report and the output one by one
-    // took longer than the operating system takes to drop them all at exit.
-    std::mem::forget(report);
-    std::mem::forget(text);
-    code
+    }
+}
+
+/// The process ends soon after the output is written: freeing a run's
+/// reports or texts one by one takes longer than the operating system takes
+/// to drop them all at exit.
+fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
+/// A file's report once linted: drawn at once, or kept for the checks
+/// across files.
+enum Linted {
+    Drawn(Drawn),
+    Pending(FileReport),
 }
 
 /// CI formats name files relative to the current directory (the repository
@@ -261,11 +318,12 @@ enum Input {
 /// reports come back in a stable order whatever the walk order: the paths
 /// in command-line order, and within a directory its walk errors, then its
 /// files sorted.
-fn lint_inputs<F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<FileReport>
+fn lint_inputs<T, F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<T>
 where
-    F: Fn(Input) -> FileReport + Sync,
+    T: Send,
+    F: Fn(Input) -> T + Sync,
 {
-    let mut linted: Vec<(Order, FileReport)> = if paths.iter().any(|p| p.is_dir()) {
+    let mut linted: Vec<(Order, T)> = if paths.iter().any(|p| p.is_dir()) {
         let (found, inputs) = std::sync::mpsc::channel();
         std::thread::scope(|scope| {
             scope.spawn(move || {

@@ -3,16 +3,16 @@
 //! and name, the help line, and a summary at the end.
 
 use std::fmt;
-
-use rayon::prelude::*;
+use std::io;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{plural, Report};
+use super::{plural, PerFile, Report, Summary};
 use crate::diagnostic::Diagnostic;
+use crate::linter::FileReport;
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -136,62 +136,76 @@ impl miette::Diagnostic for Shown<'_> {
 
 /// Renders every finding of the report, then a summary line.
 pub fn render_human(report: &Report, options: HumanOptions) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    // Lines break at spaces only: the Unicode line-breaking search that is
-    // textwrap's default was the costliest part of drawing a report, and a
-    // path or pointer is better kept whole on the next line than cut at a
-    // `/` or `-`.
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .with_links(false);
-    // Drawing excerpts is the costly part of a run with many findings: the
-    // files are drawn in parallel and joined in their order.
-    let per_file: Vec<String> = report
-        .files
-        .par_iter()
-        .map(|file| {
-            let mut out = String::new();
-            if let Some(error) = &file.error {
-                out.push_str(&format!("error: {}: {error}\n\n", file.path));
-            }
-            let source = Excerpted::new(&file.path, &file.redacted_source);
-            for d in &file.diagnostics {
-                let shown = Shown {
-                    diagnostic: d,
-                    source: &source,
-                };
-                // Rendering into a String cannot fail.
-                let _ = handler.render_report(&mut out, &shown);
-                out.push('\n');
-            }
-            out
-        })
-        .collect();
-    let mut out = per_file.concat();
-    let s = report.summary();
-    let checked = s.files - s.skipped;
-    out.push_str(&format!(
-        "{}: {}, {}, {} in {}",
-        if s.errors > 0 { "failed" } else { "passed" },
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        plural(s.infos, "info", "infos"),
-        plural(checked, "file", "files"),
-    ));
-    if s.skipped > 0 {
-        out.push_str(&format!(
-            " ({} skipped: not identity-provider payloads)",
-            s.skipped
-        ));
+    Human::new(options).render(report)
+}
+
+/// `--format human`.
+pub struct Human {
+    handler: GraphicalReportHandler,
+}
+
+impl Human {
+    pub fn new(options: HumanOptions) -> Self {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        // Lines break at spaces only: the Unicode line-breaking search that is
+        // textwrap's default was the costliest part of drawing a report, and a
+        // path or pointer is better kept whole on the next line than cut at a
+        // `/` or `-`.
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(options.width)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_links(false);
+        Self { handler }
     }
-    out.push('\n');
-    out
+}
+
+impl PerFile for Human {
+    fn draw(&self, file: &FileReport) -> String {
+        let mut out = String::new();
+        if let Some(error) = &file.error {
+            out.push_str(&format!("error: {}: {error}\n\n", file.path));
+        }
+        let source = Excerpted::new(&file.path, &file.redacted_source);
+        for d in &file.diagnostics {
+            let shown = Shown {
+                diagnostic: d,
+                source: &source,
+            };
+            // Rendering into a String cannot fail.
+            let _ = self.handler.render_report(&mut out, &shown);
+            out.push('\n');
+        }
+        out
+    }
+
+    fn write(&self, files: &[String], s: Summary, out: &mut dyn io::Write) -> io::Result<()> {
+        for file in files {
+            out.write_all(file.as_bytes())?;
+        }
+        let checked = s.files - s.skipped;
+        write!(
+            out,
+            "{}: {}, {}, {} in {}",
+            if s.errors > 0 { "failed" } else { "passed" },
+            plural(s.errors, "error", "errors"),
+            plural(s.warnings, "warning", "warnings"),
+            plural(s.infos, "info", "infos"),
+            plural(checked, "file", "files"),
+        )?;
+        if s.skipped > 0 {
+            write!(
+                out,
+                " ({} skipped: not identity-provider payloads)",
+                s.skipped
+            )?;
+        }
+        out.write_all(b"\n")
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
-use super::Report;
+use super::{PerFile, Report, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::kind::Kind;
+use crate::linter::FileReport;
 
 #[derive(Serialize)]
 struct Tool {
@@ -29,52 +29,55 @@ struct File<'a> {
 }
 
 /// The report as one JSON document, with a trailing newline.
-///
-/// Each file's entry is serialised on its own, in parallel, already indented
-/// to its place in the document: the text is the same as serialising the
-/// whole document at once.
 pub fn render_json(report: &Report) -> String {
-    let tool = Tool {
-        name: env!("CARGO_PKG_NAME"),
-        version: env!("CARGO_PKG_VERSION"),
-    };
-    let entries: Vec<String> = report
-        .files
-        .par_iter()
-        .map(|f| {
-            pretty_at(
-                &File {
-                    path: &f.path,
-                    kind: f.kind,
-                    skipped: f.skipped.is_some(),
-                    reason: f.skipped.as_deref(),
-                    error: f.error.as_deref(),
-                    diagnostics: &f.diagnostics,
-                },
-                2,
-            )
-        })
-        .collect();
-    let mut out = String::with_capacity(entries.iter().map(|e| e.len() + 8).sum::<usize>() + 256);
-    out.push_str("{\n  \"version\": 1,\n  \"tool\": ");
-    out.push_str(&pretty_at(&tool, 1));
-    out.push_str(",\n  \"files\": [");
-    for (i, entry) in entries.iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        out.push_str(entry);
+    Json.render(report)
+}
+
+/// `--format json`. Each file's entry is serialised on its own, already
+/// indented to its place in the document: the text is the same as
+/// serialising the whole document at once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+impl PerFile for Json {
+    fn draw(&self, f: &FileReport) -> String {
+        pretty_at(
+            &File {
+                path: &f.path,
+                kind: f.kind,
+                skipped: f.skipped.is_some(),
+                reason: f.skipped.as_deref(),
+                error: f.error.as_deref(),
+                diagnostics: &f.diagnostics,
+            },
+            2,
+        )
     }
-    out.push_str(if entries.is_empty() { "]" } else { "\n  ]" });
-    out.push_str(",\n  \"summary\": ");
-    out.push_str(&pretty_at(&report.summary(), 1));
-    out.push_str("\n}\n");
-    out
+
+    fn write(&self, files: &[String], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
+        let tool = Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        };
+        out.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
+        out.write_all(pretty_at(&tool, 1).as_bytes())?;
+        out.write_all(b",\n  \"files\": [")?;
+        for (i, entry) in files.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            out.write_all(entry.as_bytes())?;
+        }
+        out.write_all(if files.is_empty() { b"]" } else { b"\n  ]" })?;
+        out.write_all(b",\n  \"summary\": ")?;
+        out.write_all(pretty_at(&summary, 1).as_bytes())?;
+        out.write_all(b"\n}\n")
+    }
 }
 
 /// `value` as pretty JSON (two-space indent) for a place `depth` levels deep
 /// in a document: every line after the first is indented as if the
 /// enclosing levels were there.
 fn pretty_at<T: Serialize>(value: &T, depth: usize) -> String {
-    let mut out = Vec::with_capacity(1024);
+    let mut out = Vec::with_capacity(256);
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, Nested::at(depth));
     match value.serialize(&mut serializer) {
         // serde_json writes UTF-8 only.

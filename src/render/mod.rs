@@ -8,11 +8,12 @@ mod junit;
 mod sarif;
 
 pub use github::render_github;
-pub use human::{render_human, HumanOptions};
-pub use json::render_json;
+pub use human::{render_human, Human, HumanOptions};
+pub use json::{render_json, Json};
 pub use junit::render_junit;
 pub use sarif::{fingerprint, render_sarif};
 
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Severity;
@@ -34,26 +35,90 @@ pub struct Summary {
     pub infos: usize,
 }
 
+impl Summary {
+    /// The counts of one file's report.
+    pub fn of(file: &FileReport) -> Self {
+        Self {
+            files: 1,
+            skipped: usize::from(file.skipped.is_some()),
+            errors: file.count(Severity::Error),
+            warnings: file.count(Severity::Warning),
+            infos: file.count(Severity::Info),
+        }
+    }
+}
+
+impl std::ops::Add for Summary {
+    type Output = Summary;
+
+    fn add(self, other: Summary) -> Summary {
+        Summary {
+            files: self.files + other.files,
+            skipped: self.skipped + other.skipped,
+            errors: self.errors + other.errors,
+            warnings: self.warnings + other.warnings,
+            infos: self.infos + other.infos,
+        }
+    }
+}
+
+impl std::iter::Sum for Summary {
+    fn sum<I: Iterator<Item = Summary>>(iter: I) -> Summary {
+        iter.fold(Summary::default(), |a, b| a + b)
+    }
+}
+
 impl Report {
     pub fn summary(&self) -> Summary {
-        let mut s = Summary {
-            files: self.files.len(),
-            ..Summary::default()
-        };
-        for f in &self.files {
-            if f.skipped.is_some() {
-                s.skipped += 1;
-            }
-            s.errors += f.count(Severity::Error);
-            s.warnings += f.count(Severity::Warning);
-            s.infos += f.count(Severity::Info);
-        }
-        s
+        self.files.iter().map(Summary::of).sum()
     }
 
     /// True when some file could not be read.
     pub fn has_io_errors(&self) -> bool {
         self.files.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// A format that draws each file on its own, so that a file can be drawn as
+/// soon as its report is final, while other files are still being linted,
+/// and its report freed.
+pub trait PerFile: Sync {
+    /// The file's part of the output.
+    fn draw(&self, file: &FileReport) -> String;
+
+    /// Writes the whole output: the files' parts, in order, and the run's
+    /// counts.
+    fn write(&self, files: &[String], summary: Summary, out: &mut dyn io::Write) -> io::Result<()>;
+
+    /// The whole output for a finished report, its files drawn in parallel.
+    fn render(&self, report: &Report) -> String {
+        use rayon::prelude::*;
+        let files: Vec<String> = report.files.par_iter().map(|f| self.draw(f)).collect();
+        let mut out = Vec::with_capacity(files.iter().map(|f| f.len() + 8).sum::<usize>() + 256);
+        // Writing into memory cannot fail.
+        let _ = self.write(&files, report.summary(), &mut out);
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// A file's report once drawn by a [`PerFile`] format: its text and what the
+/// run's summary and exit code need of it.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub text: String,
+    pub summary: Summary,
+    /// The file could not be read.
+    pub unreadable: bool,
+}
+
+impl Drawn {
+    pub fn new(format: &dyn PerFile, file: &FileReport) -> Self {
+        Self {
+            text: format.draw(file),
+            summary: Summary::of(file),
+            unreadable: file.error.is_some(),
+        }
     }
 }
 
