@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::support::{
     display_pointer, is_within, member_name, patch_field, pointer_matches, shown, walk_strings,
 };
-use super::{decrypting_key, read_only_field, Context, Rule};
+use super::{decrypting_key, read_only_field, urls, Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::Placeholder;
@@ -116,7 +116,7 @@ impl Rule for PlaceholderValue {
                     .label("shortened value")
                     .help("paste the complete value")
                 }
-                None => match host_problem(cx, &text.field(), value) {
+                None => match host_problem(cx, &text) {
                     Some(f) if !is_secret() => f.at(text.pointer, &display_pointer(&text.field())),
                     _ => continue,
                 },
@@ -290,18 +290,22 @@ impl HostProblem {
 
 /// A placeholder or reserved host in a URL value, or in a member that holds
 /// a bare domain name.
-fn host_problem(cx: &Context<'_>, field: &str, value: &str) -> Option<HostProblem> {
+fn host_problem(cx: &Context<'_>, text: &Text<'_, '_>) -> Option<HostProblem> {
     let placeholders = &cx.facts.placeholders;
-    let (host, in_url) = match url_host(value) {
+    let value = text.value;
+    let (host, in_url) = match url_host(cx, text.pointer, value) {
         Some(host) => (host, true),
-        None if placeholders
-            .host_members
-            .iter()
-            .any(|m| pointer_matches(m, field)) =>
-        {
+        None => {
+            let field = text.field();
+            if !placeholders
+                .host_members
+                .iter()
+                .any(|m| pointer_matches(m, &field))
+            {
+                return None;
+            }
             (value.trim().to_ascii_lowercase(), false)
         }
-        None => return None,
     };
     if let Some(label) = host
         .split('.')
@@ -326,12 +330,20 @@ fn host_problem(cx: &Context<'_>, field: &str, value: &str) -> Option<HostProble
     })
 }
 
-/// The domain name of a URL value, lower-cased.
-fn url_host(value: &str) -> Option<String> {
+/// The domain name of the URL value at `pointer`, lower-cased. The value of a
+/// URL member was parsed already, for the URL rules.
+fn url_host(cx: &Context<'_>, pointer: &str, value: &str) -> Option<String> {
     if !value.contains("://") {
         return None;
     }
-    let url = Url::parse(value.trim()).ok()?;
+    let parsed;
+    let url = match urls::parsed_url(cx, pointer) {
+        Some(url) => url,
+        None => {
+            parsed = Url::parse(value.trim()).ok()?;
+            &parsed
+        }
+    };
     match url.host()? {
         Host::Domain(domain) => Some(domain.to_ascii_lowercase()),
         Host::Ipv4(_) | Host::Ipv6(_) => None,

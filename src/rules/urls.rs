@@ -85,6 +85,22 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
     out
 }
 
+/// The URL that parsing the URL member at `pointer` gave, if the member is one
+/// of a few. A large patch has a URL member in each operation: searching them
+/// for every string would cost more than parsing the string again.
+pub(crate) fn parsed_url<'c>(cx: &'c Context<'_>, pointer: &str) -> Option<&'c Url> {
+    let values = cx.url_values();
+    if values.len() > 8 {
+        return None;
+    }
+    values
+        .iter()
+        .find(|v| v.field.pointer == pointer)?
+        .parsed
+        .as_ref()
+        .ok()
+}
+
 /// The Qlik protocol, when it is one the API can create.
 fn known_protocol<'a>(cx: &Context<'a>) -> Option<&'a str> {
     cx.protocol
