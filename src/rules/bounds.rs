@@ -21,12 +21,16 @@ static REALM: LazyLock<Regex> = LazyLock::new(|| compile(&facts().qlik.bounds.re
 
 /// The values of `member` in every option block (`options`, `pendingOptions`).
 fn in_option_blocks<'a>(cx: &Context<'a>, member: &str) -> Vec<Field<'a>> {
-    cx.facts
-        .qlik
-        .option_blocks
-        .iter()
-        .flat_map(|block| cx.fields(&[block.as_str(), member].join("/")))
-        .collect()
+    let mut found = Vec::new();
+    let mut pattern = String::with_capacity(64);
+    for block in &cx.facts.qlik.option_blocks {
+        pattern.clear();
+        pattern.push_str(block);
+        pattern.push('/');
+        pattern.push_str(member);
+        cx.each_field(&pattern, &mut |field| found.push(field));
+    }
+    found
 }
 
 fn chars(s: &str) -> usize {

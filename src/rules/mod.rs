@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{facts, Facts};
@@ -375,7 +376,7 @@ impl<'a> Context<'a> {
             }
             return;
         }
-        let tokens: Vec<&str> = split_pointer(pattern);
+        let tokens = split_pointer(pattern);
         if is_patch {
             for target in self.patch_targets().candidates(&tokens) {
                 if let Some(covered) = target.covers(&tokens) {
@@ -416,16 +417,28 @@ pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     }
     let rest = pointer.strip_prefix('/')?;
     let mut node = root;
-    for token in tokens(rest) {
-        node = step(node, token)?;
+    // Most pointers have no escape: one search spares looking in each token.
+    if memchr::memchr(b'~', rest.as_bytes()).is_none() {
+        for token in tokens(rest) {
+            node = step_unescaped(node, token)?;
+        }
+    } else {
+        for token in tokens(rest) {
+            node = step(node, token)?;
+        }
     }
     Some(node)
 }
 
 /// The value one reference token below `node`.
 fn step<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
+    step_unescaped(node, &unescape_token(token))
+}
+
+/// The value below `node` at a reference token that has no escape.
+fn step_unescaped<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
     match node {
-        Value::Object(map) => member(map, &unescape_token(token)),
+        Value::Object(map) => member(map, token),
         Value::Array(items) => items.get(parse_index(token)?),
         _ => None,
     }
@@ -447,10 +460,11 @@ pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<
     }
 }
 
-fn split_pointer(pointer: &str) -> Vec<&str> {
+/// A pointer's reference tokens; a field pattern has a handful.
+fn split_pointer(pointer: &str) -> SmallVec<[&str; 8]> {
     match pointer.strip_prefix('/') {
         Some(rest) => tokens(rest).collect(),
-        None => Vec::new(),
+        None => SmallVec::new(),
     }
 }
 
