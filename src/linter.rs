@@ -501,11 +501,11 @@ impl Linter {
         }
         findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
 
-        let secrets = if findings.is_empty() {
+        let secrets = Secrets::new(if findings.is_empty() {
             Vec::new()
         } else {
             support::secret_values(cx.secret_pointers(), &parsed.value)
-        };
+        });
         for (finding, span, related) in findings {
             if !selection.runs(finding.rule) {
                 continue;
@@ -684,22 +684,39 @@ fn resolve(index: &SpanIndex, text: &str, base: usize, at: &Anchor) -> Span {
 }
 
 /// Replaces every secret value that found its way into a message with `***`.
-fn redact_text(d: &mut Diagnostic, secrets: &[&str]) {
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        if d.message.contains(secret) {
-            d.message = d.message.replace(secret, "***");
+fn redact_text(d: &mut Diagnostic, secrets: &Secrets<'_>) {
+    for (secret, finder) in &secrets.0 {
+        let mask = |text: &mut String| {
+            if finder.find(text.as_bytes()).is_some() {
+                *text = text.replace(secret, "***");
+            }
+        };
+        mask(&mut d.message);
+        if let Some(help) = d.help.as_mut() {
+            mask(help);
         }
-        if let Some(help) = d.help.as_mut().filter(|h| h.contains(secret)) {
-            *help = help.replace(secret, "***");
-        }
-        if let Some(label) = d.label.as_mut().filter(|l| l.contains(secret)) {
-            *label = label.replace(secret, "***");
+        if let Some(label) = d.label.as_mut() {
+            mask(label);
         }
         for l in &mut d.related {
-            if l.message.contains(secret) {
-                l.message = l.message.replace(secret, "***");
-            }
+            mask(&mut l.message);
         }
+    }
+}
+
+/// The secret strings of a document that messages must not show (those of
+/// four bytes or more), each with a searcher built once for all findings.
+struct Secrets<'a>(Vec<(&'a str, memchr::memmem::Finder<'a>)>);
+
+impl<'a> Secrets<'a> {
+    fn new(values: Vec<&'a str>) -> Self {
+        Self(
+            values
+                .into_iter()
+                .filter(|s| s.len() >= 4)
+                .map(|s| (s, memchr::memmem::Finder::new(s)))
+                .collect(),
+        )
     }
 }
 

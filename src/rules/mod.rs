@@ -365,7 +365,8 @@ impl<'a> Context<'a> {
     /// order, without collecting them: a large patch has one per operation.
     pub fn each_field(&self, pattern: &str, visit: &mut dyn FnMut(Field<'a>)) {
         let is_patch = matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_)));
-        let has_wildcard = pattern.contains('*') && tokens(pattern).any(|t| t == "*");
+        let has_wildcard =
+            memchr::memchr(b'*', pattern.as_bytes()).is_some() && tokens(pattern).any(|t| t == "*");
         if !is_patch && !has_wildcard {
             // One field at most, at the pattern itself.
             if let Some(value) = resolve(self.root, pattern) {

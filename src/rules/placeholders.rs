@@ -333,7 +333,7 @@ fn host_problem(cx: &Context<'_>, text: &Text<'_, '_>) -> Option<HostProblem> {
 /// The domain name of the URL value at `pointer`, lower-cased. The value of a
 /// URL member was parsed already, for the URL rules.
 fn url_host(cx: &Context<'_>, pointer: &str, value: &str) -> Option<String> {
-    if !value.contains("://") {
+    if !has_scheme_separator(value) {
         return None;
     }
     let parsed;
@@ -350,9 +350,42 @@ fn url_host(cx: &Context<'_>, pointer: &str, value: &str) -> Option<String> {
     }
 }
 
+/// True when `value` holds `://`. Most strings have no `:`, and a
+/// certificate is long: one vectorised search for the colon decides them.
+fn has_scheme_separator(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    memchr::memchr_iter(b':', bytes).any(|at| bytes[at + 1..].starts_with(b"//"))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::facts::{facts, Placeholder};
+
+    #[test]
+    fn scheme_separators_are_found_as_contains_finds_them() {
+        for value in [
+            "",
+            ":",
+            "://",
+            "a://b",
+            "https://idp.acme-corp.io/x",
+            "urn:x:y",
+            "a:/b://c",
+            "a:b/",
+            "::/",
+            ":::///",
+            "MIIC//AB:",
+            "x:/",
+            "é://ü",
+            "ends with :/",
+        ] {
+            assert_eq!(
+                super::has_scheme_separator(value),
+                value.contains("://"),
+                "{value:?}"
+            );
+        }
+    }
 
     #[test]
     fn placeholders_and_templates_are_told_apart() {
