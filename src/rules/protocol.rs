@@ -111,7 +111,8 @@ impl Rule for ProviderProtocolMismatch {
             return;
         }
         let allowed = protocol.and_then(|p| qlik.providers_for(p).map(|list| (p, list)));
-        let all: Vec<&str> = {
+        // Every provider of every protocol, sorted; needed for few payloads.
+        let all = || -> Vec<&str> {
             let mut all: Vec<&str> = qlik
                 .protocols
                 .values()
@@ -124,7 +125,7 @@ impl Rule for ProviderProtocolMismatch {
         let finding = match allowed {
             Some((_, list)) if list.iter().any(|p| p == provider) => return,
             // An unknown protocol is IDP101's; only a provider unknown to every protocol is ours.
-            None if all.contains(&provider) => return,
+            None if all().contains(&provider) => return,
             _ if qlik.response_only_providers.iter().any(|p| p == provider) => Finding::new(
                 Self::META,
                 format!("`provider` `{provider}` appears only in responses: it cannot be created"),
@@ -136,7 +137,7 @@ impl Rule for ProviderProtocolMismatch {
                     "use one of {} with {protocol}",
                     listed(list.iter().map(String::as_str))
                 ),
-                None => format!("use one of {}", listed(all.iter().copied())),
+                None => format!("use one of {}", listed(all())),
             }),
             Some((protocol, list)) => {
                 let choices = listed(list.iter().map(String::as_str));
@@ -175,9 +176,9 @@ impl Rule for ProviderProtocolMismatch {
                     Anchor::value("/provider"),
                 )
                 .label("unknown provider");
-                match nearest_name(provider, all.iter().copied()) {
+                match nearest_name(provider, all()) {
                     Some(s) => finding.help(format!("did you mean `{s}`?")).fixable(),
-                    None => finding.help(format!("use one of {}", listed(all.iter().copied()))),
+                    None => finding.help(format!("use one of {}", listed(all()))),
                 }
             }
         };
