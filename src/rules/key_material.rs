@@ -16,6 +16,7 @@ use x509_parser::x509::SubjectPublicKeyInfo;
 
 use super::{Context, Field};
 use crate::facts::{facts, CertificateField, KeyEncoding, KeySyntax};
+use crate::source::find_byte;
 
 /// A certificate-bearing field's value, taken apart.
 pub struct Material<'a> {
@@ -475,28 +476,23 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 );
 
 fn is_base64_byte(b: u8) -> bool {
-    BASE64_BYTES[usize::from(b)]
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
 }
 
-/// [`is_base64_byte`] as a table: certificates are kilobytes, read more than once.
-const BASE64_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=');
-        b += 1;
-    }
-    table
-};
+/// The offset of the first byte of `text` that is no base64 character.
+/// Certificates are kilobytes, read more than once: the range tests are
+/// made on many bytes at once.
+fn first_non_base64(text: &str) -> Option<usize> {
+    find_byte(text.as_bytes(), |b| !is_base64_byte(b))
+}
 
 /// True when every character of `text` is a base64 character.
 fn all_base64(text: &str) -> bool {
-    text.bytes().all(is_base64_byte)
+    first_non_base64(text).is_none()
 }
 
 fn base64_decode(body: &str) -> Result<Vec<u8>, Failure> {
-    if let Some(i) = body.bytes().position(|b| !is_base64_byte(b)) {
+    if let Some(i) = first_non_base64(body) {
         // Every base64 character is ASCII: the first bad byte starts a character.
         let found = body[i..].chars().next().unwrap_or('\u{fffd}');
         return Err(Failure::Base64 {
@@ -754,21 +750,21 @@ fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut start = 0;
     let mut i = 0;
-    // Copies the runs between the bytes to drop; every byte dropped is ASCII,
-    // so each run is whole UTF-8.
-    while i < bytes.len() {
-        let skip = match bytes[i] {
-            b'\\' if matches!(bytes.get(i + 1), Some(b'n' | b'r' | b't')) => 2,
+    // Copies the runs between the bytes to drop, found by a search that
+    // tests many bytes at once; every byte dropped is ASCII, so each run is
+    // whole UTF-8.
+    while let Some(found) = find_byte(&bytes[i..], |b| b <= b' ' || b == b'\\') {
+        let at = i + found;
+        let skip = match bytes[at] {
+            b'\\' if matches!(bytes.get(at + 1), Some(b'n' | b'r' | b't')) => 2,
             b if b.is_ascii_whitespace() => 1,
             _ => 0,
         };
-        if skip == 0 {
-            i += 1;
-            continue;
+        if skip > 0 {
+            out.push_str(&text[start..at]);
+            start = at + skip;
         }
-        out.push_str(&text[start..i]);
-        i += skip;
-        start = i;
+        i = at + skip.max(1);
     }
     out.push_str(&text[start..]);
     out
@@ -777,29 +773,25 @@ fn clean(text: &str) -> String {
 /// False when `bytes` has no ASCII whitespace and no backslash, so that
 /// [`clean`] has nothing to drop and [`breaks_of`] nothing to count.
 fn may_have_breaks(bytes: &[u8]) -> bool {
-    crate::source::find_byte(bytes, |b| b <= b' ' || b == b'\\').is_some()
+    find_byte(bytes, |b| b <= b' ' || b == b'\\').is_some()
 }
 
 fn breaks_of(text: &str) -> Breaks {
-    let mut breaks = Breaks::default();
-    if !may_have_breaks(text.as_bytes()) {
-        return breaks;
+    let bytes = text.as_bytes();
+    if !may_have_breaks(bytes) {
+        return Breaks::default();
     }
-    // Every byte counted is ASCII, so bytes stand for characters here.
-    let mut bytes = text.bytes().peekable();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'\n' => breaks.newlines += 1,
-            b'\r' => breaks.carriage_returns += 1,
-            b' ' | b'\t' => breaks.blanks += 1,
-            b'\\' if matches!(bytes.peek(), Some(b'n' | b'r')) => {
-                bytes.next();
-                breaks.literal_escapes += 1;
-            }
-            _ => {}
-        }
+    // A PEM is kilobytes with a break every 64 characters: each kind is
+    // counted by its own vectorised search. Every byte counted is ASCII, so
+    // bytes stand for characters here.
+    Breaks {
+        newlines: memchr::memchr_iter(b'\n', bytes).count(),
+        carriage_returns: memchr::memchr_iter(b'\r', bytes).count(),
+        blanks: memchr::memchr2_iter(b' ', b'\t', bytes).count(),
+        literal_escapes: memchr::memchr_iter(b'\\', bytes)
+            .filter(|&at| matches!(bytes.get(at + 1), Some(b'n' | b'r')))
+            .count(),
     }
-    breaks
 }
 
 const BEGIN: &str = "-----BEGIN";
@@ -936,6 +928,52 @@ mod tests {
         assert!(is_private_key_base64("MIGHAgEAMBMGByqGSM49AgEGCA=="));
         assert!(!is_private_key_base64("MIGHAgEAMBMGByqGSM49AgEGCA==AA"));
         assert!(!is_private_key_base64("MIGHAgEAMBMGBy"));
+    }
+
+    /// The byte-at-a-time reading that [`clean`] and [`breaks_of`] give the
+    /// same results as.
+    fn clean_and_breaks_one_byte_at_a_time(text: &str) -> (String, Breaks) {
+        let mut out = String::new();
+        let mut breaks = Breaks::default();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if matches!(chars.peek(), Some('n' | 'r' | 't')) => {
+                    let next = chars.next();
+                    if next != Some('t') {
+                        breaks.literal_escapes += 1;
+                    }
+                }
+                '\n' => breaks.newlines += 1,
+                '\r' => breaks.carriage_returns += 1,
+                ' ' | '\t' => breaks.blanks += 1,
+                '\u{c}' => {}
+                c => out.push(c),
+            }
+        }
+        (out, breaks)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cleaning_and_counting_breaks_read_every_byte(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "MIIC", "AB+/", "==", "\\", "n", "r", "t", " ", "\n", "\r", "\t",
+                    "\u{c}", "\u{1}", "é", "\\x", "-----BEGIN",
+                ]),
+                0..200,
+            )
+        ) {
+            let text: String = parts.concat();
+            let (cleaned, breaks) = clean_and_breaks_one_byte_at_a_time(&text);
+            proptest::prop_assert_eq!(clean(&text), cleaned);
+            let found = breaks_of(&text);
+            proptest::prop_assert_eq!(
+                (found.newlines, found.carriage_returns, found.blanks, found.literal_escapes),
+                (breaks.newlines, breaks.carriage_returns, breaks.blanks, breaks.literal_escapes)
+            );
+        }
     }
 
     #[test]
