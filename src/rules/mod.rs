@@ -192,18 +192,12 @@ struct PatchTargets<'a> {
     whole: Vec<u32>,
 }
 
-/// A patch with no more operations than this is searched whole.
-const FEW_TARGETS: usize = 16;
-
 impl<'a> PatchTargets<'a> {
     fn new(ops: &'a [Value]) -> Self {
         let mut targets = Self {
             ops,
             ..Self::default()
         };
-        if ops.len() <= FEW_TARGETS {
-            return targets;
-        }
         for index in 0..ops.len() {
             let Some(target) = PatchTarget::of(ops, index) else {
                 continue;
@@ -220,14 +214,13 @@ impl<'a> PatchTargets<'a> {
         targets
     }
 
-    /// The targets that may hold a field under `pattern`, in document order.
+    /// The targets that may hold a field whose pattern starts with the
+    /// reference token `first` (every target for none), in document order.
     fn candidates<'t>(
         &'t self,
-        pattern: &[&str],
+        first: Option<&str>,
     ) -> impl Iterator<Item = PatchTarget<'a>> + use<'t, 'a> {
-        let first = pattern
-            .first()
-            .filter(|&&first| first != "*" && self.ops.len() > FEW_TARGETS);
+        let first = first.filter(|&first| first != "*");
         let (every, whole, named): (usize, &'t [u32], &'t [u32]) = match first {
             None => (self.ops.len(), &[], &[]),
             Some(first) => (
@@ -364,29 +357,39 @@ impl<'a> Context<'a> {
     /// Hands each field [`Context::fields`] finds to `visit`, in the same
     /// order, without collecting them: a large patch has one per operation.
     pub fn each_field(&self, pattern: &str, visit: &mut dyn FnMut(Field<'a>)) {
-        let is_patch = matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_)));
-        let has_wildcard =
-            memchr::memchr(b'*', pattern.as_bytes()).is_some() && tokens(pattern).any(|t| t == "*");
-        if !is_patch && !has_wildcard {
-            // One field at most, at the pattern itself.
-            if let Some(value) = resolve(self.root, pattern) {
-                visit(Field {
-                    pointer: pattern.to_string(),
-                    value,
-                });
+        if matches!((self.kind, self.root), (Kind::QlikPatch, Value::Array(_))) {
+            let first = pattern
+                .strip_prefix('/')
+                .and_then(|rest| tokens(rest).next());
+            let mut candidates = self.patch_targets().candidates(first).peekable();
+            if candidates.peek().is_none() {
+                return;
             }
-            return;
-        }
-        let tokens = split_pointer(pattern);
-        if is_patch {
-            for target in self.patch_targets().candidates(&tokens) {
+            let tokens = split_pointer(pattern);
+            for target in candidates {
                 if let Some(covered) = target.covers(&tokens) {
-                    let mut pointer = format!("/{}/value", target.index);
+                    let mut pointer = String::with_capacity(32);
+                    pointer.push('/');
+                    support::push_index(&mut pointer, target.index);
+                    pointer.push_str("/value");
                     collect(target.value, &tokens[covered..], &mut pointer, visit);
                 }
             }
-        } else {
-            collect(self.root, &tokens, &mut String::new(), visit);
+        } else if memchr::memchr(b'*', pattern.as_bytes()).is_some()
+            && tokens(pattern).any(|t| t == "*")
+        {
+            collect(
+                self.root,
+                &split_pointer(pattern),
+                &mut String::new(),
+                visit,
+            );
+        } else if let Some(value) = resolve(self.root, pattern) {
+            // One field at most, at the pattern itself.
+            visit(Field {
+                pointer: pattern.to_string(),
+                value,
+            });
         }
     }
 
@@ -635,11 +638,11 @@ pub fn catalog_markdown() -> String {
 mod tests {
     use serde_json::{json, Value};
 
-    use super::{Context, Kind};
+    use super::{collect, split_pointer, Context, Kind, PatchTarget};
 
-    /// A patch long enough for its targets to be grouped by first token
-    /// gives every field query the answer that each operation alone gives,
-    /// in document order.
+    /// A patch's operations grouped by the first token of their path give
+    /// every field query the answer that each operation alone gives, in
+    /// document order.
     #[test]
     fn grouped_patch_targets_find_what_each_operation_finds() {
         let paths = [
@@ -684,7 +687,11 @@ mod tests {
                 .into_iter()
                 .map(|f| (f.pointer, f.value))
                 .collect();
+            // Each operation on its own, as a patch of one and as its path
+            // and value say without any grouping.
             let mut alone = Vec::new();
+            let mut by_path = Vec::new();
+            let tokens = split_pointer(pattern);
             for (i, op) in ops.iter().enumerate() {
                 let single = Value::Array(vec![op.clone()]);
                 let cx = Context::new(Kind::QlikPatch, &single, None);
@@ -692,7 +699,17 @@ mod tests {
                     let rest = f.pointer.strip_prefix("/0").unwrap_or_default();
                     alone.push((format!("/{i}{rest}"), patch.pointer(&format!("/{i}{rest}"))));
                 }
+                let Some(target) = PatchTarget::of(&ops, i) else {
+                    continue;
+                };
+                if let Some(covered) = target.covers(&tokens) {
+                    let mut pointer = format!("/{i}/value");
+                    collect(target.value, &tokens[covered..], &mut pointer, &mut |f| {
+                        by_path.push((f.pointer, Some(f.value)))
+                    });
+                }
             }
+            assert_eq!(alone, by_path, "{pattern}");
             let grouped: Vec<_> = grouped.into_iter().map(|(p, v)| (p, Some(v))).collect();
             assert_eq!(grouped, alone, "{pattern}");
             assert!(
