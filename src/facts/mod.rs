@@ -469,10 +469,15 @@ pub struct UrlShape {
 impl UrlShape {
     /// True when `host` is one of this provider's own hosts.
     pub fn owns_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        // The hosts are lower-cased when the facts are loaded.
+        let host = host.trim_end_matches('.').as_bytes();
         self.hosts.iter().any(|h| match h.strip_prefix('.') {
-            Some(suffix) => host.ends_with(h.as_str()) || host == suffix,
-            None => host == *h,
+            Some(suffix) => {
+                host.len() >= h.len()
+                    && host[host.len() - h.len()..].eq_ignore_ascii_case(h.as_bytes())
+                    || host.eq_ignore_ascii_case(suffix.as_bytes())
+            }
+            None => host.eq_ignore_ascii_case(h.as_bytes()),
         })
     }
 
@@ -493,7 +498,7 @@ impl UrlShapes {
                 .into_iter()
                 .map(|(name, s)| {
                     let shape = UrlShape {
-                        hosts: s.hosts,
+                        hosts: s.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
                         host_required: s.host_required,
                         path: s.path.map(LazyRegex::new),
                         also_accept: s.also_accept,
@@ -729,4 +734,38 @@ pub enum KeySyntax {
     SubjectPublicKeyInfo,
     /// A PKCS#1 RSAPublicKey, PEM `RSA PUBLIC KEY` (RFC 8017 §A.1.1).
     RsaPublicKey,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::facts;
+
+    #[test]
+    fn hosts_are_owned_whatever_their_case_and_trailing_dot() {
+        let shapes = &facts().url_shapes;
+        let okta = &shapes.providers["okta"];
+        let azure = &shapes.providers["azureAD"];
+        for host in [
+            "acme.okta.com",
+            "ACME.Okta.COM",
+            "acme.okta.com.",
+            "okta.com",
+            "a.b.oktapreview.com",
+        ] {
+            assert!(okta.owns_host(host), "{host}");
+        }
+        for host in ["evilokta.com", "okta.com.evil.io", "acme.okta.co", "", "."] {
+            assert!(!okta.owns_host(host), "{host}");
+        }
+        assert!(azure.owns_host("Login.MicrosoftOnline.com"));
+        assert!(!azure.owns_host("x.login.microsoftonline.com"));
+        assert_eq!(
+            shapes.owner_of("Dev-123.OKTA.com").map(|(name, _)| name),
+            Some("okta")
+        );
+        assert_eq!(
+            shapes.owner_of("idp.acme-corp.io").map(|(name, _)| name),
+            None
+        );
+    }
 }
