@@ -21,6 +21,16 @@ fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("--format json prints one JSON document")
 }
 
+/// The JSON report of `check --format json PATHS`, which must exit with `code`.
+fn json_report<P: AsRef<std::ffi::OsStr>>(paths: &[P], code: i32) -> Value {
+    let out = idplint()
+        .args(["check", "--format", "json"])
+        .args(paths)
+        .assert()
+        .code(code);
+    json_of(&out.get_output().stdout)
+}
+
 /// The paths of a JSON report's files, in its order, relative to `root`.
 fn reported_paths(doc: &Value, root: &Path) -> Vec<String> {
     doc["files"]
@@ -59,12 +69,7 @@ fn non_payload_json_is_skipped_with_exit_0() {
         r#"{"name": "web", "version": "1.0.0"}"#,
     )
     .unwrap();
-    let out = idplint()
-        .args(["check", "--format", "json"])
-        .arg(dir.path().join("package.json"))
-        .assert()
-        .code(0);
-    let doc = json_of(&out.get_output().stdout);
+    let doc = json_report(&[dir.path().join("package.json")], 0);
     assert_eq!(doc["files"][0]["skipped"], true);
     assert!(doc["files"][0]["reason"]
         .as_str()
@@ -104,13 +109,10 @@ fn unreadable_file_exits_2_and_the_others_are_still_linted() {
         "[{\"op\": \"add\", \"path\": \"/description\"}",
     )
     .unwrap();
-    let out = idplint()
-        .args(["check", "--format", "json"])
-        .arg(dir.path().join("missing.json"))
-        .arg(dir.path().join("bad.json"))
-        .assert()
-        .code(2);
-    let doc = json_of(&out.get_output().stdout);
+    let doc = json_report(
+        &[dir.path().join("missing.json"), dir.path().join("bad.json")],
+        2,
+    );
     let files = doc["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert!(files[0]["error"].as_str().unwrap().contains("cannot read"));
@@ -133,12 +135,7 @@ fn directories_are_walked_for_json_respecting_gitignore() {
     fs::write(root.join("idp/README.md"), "not json").unwrap();
     fs::write(root.join("generated/ignored.json"), "not json at all").unwrap();
     fs::write(root.join("package.json"), r#"{"name": "x"}"#).unwrap();
-    let out = idplint()
-        .args(["check", "--format", "json"])
-        .arg(root)
-        .assert()
-        .code(1);
-    let doc = json_of(&out.get_output().stdout);
+    let doc = json_report(&[root], 1);
     let paths = reported_paths(&doc, root);
     assert_eq!(paths, ["idp/qlik/broken.json", "package.json"]);
 }
@@ -189,12 +186,7 @@ fn a_name_used_twice_is_reported_in_both_files_in_order() {
     }
     fs::write(root.join("b.json"), VALID_JWT).unwrap();
     fs::write(root.join("d.json"), "{\"protocol\": ").unwrap();
-    let out = idplint()
-        .args(["check", "--format", "json"])
-        .arg(root)
-        .assert()
-        .code(1);
-    let doc = json_of(&out.get_output().stdout);
+    let doc = json_report(&[root], 1);
     assert_eq!(
         reported_paths(&doc, root),
         ["a.json", "b.json", "c.json", "d.json", "e.json"]
