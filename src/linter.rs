@@ -501,7 +501,7 @@ impl Linter {
         }
         findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
 
-        let secrets = Secrets::new(if findings.is_empty() {
+        let secrets = SecretMasks::new(if findings.is_empty() {
             Vec::new()
         } else {
             support::secret_values(cx.secret_pointers(), &parsed.value)
@@ -684,7 +684,7 @@ fn resolve(index: &SpanIndex, text: &str, base: usize, at: &Anchor) -> Span {
 }
 
 /// Replaces every secret value that found its way into a message with `***`.
-fn redact_text(d: &mut Diagnostic, secrets: &Secrets<'_>) {
+fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     for (secret, finder) in &secrets.0 {
         let mask = |text: &mut String| {
             if finder.find(text.as_bytes()).is_some() {
@@ -706,9 +706,9 @@ fn redact_text(d: &mut Diagnostic, secrets: &Secrets<'_>) {
 
 /// The secret strings of a document that messages must not show (those of
 /// four bytes or more), each with a searcher built once for all findings.
-struct Secrets<'a>(Vec<(&'a str, memchr::memmem::Finder<'a>)>);
+struct SecretMasks<'a>(Vec<(&'a str, memchr::memmem::Finder<'a>)>);
 
-impl<'a> Secrets<'a> {
+impl<'a> SecretMasks<'a> {
     fn new(values: Vec<&'a str>) -> Self {
         Self(
             values
