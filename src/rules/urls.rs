@@ -57,25 +57,11 @@ pub(crate) enum Invalid {
 pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
     let protocol = known_protocol(cx);
     let mut out = Vec::new();
-    // Most URL members sit in an object that most payloads leave out
-    // (`openid_configuration`); outside a patch, one lookup of that object
-    // answers for all of its members.
-    let by_parent = cx.kind != Kind::QlikPatch;
-    let mut absent_parent = None;
     for group in &cx.facts.url_shapes.url_fields {
         if !group.applies(cx.kind, protocol) {
             continue;
         }
         for pattern in &group.pointers {
-            if let Some((parent, _)) = pattern.rsplit_once('/').filter(|_| by_parent) {
-                if absent_parent == Some(parent) {
-                    continue;
-                }
-                if cx.get(parent).is_none() {
-                    absent_parent = Some(parent);
-                    continue;
-                }
-            }
             cx.each_field(pattern, &mut |field| {
                 let Some(raw) = field.value.as_str() else {
                     return;
