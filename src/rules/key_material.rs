@@ -753,7 +753,7 @@ fn clean(text: &str) -> String {
     // Copies the runs between the bytes to drop, found by a search that
     // tests many bytes at once; every byte dropped is ASCII, so each run is
     // whole UTF-8.
-    while let Some(found) = find_byte(&bytes[i..], |b| b <= b' ' || b == b'\\') {
+    while let Some(found) = find_byte(&bytes[i..], may_be_break) {
         let at = i + found;
         let skip = match bytes[at] {
             b'\\' if matches!(bytes.get(at + 1), Some(b'n' | b'r' | b't')) => 2,
@@ -773,7 +773,13 @@ fn clean(text: &str) -> String {
 /// False when `bytes` has no ASCII whitespace and no backslash, so that
 /// [`clean`] has nothing to drop and [`breaks_of`] nothing to count.
 fn may_have_breaks(bytes: &[u8]) -> bool {
-    find_byte(bytes, |b| b <= b' ' || b == b'\\').is_some()
+    find_byte(bytes, may_be_break).is_some()
+}
+
+/// True for a byte that may start what [`clean`] drops: ASCII whitespace
+/// (or another control byte) or the backslash of an escaped line break.
+fn may_be_break(b: u8) -> bool {
+    b <= b' ' || b == b'\\'
 }
 
 fn breaks_of(text: &str) -> Breaks {
