@@ -30,6 +30,7 @@ pub mod pem_not_single_line;
 pub mod pem_private_key;
 pub mod pem_wrong_label;
 pub mod placeholders;
+mod pointer_table;
 pub mod protocol;
 pub mod protocol_only_field;
 pub mod provider_options;
@@ -137,6 +138,7 @@ pub struct Context<'a> {
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
     patch_targets: std::cell::OnceCell<PatchTargets<'a>>,
     claim_mappings: std::cell::OnceCell<Vec<claims::Mapping<'a>>>,
+    pointer_table: std::cell::OnceCell<Option<pointer_table::PointerTable<'a>>>,
 }
 
 /// A Qlik patch operation that has a `path` and a `value`, as a field query
@@ -296,6 +298,7 @@ impl<'a> Context<'a> {
             url_values: std::cell::OnceCell::new(),
             patch_targets: std::cell::OnceCell::new(),
             claim_mappings: std::cell::OnceCell::new(),
+            pointer_table: std::cell::OnceCell::new(),
         }
     }
 
@@ -330,7 +333,17 @@ impl<'a> Context<'a> {
 
     /// The value at `pointer` (RFC 6901) in this document.
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
-        resolve(self.root, pointer)
+        let table = self
+            .pointer_table
+            .get_or_init(|| pointer_table::PointerTable::of(self.root));
+        match table {
+            Some(table) => table.get(pointer).or_else(|| {
+                // The table spells escapes only as it writes them; a pointer
+                // with `~` may hold one it never writes (`~2`), which the walk reads.
+                memchr::memchr(b'~', pointer.as_bytes()).and_then(|_| resolve(self.root, pointer))
+            }),
+            None => resolve(self.root, pointer),
+        }
     }
 
     /// The value at `pointer` joined with one more reference token, as
@@ -384,7 +397,7 @@ impl<'a> Context<'a> {
                 &mut String::new(),
                 visit,
             );
-        } else if let Some(value) = resolve(self.root, pattern) {
+        } else if let Some(value) = self.get(pattern) {
             // One field at most, at the pattern itself.
             visit(Field {
                 pointer: pattern.to_string(),

@@ -1,0 +1,218 @@
+//! Every value of a payload by its JSON pointer, so that a field query is one
+//! hash lookup instead of a walk that compares member names at each level.
+//!
+//! The rules ask a few dozen fixed fields of every document, most of them
+//! absent (`/options/openid_configuration/jwks_uri` of a SAML body). Walking
+//! costs a member-name comparison per member of each object on the way; a
+//! payload has a few dozen values, so listing them all once is cheaper. A
+//! document with many values (a large patch) keeps the walk: the table would
+//! cost more than the queries it spares.
+
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use serde_json::Value;
+
+use crate::source::escape_token;
+
+/// The most values a table holds; a larger document is walked.
+const MAX_VALUES: usize = 512;
+/// The most bytes of pointers a table holds, however few the values: long
+/// member names nested deep must not make it large.
+const MAX_POINTER_BYTES: usize = 32 * 1024;
+
+/// The values of a small document, by pointer (RFC 6901, escaped).
+pub(crate) struct PointerTable<'a> {
+    /// Every pointer, end to end.
+    pointers: String,
+    slots: HashTable<Slot<'a>>,
+}
+
+struct Slot<'a> {
+    start: u32,
+    end: u32,
+    value: &'a Value,
+}
+
+fn hash(pointer: &str) -> u64 {
+    FixedState::default().hash_one(pointer)
+}
+
+impl<'a> PointerTable<'a> {
+    /// The table of `root`, or `None` for a document with more than
+    /// [`MAX_VALUES`] values or [`MAX_POINTER_BYTES`] of pointers.
+    pub fn of(root: &'a Value) -> Option<Self> {
+        let mut table = Self {
+            pointers: String::with_capacity(1024),
+            slots: HashTable::with_capacity(64),
+        };
+        let mut pointer = String::with_capacity(128);
+        table.add(root, &mut pointer).then_some(table)
+    }
+
+    /// Adds `value` at `pointer` and everything below it; false when a limit
+    /// is reached.
+    fn add(&mut self, value: &'a Value, pointer: &mut String) -> bool {
+        if self.slots.len() == MAX_VALUES || self.pointers.len() + pointer.len() > MAX_POINTER_BYTES
+        {
+            return false;
+        }
+        let Self { pointers, slots } = self;
+        let start = pointers.len();
+        pointers.push_str(pointer);
+        let slot = Slot {
+            start: start as u32,
+            end: pointers.len() as u32,
+            value,
+        };
+        slots.insert_unique(hash(pointer), slot, |s| hash(&pointers[s.range()]));
+        let len = pointer.len();
+        match value {
+            Value::Object(map) => {
+                for (name, member) in map {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(name));
+                    if !self.add(member, pointer) {
+                        return false;
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    pointer.push('/');
+                    super::support::push_index(pointer, i);
+                    if !self.add(item, pointer) {
+                        return false;
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// The value at `pointer`, written as the table writes pointers: every
+    /// `~` and `/` of a member name escaped, array indices in decimal
+    /// without leading zeros.
+    pub fn get(&self, pointer: &str) -> Option<&'a Value> {
+        self.slots
+            .find(hash(pointer), |s| &self.pointers[s.range()] == pointer)
+            .map(|s| s.value)
+    }
+}
+
+impl Slot<'_> {
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every pointer of `value`, as the table writes them.
+    fn all_pointers(value: &Value, pointer: &mut String, out: &mut Vec<String>) {
+        out.push(pointer.clone());
+        let len = pointer.len();
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(k));
+                    all_pointers(v, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    pointer.push_str(&format!("/{i}"));
+                    all_pointers(v, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_value_is_found_where_a_walk_finds_it() {
+        let doc: Value = serde_json::from_str(
+            r#"{"protocol": "OIDC", "options": {"discoveryUrl": "https://idp.acme-corp.io/.well-known/openid-configuration",
+                "claimsMapping": {"sub": ["sub", "oid"], "a/b": ["x"], "c~d": []},
+                "": {"": 1}, "0": [[], {}, null, true, 1.5]}}"#,
+        )
+        .unwrap();
+        let table = PointerTable::of(&doc).unwrap();
+        let mut pointers = Vec::new();
+        all_pointers(&doc, &mut String::new(), &mut pointers);
+        assert_eq!(pointers.len(), 19);
+        for pointer in &pointers {
+            assert!(
+                std::ptr::eq(table.get(pointer).unwrap(), doc.pointer(pointer).unwrap()),
+                "{pointer}"
+            );
+        }
+        for absent in [
+            "/options/jwks_uri",
+            "/options/claimsMapping/sub/2",
+            "/options/claimsMapping/sub/01",
+            "/options/claimsMapping/sub/-",
+            "/options/0/5",
+            "/protocol/0",
+            "options",
+            "/",
+            "/options//x",
+        ] {
+            assert_eq!(table.get(absent), doc.pointer(absent), "{absent}");
+            assert_eq!(table.get(absent), None, "{absent}");
+        }
+    }
+
+    #[test]
+    fn a_document_past_the_limits_has_no_table() {
+        let many = Value::Array(vec![Value::Null; MAX_VALUES]);
+        assert!(PointerTable::of(&many).is_none());
+        let fits = Value::Array(vec![Value::Null; MAX_VALUES - 1]);
+        assert!(PointerTable::of(&fits).is_some());
+        let long_name = "n".repeat(MAX_POINTER_BYTES / 2);
+        let deep: Value =
+            serde_json::from_str(&format!(r#"{{"{long_name}": {{"{long_name}": 1}}}}"#)).unwrap();
+        assert!(PointerTable::of(&deep).is_none());
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            "[a-c~/0-9]{0,3}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec(("[a-c~/0-9]{0,3}", inner), 0..5)
+                    .prop_map(|members| Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The table answers every pointer of the document, and pointers
+        /// near them, as `Value::pointer` does.
+        #[test]
+        fn the_table_answers_as_value_pointer_does(doc in json(), extra in "(/[a-c0-9]{0,2}){1,3}") {
+            let table = PointerTable::of(&doc).unwrap();
+            let mut pointers = Vec::new();
+            all_pointers(&doc, &mut String::new(), &mut pointers);
+            for pointer in pointers.iter().chain([&extra]) {
+                let walked = doc.pointer(pointer);
+                let looked_up = table.get(pointer);
+                prop_assert_eq!(walked.map(|v| v as *const Value), looked_up.map(|v| v as *const Value), "{}", pointer);
+            }
+        }
+    }
+}
