@@ -188,8 +188,9 @@ impl<'a> PatchTarget<'a> {
 #[derive(Default)]
 struct PatchTargets<'a> {
     ops: &'a [Value],
-    /// The targets whose path starts with each token.
-    by_first_token: HashMap<Cow<'a, str>, Vec<u32>>,
+    /// The targets whose path starts with each token. Asked for every field
+    /// query of a patch: a fast hash rather than SipHash.
+    by_first_token: HashMap<Cow<'a, str>, Vec<u32>, foldhash::fast::RandomState>,
     /// The targets whose path has no token: they hold every field.
     whole: Vec<u32>,
 }
