@@ -4,9 +4,6 @@
 //! same [`Material`], so each problem has one owner: a private key is
 //! IDP303's alone, a truncated certificate IDP302's alone.
 
-use base64::alphabet::STANDARD;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine;
 use time::OffsetDateTime;
 use x509_parser::objects::{oid2sn, oid_registry};
 use x509_parser::oid_registry::Oid;
@@ -467,13 +464,13 @@ fn decode(body: &str, expect: &[KeySyntax]) -> Result<Key, Failure> {
     parse(&der, expect)
 }
 
-/// Standard base64; padding optional, as long as `=` only ends the text.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
-    &STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-        .with_decode_allow_trailing_bits(true),
-);
+/// Decodes standard base64 that has no `=` and no whitespace, the bits past
+/// the last whole byte ignored (a text cut off mid-quantum still decodes).
+fn decode_unpadded(data: &[u8]) -> Option<Vec<u8>> {
+    // "Forgiving" is WHATWG's decoding: padding optional, trailing bits
+    // ignored, whitespace dropped (there is none here).
+    base64_simd::forgiving_decode_to_vec(data).ok()
+}
 
 fn is_base64_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
@@ -515,7 +512,7 @@ fn base64_decode(body: &str) -> Result<Vec<u8>, Failure> {
     } else {
         data
     };
-    BASE64.decode(usable).map_err(|_| Failure::Base64 {
+    decode_unpadded(usable.as_bytes()).ok_or_else(|| Failure::Base64 {
         position: usable.len(),
         found: usable.chars().last().unwrap_or('='),
     })
@@ -596,9 +593,7 @@ pub fn is_private_key_base64(text: &str) -> bool {
         taken += 1;
     }
     if head.contains(&b'=')
-        || !BASE64
-            .decode(head)
-            .is_ok_and(|der| is_private_key_header(&der))
+        || !decode_unpadded(&head).is_some_and(|der| is_private_key_header(&der))
     {
         return false;
     }
@@ -978,6 +973,29 @@ mod tests {
             proptest::prop_assert_eq!(
                 (found.newlines, found.carriage_returns, found.blanks, found.literal_escapes),
                 (breaks.newlines, breaks.carriage_returns, breaks.blanks, breaks.literal_escapes)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The vectorised decoder reads unpadded base64 as the `base64`
+        /// crate does when told to ignore the bits past the last byte: the
+        /// same bytes, or an error for both (one character past a quantum).
+        #[test]
+        fn unpadded_base64_decodes_as_the_base64_crate_decodes_it(
+            text in "[A-Za-z0-9+/]{0,300}"
+        ) {
+            use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+            use base64::Engine;
+            const REFERENCE: GeneralPurpose = GeneralPurpose::new(
+                &base64::alphabet::STANDARD,
+                GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+                    .with_decode_allow_trailing_bits(true),
+            );
+            proptest::prop_assert_eq!(
+                decode_unpadded(text.as_bytes()),
+                REFERENCE.decode(&text).ok()
             );
         }
     }

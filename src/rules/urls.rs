@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 
-use base64::Engine;
 use serde_json::Value;
 use url::Url;
 
@@ -118,8 +117,8 @@ fn is_base64_xml(s: &str) -> bool {
         return false;
     }
     let head = &head[..head.len() / 4 * 4];
-    base64::engine::general_purpose::STANDARD
-        .decode(head)
+    base64_simd::STANDARD
+        .decode_to_vec(head)
         .is_ok_and(|bytes| bytes.trim_ascii_start().starts_with(b"<"))
 }
 
