@@ -1,5 +1,6 @@
 //! Recognising what a payload is from its shape.
 
+use crate::source::Members;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -73,31 +74,29 @@ pub fn detect(value: &Value) -> Option<Kind> {
         Value::Array(_) => is_patch(value).then_some(Kind::QlikPatch),
         Value::Object(map) => {
             let ionos_kind = || {
-                if map.contains_key("id") {
+                if map.has("id") {
                     Kind::IonosEnsure
                 } else {
                     Kind::IonosCreate
                 }
             };
             let properties_look_ionos = map
-                .get("properties")
+                .member("properties")
                 .and_then(Value::as_object)
-                .is_some_and(|p| p.contains_key("type") || p.contains_key("configuration"));
+                .is_some_and(|p| p.has("type") || p.has("configuration"));
             let type_is_ionos = map
-                .get("type")
+                .member("type")
                 .and_then(Value::as_str)
                 .is_some_and(|t| ionos.response_types.iter().any(|r| r == t))
-                && (map.contains_key("href")
-                    || map.contains_key("items")
-                    || map.contains_key("properties"));
+                && (map.has("href") || map.has("items") || map.has("properties"));
             // A `/federation/domains` body (`{"domain": …}`) is recognised
             // only when `--kind` names an IONOS kind: on its own, a `domain`
             // member says nothing about what a JSON file is.
             if properties_look_ionos || type_is_ionos {
                 Some(ionos_kind())
-            } else if map.contains_key("protocol") || map.contains_key("provider") {
+            } else if map.has("protocol") || map.has("provider") {
                 Some(Kind::QlikCreate)
-            } else if map.contains_key("op") && map.contains_key("path") {
+            } else if map.has("op") && map.has("path") {
                 Some(Kind::QlikPatch)
             } else {
                 None
@@ -112,7 +111,7 @@ pub fn is_patch(value: &Value) -> bool {
     let Value::Array(items) = value else {
         return false;
     };
-    let ops = items.iter().filter(|i| i.get("op").is_some()).count();
+    let ops = items.iter().filter(|i| i.member("op").is_some()).count();
     ops > 0 && ops * 2 >= items.len()
 }
 
@@ -124,7 +123,7 @@ fn patch_paths_are_ionos(value: &Value) -> bool {
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|op| op.get("path").and_then(Value::as_str))
+        .filter_map(|op| op.member("path").and_then(Value::as_str))
         .peekable();
     paths.peek().is_some()
         && paths.all(|path| {
@@ -148,13 +147,13 @@ pub enum IonosBody {
 pub fn ionos_body(value: &Value) -> Option<IonosBody> {
     let map = value.as_object()?;
     let ionos = &facts().ionos;
-    if map.contains_key("properties") {
+    if map.has("properties") {
         Some(IonosBody::IdentityProvider)
-    } else if map.get("type").and_then(Value::as_str) == Some(ionos.collection_type.as_str())
-        || map.contains_key("items")
+    } else if map.member("type").and_then(Value::as_str) == Some(ionos.collection_type.as_str())
+        || map.has("items")
     {
         Some(IonosBody::Collection)
-    } else if map.contains_key(&ionos.domains_body.member) {
+    } else if map.has(&ionos.domains_body.member) {
         Some(IonosBody::Domains)
     } else {
         Some(IonosBody::IdentityProvider)

@@ -1,6 +1,7 @@
 //! The engine: bytes → parsed document → kind → schema pass and rules →
 //! findings (pointers) → spans → report.
 
+use crate::source::Members;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -458,7 +459,7 @@ impl Linter {
         let protocol = match kind {
             Kind::QlikCreate => parsed
                 .value
-                .get("protocol")
+                .member("protocol")
                 .and_then(Value::as_str)
                 .map(str::to_string),
             Kind::QlikPatch => options.protocol.clone().or_else(|| {

@@ -3,6 +3,7 @@
 //! keys a mapping may carry depends on where it sits: the mode below. The key
 //! lists are in `rules/qlik/facts.json` (`claims`).
 
+use crate::source::Members;
 use serde_json::{Map, Value};
 
 use super::support::{json_type_name, nearest_name, not_a_string_array, shorten};
@@ -480,7 +481,7 @@ impl Rule for ClaimsRequiredMissing {
                 .collect();
             let missing: Vec<&String> = required
                 .iter()
-                .filter(|k| !mapping.map.contains_key(k.as_str()))
+                .filter(|k| !mapping.map.has(k.as_str()))
                 .filter(|k| !misspelt.contains(&k.as_str()))
                 .collect();
             let Some(first) = missing.first() else {

@@ -1,5 +1,6 @@
 //! IDP112: the key Qlik generates to decrypt encrypted ID tokens.
 
+use crate::source::Members;
 use serde_json::Value;
 
 use super::support::{create_pointer, display_pointer, is_checkable};
@@ -55,7 +56,7 @@ impl Rule for DecryptingKey {
             };
             let name = display_name(cx, &field);
             for member in &facts.required {
-                if !key.contains_key(member) {
+                if !key.has(member) {
                     out.push(
                         Finding::new(
                             Self::META,
@@ -69,7 +70,7 @@ impl Rule for DecryptingKey {
                     );
                 }
             }
-            if let Some(size) = key.get("keySize") {
+            if let Some(size) = key.member("keySize") {
                 if let Some(f) = key_size(&name, &field.pointer, size, &facts.offered_key_sizes) {
                     out.push(f);
                 }
@@ -168,7 +169,7 @@ pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
         .flat_map(|(pointer, key)| {
             read_only
                 .iter()
-                .filter(|m| key.contains_key(*m))
+                .filter(|m| key.has(m))
                 .map(move |m| format!("{pointer}/{m}"))
                 .collect::<Vec<_>>()
         })

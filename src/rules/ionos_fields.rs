@@ -5,6 +5,7 @@ use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::kind::{ionos_body, IonosBody};
+use crate::source::Members;
 
 declare_rule! {
     /// `properties.name` is blank, has surrounding whitespace, or is used twice
@@ -70,13 +71,13 @@ impl Rule for IonosNameInvalid {
 /// What the check across files compares: the trimmed `name` of an IONOS
 /// identity provider and, for a PUT, the `id` it is stored under.
 pub fn name_and_id(root: &serde_json::Value) -> Option<(String, Option<String>)> {
-    let name = ionos_properties(root)?.get("name")?.as_str()?;
+    let name = ionos_properties(root)?.member("name")?.as_str()?;
     let name = name.trim();
     if name.is_empty() || !is_checkable(name) {
         return None;
     }
     let id = root
-        .get("id")
+        .member("id")
         .and_then(serde_json::Value::as_str)
         .map(|id| id.trim().to_ascii_lowercase());
     Some((name.to_string(), id))
@@ -118,7 +119,7 @@ impl Rule for IonosDomainFormat {
         let Some(properties) = ionos_properties(cx.root) else {
             return;
         };
-        if !properties.contains_key("domain") {
+        if !properties.has("domain") {
             out.push(
                 Finding::new(
                     Self::META,

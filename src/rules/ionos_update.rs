@@ -1,6 +1,7 @@
 //! IDP608–IDP609: changing an IONOS identity provider — PUT replaces the
 //! whole resource, and there is no PATCH.
 
+use crate::source::Members;
 use serde_json::Value;
 
 use super::support::{dotted, ionos_properties};
@@ -70,7 +71,7 @@ impl Rule for EnsureIncomplete {
                         facts
                             .required
                             .iter()
-                            .filter(|m| !members.contains_key(m.as_str()))
+                            .filter(|m| !members.has(m.as_str()))
                             .map(|m| format!("/properties/configuration/{block}/{m}")),
                     );
                 }
@@ -151,7 +152,7 @@ impl Rule for IonosPatchUnsupported {
         let first_op = cx
             .root
             .as_array()
-            .and_then(|ops| ops.iter().position(|op| op.get("op").is_some()))
+            .and_then(|ops| ops.iter().position(|op| op.member("op").is_some()))
             .map_or_else(String::new, |i| format!("/{i}/op"));
         out.push(
             Finding::new(

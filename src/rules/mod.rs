@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{facts, Facts};
 use crate::kind::Kind;
-use crate::source::{escape_token, parse_index, tokens, unescape_token};
+use crate::source::{escape_token, parse_index, tokens, unescape_token, Members};
 
 pub mod bounds;
 pub mod certificate_expired;
@@ -154,8 +154,8 @@ struct PatchTarget<'a> {
 impl<'a> PatchTarget<'a> {
     fn of(ops: &'a [Value], index: usize) -> Option<Self> {
         let op = ops.get(index)?.as_object()?;
-        let path = member(op, "path")?.as_str()?;
-        let value = member(op, "value")?;
+        let path = op.member("path")?.as_str()?;
+        let value = op.member("value")?;
         Some(Self {
             index,
             tokens: path.strip_prefix('/'),
@@ -456,25 +456,9 @@ fn step<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
 /// The value below `node` at a reference token that has no escape.
 fn step_unescaped<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
     match node {
-        Value::Object(map) => member(map, token),
+        Value::Object(map) => map.member(token),
         Value::Array(items) => items.get(parse_index(token)?),
         _ => None,
-    }
-}
-
-/// The member `key` of an object. Payload objects are small, and comparing a
-/// handful of names is cheaper than hashing the key.
-pub fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
-    if map.len() <= 16 {
-        let key = key.as_bytes();
-        // The first byte tells most names of the same length apart without
-        // a call to compare the rest.
-        map.iter().find_map(|(k, v)| {
-            let k = k.as_bytes();
-            (k.len() == key.len() && k.first() == key.first() && k == key).then_some(v)
-        })
-    } else {
-        map.get(key)
     }
 }
 
@@ -511,7 +495,7 @@ fn collect<'a>(
         }
         Value::Object(map) => {
             let key = unescape_token(first);
-            if let Some(v) = member(map, &key) {
+            if let Some(v) = map.member(&key) {
                 pointer.push('/');
                 pointer.push_str(first);
                 collect(v, rest, pointer, out);

@@ -3,6 +3,7 @@
 //! protocol. The allowed ops and paths, and each path's value type, are the
 //! table `rules/qlik/patch-paths.json`.
 
+use crate::source::Members;
 use serde_json::{Map, Value};
 
 use super::support::{infer_patch_protocol, json_type_name, nearest_name, shorten};
@@ -50,7 +51,7 @@ impl Rule for PatchNotArray {
                     .help("add the operations to apply, or do not send the request")
             }
             Value::Array(_) => return,
-            Value::Object(map) if map.contains_key("op") => Finding::new(
+            Value::Object(map) if map.has("op") => Finding::new(
                 Self::META,
                 "the patch body is a single operation object, not an array of operations",
                 Anchor::value(""),
@@ -196,7 +197,7 @@ impl Rule for PatchPathNotAllowed {
             if op.is_valueless(cx) {
                 continue; // a path on promote-options is IDP606's
             }
-            let path = match op.map.get("path") {
+            let path = match op.map.member("path") {
                 Some(Value::String(path)) => path.as_str(),
                 Some(_) => continue, // not a string: IDP005
                 None => {
@@ -302,7 +303,7 @@ declare_rule! {
 impl Rule for PatchValueMissing {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for op in operations(cx) {
-            if op.op() != Some("replace") || op.map.contains_key("value") {
+            if op.op() != Some("replace") || op.map.has("value") {
                 continue;
             }
             let entry = op.path().and_then(|p| cx.facts.patch.find(p));
@@ -488,7 +489,7 @@ fn missing_members(
     whose: &str,
     out: &mut Vec<Finding>,
 ) {
-    for member in required.iter().filter(|m| !map.contains_key(m.as_str())) {
+    for member in required.iter().filter(|m| !map.has(m.as_str())) {
         out.push(
             Finding::new(
                 meta,
@@ -619,7 +620,7 @@ impl Rule for PromoteOptionsForm {
             }
             let extra: Vec<&str> = ["path", "value"]
                 .into_iter()
-                .filter(|m| op.map.contains_key(*m))
+                .filter(|m| op.map.has(m))
                 .collect();
             let Some((head, rest)) = extra.split_first() else {
                 first.get_or_insert((op.ptr("op"), name));
@@ -741,15 +742,15 @@ impl<'a> Operation<'a> {
     }
 
     fn op(&self) -> Option<&'a str> {
-        self.map.get("op").and_then(Value::as_str)
+        self.map.member("op").and_then(Value::as_str)
     }
 
     fn path(&self) -> Option<&'a str> {
-        self.map.get("path").and_then(Value::as_str)
+        self.map.member("path").and_then(Value::as_str)
     }
 
     fn value(&self) -> Option<&'a Value> {
-        self.map.get("value")
+        self.map.member("value")
     }
 
     fn is_valueless(&self, cx: &Context<'_>) -> bool {
@@ -762,7 +763,7 @@ impl<'a> Operation<'a> {
 fn operations<'a>(cx: &Context<'a>) -> impl Iterator<Item = Operation<'a>> {
     let (items, bare) = match cx.root {
         Value::Array(items) => (items.as_slice(), None),
-        Value::Object(map) if map.contains_key("op") => (&[][..], Some(map)),
+        Value::Object(map) if map.has("op") => (&[][..], Some(map)),
         _ => (&[][..], None),
     };
     let listed = items.iter().enumerate().filter_map(|(i, item)| {
@@ -783,9 +784,9 @@ fn known_protocol<'a>(cx: &Context<'a>) -> Option<&'a str> {
 /// Protocols an operation can be sent to, by its path and its op.
 fn protocols_of(cx: &Context<'_>, op: &Value) -> Vec<&'static str> {
     let table = &cx.facts.patch;
-    let name = op.get("op").and_then(Value::as_str);
+    let name = op.member("op").and_then(Value::as_str);
     let entry = op
-        .get("path")
+        .member("path")
         .and_then(Value::as_str)
         .and_then(|p| table.find(p));
     table
@@ -802,10 +803,13 @@ fn protocols_of(cx: &Context<'_>, op: &Value) -> Vec<&'static str> {
 
 /// Where an operation's protocol shows, and how a message names it.
 fn op_place(op: &Value, index: usize) -> (String, String) {
-    match op.get("path").and_then(Value::as_str) {
+    match op.member("path").and_then(Value::as_str) {
         Some(path) => (format!("/{index}/path"), format!("`{path}`")),
         None => {
-            let name = op.get("op").and_then(Value::as_str).unwrap_or("operation");
+            let name = op
+                .member("op")
+                .and_then(Value::as_str)
+                .unwrap_or("operation");
             (format!("/{index}/op"), format!("`{name}`"))
         }
     }

@@ -6,6 +6,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 use crate::kind::Kind;
 use crate::source::escape_token;
+use crate::source::Members;
 
 declare_rule! {
     /// a member that only the server sets is sent in a request
@@ -82,7 +83,7 @@ pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
                 .qlik
                 .read_only_members
                 .iter()
-                .filter(|m| super::member(root, m).is_some())
+                .filter(|m| root.has(m))
                 .map(|m| format!("/{}", escape_token(m)))
                 .collect()
         }

@@ -1,5 +1,6 @@
 //! Helpers that more than one rule needs.
 
+use crate::source::Members;
 use serde_json::Value;
 
 use crate::facts::facts;
@@ -95,7 +96,7 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
     let mut conflict = None;
     for (i, op) in root.as_array().into_iter().flatten().enumerate() {
         let mut allowed: Vec<&'static str> = all.clone();
-        if let Some(path) = op.get("path").and_then(Value::as_str) {
+        if let Some(path) = op.member("path").and_then(Value::as_str) {
             if let Some(entry) = table.find(path) {
                 allowed.retain(|p| entry.protocols.iter().any(|x| x == p));
             }

@@ -4,6 +4,7 @@
 //! URL is IDP502's alone; the scheme (IDP503), the discovery suffix (IDP504)
 //! and the provider's shape (IDP505) are only judged on a parsed URL.
 
+use crate::source::Members;
 use std::borrow::Cow;
 
 use serde_json::Value;
@@ -302,8 +303,8 @@ impl Rule for DiscoveryMissing {
             let url = format!("{block}/discoveryUrl");
             let manual = format!("{block}/openid_configuration");
             match (
-                options.contains_key("discoveryUrl"),
-                options.contains_key("openid_configuration"),
+                options.has("discoveryUrl"),
+                options.has("openid_configuration"),
             ) {
                 (false, false) => out.push(
                     Finding::new(
@@ -697,7 +698,7 @@ impl Rule for OpenidConfigurationIncomplete {
                 };
                 let missing: Vec<&String> = required
                     .iter()
-                    .filter(|k| !config.contains_key(k.as_str()))
+                    .filter(|k| !config.has(k.as_str()))
                     .collect();
                 let Some(first) = missing.first() else {
                     continue;

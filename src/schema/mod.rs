@@ -2,6 +2,7 @@
 //! turns validator errors into one clear finding per problem: IDP004
 //! missing-field, IDP005 wrong-type, IDP006 unknown-field.
 
+use crate::source::Members;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -73,7 +74,7 @@ fn by_file(file: &str) -> Option<&'static Schema> {
 /// The schema a document of `kind` is validated against.
 pub fn schema_for(kind: Kind, root: &Value) -> Option<&'static Schema> {
     let file = match kind {
-        Kind::QlikCreate => match root.get("protocol").and_then(Value::as_str) {
+        Kind::QlikCreate => match root.member("protocol").and_then(Value::as_str) {
             Some("OIDC") => "qlik.create.oidc.schema.json",
             Some("jwtAuth") => "qlik.create.jwtauth.schema.json",
             Some("SAML") => "qlik.create.saml.schema.json",

@@ -2,9 +2,11 @@
 //! and turning byte offsets into lines and columns.
 
 mod index;
+mod members;
 mod parse;
 
 pub use index::{escape_token, parse_index, tokens, unescape_token, Located, SpanIndex};
+pub use members::Members;
 pub use parse::{index_of, parse, parse_value, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
 
 const BOM: &str = "\u{feff}";
