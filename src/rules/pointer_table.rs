@@ -9,12 +9,13 @@
 //! cost more than the queries it spares.
 
 use std::hash::BuildHasher;
+use std::ops::ControlFlow;
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 use serde_json::Value;
 
-use crate::source::escape_token;
+use super::support::walk_values;
 
 /// The most values a table holds; a larger document is walked.
 const MAX_VALUES: usize = 512;
@@ -43,55 +44,23 @@ impl<'a> PointerTable<'a> {
     /// The table of `root`, or `None` for a document with more than
     /// [`MAX_VALUES`] values or [`MAX_POINTER_BYTES`] of pointers.
     pub fn of(root: &'a Value) -> Option<Self> {
-        let mut table = Self {
-            pointers: String::with_capacity(1024),
-            slots: HashTable::with_capacity(64),
-        };
-        let mut pointer = String::with_capacity(128);
-        table.add(root, &mut pointer).then_some(table)
-    }
-
-    /// Adds `value` at `pointer` and everything below it; false when a limit
-    /// is reached.
-    fn add(&mut self, value: &'a Value, pointer: &mut String) -> bool {
-        if self.slots.len() == MAX_VALUES || self.pointers.len() + pointer.len() > MAX_POINTER_BYTES
-        {
-            return false;
-        }
-        let Self { pointers, slots } = self;
-        let start = pointers.len();
-        pointers.push_str(pointer);
-        let slot = Slot {
-            start: start as u32,
-            end: pointers.len() as u32,
-            value,
-        };
-        slots.insert_unique(hash(pointer), slot, |s| hash(&pointers[s.range()]));
-        let len = pointer.len();
-        match value {
-            Value::Object(map) => {
-                for (name, member) in map {
-                    pointer.push('/');
-                    pointer.push_str(&escape_token(name));
-                    if !self.add(member, pointer) {
-                        return false;
-                    }
-                    pointer.truncate(len);
-                }
+        let mut pointers = String::with_capacity(1024);
+        let mut slots = HashTable::with_capacity(64);
+        let complete = walk_values(root, &mut |pointer, _, value| {
+            if slots.len() == MAX_VALUES || pointers.len() + pointer.len() > MAX_POINTER_BYTES {
+                return ControlFlow::Break(());
             }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    pointer.push('/');
-                    super::support::push_index(pointer, i);
-                    if !self.add(item, pointer) {
-                        return false;
-                    }
-                    pointer.truncate(len);
-                }
-            }
-            _ => {}
-        }
-        true
+            let start = pointers.len();
+            pointers.push_str(pointer);
+            let slot = Slot {
+                start: start as u32,
+                end: pointers.len() as u32,
+                value,
+            };
+            slots.insert_unique(hash(pointer), slot, |s| hash(&pointers[s.range()]));
+            ControlFlow::Continue(())
+        });
+        complete.then_some(Self { pointers, slots })
     }
 
     /// The value at `pointer`, written as the table writes pointers: every
@@ -113,6 +82,7 @@ impl Slot<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::escape_token;
     use proptest::prelude::*;
 
     /// Every pointer of `value`, as the table writes them.

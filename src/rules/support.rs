@@ -2,6 +2,7 @@
 
 use crate::source::Members;
 use serde_json::Value;
+use std::ops::ControlFlow;
 
 use crate::facts::facts;
 use crate::source::tokens;
@@ -183,34 +184,60 @@ pub fn secret_values<'a>(pointers: &[String], root: &'a Value) -> Vec<&'a str> {
 /// Visits every string of `value` with its pointer and the name of the
 /// member that holds it (`None` for an array item or the root).
 pub fn walk_strings<'a>(value: &'a Value, visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str)) {
-    fn inner<'a>(
+    walk_values(value, &mut |pointer, key, value| {
+        if let Value::String(s) = value {
+            visit(pointer, key, s);
+        }
+        ControlFlow::Continue(())
+    });
+}
+
+/// Visits `value` and every value below it, parents first, with its pointer
+/// and the name of the member that holds it (`None` for an array item or
+/// the root). The walk stops at the first `Break`; true when it did not.
+pub fn walk_values<'a, F>(value: &'a Value, visit: &mut F) -> bool
+where
+    F: FnMut(&str, Option<&'a str>, &'a Value) -> ControlFlow<()>,
+{
+    fn inner<'a, F>(
         value: &'a Value,
         key: Option<&'a str>,
         pointer: &mut String,
-        visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str),
-    ) {
+        visit: &mut F,
+    ) -> bool
+    where
+        F: FnMut(&str, Option<&'a str>, &'a Value) -> ControlFlow<()>,
+    {
+        if visit(pointer, key, value).is_break() {
+            return false;
+        }
+        let len = pointer.len();
         match value {
-            Value::String(s) => visit(pointer, key, s),
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    let len = pointer.len();
                     pointer.push('/');
                     push_index(pointer, i);
-                    inner(v, None, pointer, visit);
+                    let go_on = inner(v, None, pointer, visit);
                     pointer.truncate(len);
+                    if !go_on {
+                        return false;
+                    }
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    let len = pointer.len();
                     pointer.push('/');
                     pointer.push_str(&crate::source::escape_token(k));
-                    inner(v, Some(k), pointer, visit);
+                    let go_on = inner(v, Some(k), pointer, visit);
                     pointer.truncate(len);
+                    if !go_on {
+                        return false;
+                    }
                 }
             }
             _ => {}
         }
+        true
     }
     // Room for the pointers of a usual payload, so that it rarely grows.
     inner(value, None, &mut String::with_capacity(128), visit)
