@@ -1,10 +1,10 @@
 //! Recognising what a payload is from its shape.
 
-use crate::source::Members;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::facts::facts;
+use crate::source::Members;
 
 /// The request bodies idplint knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

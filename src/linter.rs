@@ -1,7 +1,6 @@
 //! The engine: bytes → parsed document → kind → schema pass and rules →
 //! findings (pointers) → spans → report.
 
-use crate::source::Members;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,7 +12,9 @@ use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Targ
 use crate::globs::Globs;
 use crate::kind::{detect, Kind};
 use crate::rules::{self, input, ionos_fields, support, Context, Rule, RuleMeta};
-use crate::source::{index_of, parse, parse_value, LineIndex, Located, SourceText, SpanIndex};
+use crate::source::{
+    index_of, parse, parse_value, LineIndex, Located, Members, SourceText, SpanIndex,
+};
 
 /// Which rules run, and at what severity.
 #[derive(Debug, Clone, Default)]

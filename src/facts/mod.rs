@@ -469,7 +469,6 @@ pub struct UrlShape {
 impl UrlShape {
     /// True when `host` is one of this provider's own hosts.
     pub fn owns_host(&self, host: &str) -> bool {
-        // The hosts are lower-cased when the facts are loaded.
         let host = host.trim_end_matches('.').as_bytes();
         self.hosts.iter().any(|h| match h.strip_prefix('.') {
             Some(suffix) => {
@@ -498,7 +497,7 @@ impl UrlShapes {
                 .into_iter()
                 .map(|(name, s)| {
                     let shape = UrlShape {
-                        hosts: s.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
+                        hosts: s.hosts,
                         host_required: s.host_required,
                         path: s.path.map(LazyRegex::new),
                         also_accept: s.also_accept,

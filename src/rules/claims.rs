@@ -3,7 +3,6 @@
 //! keys a mapping may carry depends on where it sits: the mode below. The key
 //! lists are in `rules/qlik/facts.json` (`claims`).
 
-use crate::source::Members;
 use serde_json::{Map, Value};
 
 use super::support::{json_type_name, nearest_name, not_a_string_array, shorten};
@@ -12,7 +11,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::ClaimKeys;
 use crate::kind::Kind;
-use crate::source::escape_token;
+use crate::source::{escape_token, Members};
 
 /// How a mapping is read, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

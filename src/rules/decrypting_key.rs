@@ -1,6 +1,5 @@
 //! IDP112: the key Qlik generates to decrypt encrypted ID tokens.
 
-use crate::source::Members;
 use serde_json::Value;
 
 use super::support::{create_pointer, display_pointer, is_checkable};
@@ -8,6 +7,7 @@ use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::facts;
+use crate::source::Members;
 
 const BLOCKS: [&str; 2] = ["/options/decryptingKey", "/pendingOptions/decryptingKey"];
 

@@ -1,7 +1,6 @@
 //! IDP608–IDP609: changing an IONOS identity provider — PUT replaces the
 //! whole resource, and there is no PATCH.
 
-use crate::source::Members;
 use serde_json::Value;
 
 use super::support::{dotted, ionos_properties};
@@ -9,6 +8,7 @@ use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 use crate::kind::is_patch;
+use crate::source::Members;
 
 declare_rule! {
     /// an ensure (PUT) body lacks a member the identity provider needs

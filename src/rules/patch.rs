@@ -3,7 +3,6 @@
 //! protocol. The allowed ops and paths, and each path's value type, are the
 //! table `rules/qlik/patch-paths.json`.
 
-use crate::source::Members;
 use serde_json::{Map, Value};
 
 use super::support::{infer_patch_protocol, json_type_name, nearest_name, shorten};
@@ -11,7 +10,7 @@ use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::PatchPath;
-use crate::source::escape_token;
+use crate::source::{escape_token, Members};
 
 declare_rule! {
     /// the patch body is not a JSON array of operations

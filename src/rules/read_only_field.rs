@@ -5,8 +5,7 @@ use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 use crate::kind::Kind;
-use crate::source::escape_token;
-use crate::source::Members;
+use crate::source::{escape_token, Members};
 
 declare_rule! {
     /// a member that only the server sets is sent in a request

@@ -1,11 +1,11 @@
 //! Helpers that more than one rule needs.
 
-use crate::source::Members;
-use serde_json::Value;
 use std::ops::ControlFlow;
 
+use serde_json::Value;
+
 use crate::facts::facts;
-use crate::source::tokens;
+use crate::source::{tokens, Members};
 
 /// True for a string that format checks may look at: not a template variable
 /// (IDP010) and not a documentation placeholder (IDP009).

@@ -4,7 +4,6 @@
 //! URL is IDP502's alone; the scheme (IDP503), the discovery suffix (IDP504)
 //! and the provider's shape (IDP505) are only judged on a parsed URL.
 
-use crate::source::Members;
 use std::borrow::Cow;
 
 use serde_json::Value;
@@ -16,7 +15,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{UrlRole, UrlShape, UrlShapes};
 use crate::kind::Kind;
-use crate::source::unescape_token;
+use crate::source::{unescape_token, Members};
 
 /// A URL member's value and what parsing it found.
 pub(crate) struct UrlValue<'a> {

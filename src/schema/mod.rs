@@ -2,7 +2,6 @@
 //! turns validator errors into one clear finding per problem: IDP004
 //! missing-field, IDP005 wrong-type, IDP006 unknown-field.
 
-use crate::source::Members;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -14,7 +13,7 @@ use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::kind::{ionos_body, is_patch, IonosBody, Kind};
 use crate::rules::support::{json_type_name, nearest_name};
 use crate::rules::{input, Context};
-use crate::source::{escape_token, unescape_token};
+use crate::source::{escape_token, unescape_token, Members};
 
 /// One embedded schema, parsed and compiled.
 pub struct Schema {
