@@ -181,7 +181,7 @@ impl Rule for DescriptionTooLong {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let max = cx.facts.qlik.bounds.description_max_chars;
         for field in cx.fields("/description") {
-            let Some(s) = field.checkable_str() else {
+            let Some(s) = cx.checkable_str(field.value) else {
                 continue;
             };
             let n = chars(s);
@@ -228,7 +228,7 @@ declare_rule! {
 impl Rule for TenantIdFormat {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for field in cx.fields("/tenantIds/*") {
-            let Some(s) = field.checkable_str() else {
+            let Some(s) = cx.checkable_str(field.value) else {
                 continue;
             };
             if TENANT_ID.is_match(s) {
@@ -295,7 +295,7 @@ impl Rule for RealmFormat {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let bounds = &cx.facts.qlik.bounds;
         for field in in_option_blocks(cx, "realm") {
-            let Some(s) = field.checkable_str() else {
+            let Some(s) = cx.checkable_str(field.value) else {
                 continue;
             };
             let n = chars(s);
@@ -434,7 +434,7 @@ impl Rule for ScopeFormat {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let max = cx.facts.qlik.bounds.scope_max_chars;
         for field in in_option_blocks(cx, "scope") {
-            let Some(s) = field.checkable_str() else {
+            let Some(s) = cx.checkable_str(field.value) else {
                 continue;
             };
             let n = chars(s);
@@ -499,7 +499,7 @@ impl Rule for AudienceTooLong {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let max = cx.facts.qlik.bounds.audience_max_chars;
         for field in in_option_blocks(cx, "audience") {
-            let Some(s) = field.checkable_str() else {
+            let Some(s) = cx.checkable_str(field.value) else {
                 continue;
             };
             let n = chars(s);

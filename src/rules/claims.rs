@@ -332,7 +332,7 @@ impl Rule for ClaimsPointerInvalid {
         for mapping in cx.claim_mappings().iter().filter(|m| m.mode.pointers()) {
             for (key, value) in mapping.map {
                 for (index, s) in entries(value) {
-                    if !s.starts_with('/') || !super::support::is_checkable(s) {
+                    if !s.starts_with('/') || !cx.is_checkable(s) {
                         continue;
                     }
                     let Some(bad) = bad_escape(s) else {
@@ -406,7 +406,7 @@ impl Rule for ClaimsPointerUnescaped {
         for mapping in cx.claim_mappings().iter().filter(|m| m.mode.oidc()) {
             for (key, value) in mapping.map {
                 for (index, s) in entries(value) {
-                    if s.starts_with('/') || !s.contains('/') || !super::support::is_checkable(s) {
+                    if s.starts_with('/') || !s.contains('/') || !cx.is_checkable(s) {
                         continue;
                     }
                     let escaped = format!("/{}", escape_token(s));

@@ -43,7 +43,7 @@ impl Rule for IdTokenAlg {
             "/options/idTokenSignatureAlg",
             "/pendingOptions/idTokenSignatureAlg",
         ]) {
-            let Some(alg) = field.checkable_str() else {
+            let Some(alg) = cx.checkable_str(field.value) else {
                 continue;
             };
             if algs.iter().any(|a| a == alg) {

@@ -40,7 +40,7 @@ declare_rule! {
 impl Rule for IonosNameInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for field in cx.fields("/properties/name") {
-            let Some(name) = field.checkable_str() else {
+            let Some(name) = cx.checkable_str(field.value) else {
                 continue;
             };
             let trimmed = name.trim();
@@ -133,7 +133,7 @@ impl Rule for IonosDomainFormat {
             return;
         }
         for field in cx.fields("/properties/domain") {
-            let Some(domain) = field.checkable_str() else {
+            let Some(domain) = cx.checkable_str(field.value) else {
                 continue;
             };
             let Some(problem) = domain_problem(cx, domain) else {
@@ -307,7 +307,7 @@ impl Rule for UuidFormat {
         }
         let uuid = &cx.facts.ionos.uuid;
         for field in cx.fields("/id") {
-            let Some(id) = field.checkable_str() else {
+            let Some(id) = cx.checkable_str(field.value) else {
                 continue;
             };
             if uuid.is_match(id) {

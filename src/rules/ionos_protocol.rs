@@ -37,7 +37,7 @@ impl Rule for IonosTypeInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let ionos = &cx.facts.ionos;
         for field in cx.fields("/properties/type") {
-            let Some(value) = field.checkable_str() else {
+            let Some(value) = cx.checkable_str(field.value) else {
                 continue;
             };
             if ionos.types.contains_key(value) {

@@ -276,16 +276,15 @@ pub fn materials<'a>(cx: &Context<'a>) -> Vec<Material<'a>> {
         .flat_map(|spec| {
             cx.fields(&spec.pointer)
                 .into_iter()
-                .filter_map(move |field| Material::read(field, spec))
+                .filter_map(move |field| Material::read(cx, field, spec))
         })
         .collect()
 }
 
 impl<'a> Material<'a> {
-    fn read(field: Field<'a>, spec: &'static CertificateField) -> Option<Self> {
+    fn read(cx: &Context<'a>, field: Field<'a>, spec: &'static CertificateField) -> Option<Self> {
         let text = field.value.as_str()?;
-        let placeholders = &facts().placeholders;
-        if placeholders.is_template(text) {
+        if cx.is_template(text) {
             return None;
         }
         let trimmed = text.trim();
@@ -297,9 +296,7 @@ impl<'a> Material<'a> {
                     .map(|rest| (rest.trim_end(), Some(e)))
             })
             .unwrap_or((trimmed, None));
-        if placeholders.is_placeholder(text)
-            && !(shortened.is_some() && looks_like_key_material(content))
-        {
+        if cx.is_placeholder(text) && !(shortened.is_some() && looks_like_key_material(content)) {
             return None;
         }
 

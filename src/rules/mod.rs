@@ -8,7 +8,7 @@ use serde_json::Value;
 use smallvec::SmallVec;
 
 use crate::diagnostic::{Anchor, Finding, Severity};
-use crate::facts::{facts, Facts};
+use crate::facts::{facts, Facts, Placeholder};
 use crate::kind::Kind;
 use crate::source::{escape_token, parse_index, tokens, unescape_token, Members};
 
@@ -38,6 +38,7 @@ pub mod read_only_field;
 pub mod response_as_request;
 pub mod secret_in_file;
 pub mod static_keys_count;
+mod string_classes;
 pub mod support;
 pub mod urls;
 pub mod weak_key;
@@ -139,6 +140,7 @@ pub struct Context<'a> {
     patch_targets: std::cell::OnceCell<PatchTargets<'a>>,
     claim_mappings: std::cell::OnceCell<Vec<claims::Mapping<'a>>>,
     pointer_table: std::cell::OnceCell<Option<pointer_table::PointerTable<'a>>>,
+    string_classes: string_classes::StringClasses<'a>,
 }
 
 /// A Qlik patch operation that has a `path` and a `value`, as a field query
@@ -267,14 +269,6 @@ pub struct Field<'a> {
 }
 
 impl<'a> Field<'a> {
-    /// The value as a string that format checks may look at: `None` for a
-    /// non-string, a template variable or a documentation placeholder (those
-    /// have rules of their own).
-    pub fn checkable_str(&self) -> Option<&'a str> {
-        let s = self.value.as_str()?;
-        support::is_checkable(s).then_some(s)
-    }
-
     /// The last token of the field's pointer (its member name).
     pub fn name(&self) -> String {
         let last = self.pointer.rsplit('/').next().unwrap_or("");
@@ -300,6 +294,7 @@ impl<'a> Context<'a> {
             patch_targets: std::cell::OnceCell::new(),
             claim_mappings: std::cell::OnceCell::new(),
             pointer_table: std::cell::OnceCell::new(),
+            string_classes: string_classes::StringClasses::default(),
         }
     }
 
@@ -307,7 +302,7 @@ impl<'a> Context<'a> {
     /// [`support::secret_pointers`]), computed on first use.
     pub fn secret_pointers(&self) -> &[String] {
         self.secret_pointers
-            .get_or_init(|| support::secret_pointers(self.kind, self.root))
+            .get_or_init(|| support::secret_pointers(self))
     }
 
     /// The key material of every certificate-bearing field (see
@@ -332,12 +327,62 @@ impl<'a> Context<'a> {
         self.texts.get_or_init(|| placeholders::texts(self))
     }
 
+    /// True when `text`, a string of this document, is or contains a
+    /// template variable (`${NAME}`, `{{name}}`, `$NAME`).
+    pub fn is_template(&self, text: &'a str) -> bool {
+        self.string_classes
+            .is_template(&self.facts.placeholders, text)
+    }
+
+    /// What kind of documentation placeholder `text`, a string of this
+    /// document, is, and the part of it that says so.
+    pub fn placeholder(&self, text: &'a str) -> Option<(Placeholder, &'a str)> {
+        self.string_classes
+            .placeholder(&self.facts.placeholders, text)
+    }
+
+    /// True when `text` is a documentation placeholder.
+    pub fn is_placeholder(&self, text: &'a str) -> bool {
+        self.placeholder(text).is_some()
+    }
+
+    /// True for a string that format checks may look at: not a template
+    /// variable (IDP010) and not a documentation placeholder (IDP009).
+    pub fn is_checkable(&self, text: &'a str) -> bool {
+        !self.is_template(text) && !self.is_placeholder(text)
+    }
+
+    /// `value` as a string that format checks may look at: `None` for a
+    /// non-string, a template variable or a documentation placeholder (those
+    /// have rules of their own).
+    pub fn checkable_str(&self, value: &'a Value) -> Option<&'a str> {
+        value.as_str().filter(|&s| self.is_checkable(s))
+    }
+
+    /// The table of the document's values, built on first use; `None` for a
+    /// document too large for one.
+    fn pointer_table(&self) -> Option<&pointer_table::PointerTable<'a>> {
+        self.pointer_table
+            .get_or_init(|| pointer_table::PointerTable::of(self.root))
+            .as_ref()
+    }
+
+    /// Visits every string of the document as [`support::walk_strings`]
+    /// does, from the table of values when the document has one.
+    pub fn walk_strings(&self, visit: &mut dyn FnMut(&str, Option<&'a str>, &'a str)) {
+        match self.pointer_table() {
+            Some(table) => table.each(&mut |pointer, key, value| {
+                if let Value::String(s) = value {
+                    visit(pointer, key, s);
+                }
+            }),
+            None => support::walk_strings(self.root, visit),
+        }
+    }
+
     /// The value at `pointer` (RFC 6901) in this document.
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
-        let table = self
-            .pointer_table
-            .get_or_init(|| pointer_table::PointerTable::of(self.root));
-        match table {
+        match self.pointer_table() {
             Some(table) => table.get(pointer).or_else(|| {
                 // The table spells escapes only as it writes them; a pointer
                 // with `~` may hold one it never writes (`~2`), which the walk reads.

@@ -382,10 +382,10 @@ impl Rule for PatchValueInvalid {
     }
 }
 
-fn check_value(
-    cx: &Context<'_>,
+fn check_value<'a>(
+    cx: &Context<'a>,
     entry: &PatchPath,
-    value: &Value,
+    value: &'a Value,
     at: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -406,8 +406,7 @@ fn check_value(
             .get(name)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        if !allowed.is_empty() && super::support::is_checkable(s) && !allowed.iter().any(|a| a == s)
-        {
+        if !allowed.is_empty() && cx.is_checkable(s) && !allowed.iter().any(|a| a == s) {
             let finding = Finding::new(
                 meta,
                 format!("`{path}` does not accept `{}`", shorten(s, 80)),
@@ -502,18 +501,22 @@ fn missing_members(
 }
 
 /// The finding for a value of the wrong JSON type, if one is due.
-fn type_mismatch(cx: &Context<'_>, entry: &PatchPath, value: &Value, at: &str) -> Option<Finding> {
+fn type_mismatch<'a>(
+    cx: &Context<'a>,
+    entry: &PatchPath,
+    value: &'a Value,
+    at: &str,
+) -> Option<Finding> {
     let path = entry.path.as_str();
     let expected = entry.value_type.as_str();
     let wanted = with_article(expected);
     let found = json_type_name(value);
     let secret = is_secret_path(cx, path);
-    let placeholders = &cx.facts.placeholders;
     if let Value::String(s) = value {
-        if placeholders.is_placeholder(s) {
+        if cx.is_placeholder(s) {
             return None; // IDP009
         }
-        if placeholders.is_template(s) {
+        if cx.is_template(s) {
             return Some(
                 Finding::new(
                     PatchValueInvalid::META,

@@ -6,7 +6,7 @@ use url::{Host, Url};
 use std::borrow::Cow;
 
 use super::support::{
-    display_pointer, is_within, member_name, patch_field, pointer_matches, shown, walk_strings,
+    display_pointer, is_within, member_name, patch_field, pointer_matches, shown,
 };
 use super::{decrypting_key, read_only_field, urls, Context, Rule};
 use crate::declare_rule;
@@ -66,10 +66,10 @@ impl Rule for PlaceholderValue {
             // their secrets need not be looked for.
             let is_secret = || cx.secret_pointers().iter().any(|s| s == text.pointer);
             let value = text.value;
-            if placeholders.is_template(value) {
+            if cx.is_template(value) {
                 continue;
             }
-            let found = placeholders.find(value);
+            let found = cx.placeholder(value);
             let finding = match found {
                 Some((Placeholder::Marker, part)) => {
                     let name = display_pointer(&text.field());
@@ -157,6 +157,9 @@ impl Rule for TemplateVariable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let placeholders = &cx.facts.placeholders;
         for text in cx.texts().iter() {
+            if !cx.is_template(text.value) {
+                continue;
+            }
             let Some(variable) = placeholders.find_template(text.value) else {
                 continue;
             };
@@ -252,7 +255,7 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
         pointers: String::with_capacity(512),
         entries: Vec::with_capacity(32),
     };
-    walk_strings(cx.root, &mut |pointer, _, value| {
+    cx.walk_strings(&mut |pointer, _, value| {
         if excluded.iter().any(|e| is_within(pointer, e))
             || patch.is_some_and(|root| patch_field(root, pointer).is_none())
         {

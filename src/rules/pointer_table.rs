@@ -1,5 +1,7 @@
 //! Every value of a payload by its JSON pointer, so that a field query is one
-//! hash lookup instead of a walk that compares member names at each level.
+//! hash lookup instead of a walk that compares member names at each level,
+//! and the rules that read every string go through a list instead of walking
+//! the document again.
 //!
 //! The rules ask a few dozen fixed fields of every document, most of them
 //! absent (`/options/openid_configuration/jwks_uri` of a SAML body). Walking
@@ -27,12 +29,18 @@ const MAX_POINTER_BYTES: usize = 32 * 1024;
 pub(crate) struct PointerTable<'a> {
     /// Every pointer, end to end.
     pointers: String,
-    slots: HashTable<Slot<'a>>,
+    /// Every value, parents first, in document order.
+    slots: Vec<Slot<'a>>,
+    /// Indices into `slots`, by the hash of the pointer.
+    by_pointer: HashTable<u32>,
 }
 
 struct Slot<'a> {
     start: u32,
     end: u32,
+    /// The name of the member that holds the value (`None` for an array
+    /// item or the root).
+    key: Option<&'a str>,
     value: &'a Value,
 }
 
@@ -45,31 +53,49 @@ impl<'a> PointerTable<'a> {
     /// [`MAX_VALUES`] values or [`MAX_POINTER_BYTES`] of pointers.
     pub fn of(root: &'a Value) -> Option<Self> {
         let mut pointers = String::with_capacity(1024);
-        let mut slots = HashTable::with_capacity(64);
-        let complete = walk_values(root, &mut |pointer, _, value| {
+        let mut slots: Vec<Slot<'a>> = Vec::with_capacity(64);
+        let mut by_pointer = HashTable::with_capacity(64);
+        let complete = walk_values(root, &mut |pointer, key, value| {
             if slots.len() == MAX_VALUES || pointers.len() + pointer.len() > MAX_POINTER_BYTES {
                 return ControlFlow::Break(());
             }
             let start = pointers.len();
             pointers.push_str(pointer);
-            let slot = Slot {
+            by_pointer.insert_unique(hash(pointer), slots.len() as u32, |&i| {
+                hash(&pointers[slots[i as usize].range()])
+            });
+            slots.push(Slot {
                 start: start as u32,
                 end: pointers.len() as u32,
+                key,
                 value,
-            };
-            slots.insert_unique(hash(pointer), slot, |s| hash(&pointers[s.range()]));
+            });
             ControlFlow::Continue(())
         });
-        complete.then_some(Self { pointers, slots })
+        complete.then_some(Self {
+            pointers,
+            slots,
+            by_pointer,
+        })
+    }
+
+    /// Visits every value as [`walk_values`] does: parents first, in
+    /// document order, with its pointer and the name of its member.
+    pub fn each(&self, visit: &mut dyn FnMut(&str, Option<&'a str>, &'a Value)) {
+        for slot in &self.slots {
+            visit(&self.pointers[slot.range()], slot.key, slot.value);
+        }
     }
 
     /// The value at `pointer`, written as the table writes pointers: every
     /// `~` and `/` of a member name escaped, array indices in decimal
     /// without leading zeros.
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
-        self.slots
-            .find(hash(pointer), |s| &self.pointers[s.range()] == pointer)
-            .map(|s| s.value)
+        self.by_pointer
+            .find(hash(pointer), |&i| {
+                &self.pointers[self.slots[i as usize].range()] == pointer
+            })
+            .map(|&i| self.slots[i as usize].value)
     }
 }
 
@@ -183,6 +209,20 @@ mod tests {
                 let looked_up = table.get(pointer);
                 prop_assert_eq!(walked.map(|v| v as *const Value), looked_up.map(|v| v as *const Value), "{}", pointer);
             }
+        }
+
+        /// The table lists the values as the walk visits them.
+        #[test]
+        fn the_table_lists_values_in_walk_order(doc in json()) {
+            let table = PointerTable::of(&doc).unwrap();
+            let mut walked = Vec::new();
+            walk_values(&doc, &mut |pointer, key, value| {
+                walked.push((pointer.to_string(), key, value as *const Value));
+                ControlFlow::Continue(())
+            });
+            let mut listed = Vec::new();
+            table.each(&mut |pointer, key, value| listed.push((pointer.to_string(), key, value as *const Value)));
+            prop_assert_eq!(listed, walked);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! IDP101 protocol-unknown and IDP102 provider-protocol-mismatch: the two
 //! members that choose everything else in a Qlik create body.
 
-use super::support::{is_checkable, nearest_name};
+use super::support::nearest_name;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
@@ -38,7 +38,7 @@ declare_rule! {
 impl Rule for ProtocolUnknown {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let qlik = &cx.facts.qlik;
-        let Some(protocol) = cx.str("/protocol").filter(|p| is_checkable(p)) else {
+        let Some(protocol) = cx.str("/protocol").filter(|p| cx.is_checkable(p)) else {
             return;
         };
         if qlik.providers_for(protocol).is_some() {
@@ -102,7 +102,7 @@ declare_rule! {
 impl Rule for ProviderProtocolMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let qlik = &cx.facts.qlik;
-        let Some(provider) = cx.str("/provider").filter(|p| is_checkable(p)) else {
+        let Some(provider) = cx.str("/provider").filter(|p| cx.is_checkable(p)) else {
             return;
         };
         let protocol = cx.str("/protocol");

@@ -5,7 +5,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::mode::{option_blocks, Mode};
-use super::support::{display_pointer, is_checkable};
+use super::support::display_pointer;
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -71,7 +71,7 @@ impl Rule for ProviderOnlyOption {
                 if cx.protocol == Some("jwtAuth") {
                     return;
                 }
-                let Some(provider) = cx.provider().filter(|p| is_checkable(p)) else {
+                let Some(provider) = cx.provider().filter(|p| cx.is_checkable(p)) else {
                     return;
                 };
                 let known = qlik
@@ -186,7 +186,7 @@ impl Rule for AzureEmailUnverified {
 
 /// True for Azure AD: the `azureAD` provider, or `adfs` with an Azure discovery URL.
 fn is_azure(cx: &Context<'_>, block: &str) -> bool {
-    match cx.provider().filter(|p| is_checkable(p)) {
+    match cx.provider().filter(|p| cx.is_checkable(p)) {
         Some("azureAD") => true,
         Some("adfs") => {
             let shapes = &cx.facts.url_shapes.providers;
@@ -207,7 +207,7 @@ fn vendor_in_patch<'a>(cx: &Context<'a>) -> Option<(Field<'a>, String, String)> 
     cx.fields_any(&["/options/discoveryUrl", "/pendingOptions/discoveryUrl"])
         .into_iter()
         .find_map(|field| {
-            let host = field.checkable_str().and_then(host_of)?;
+            let host = cx.checkable_str(field.value).and_then(host_of)?;
             let owners: Vec<&String> = shapes
                 .iter()
                 .filter(|(_, shape)| shape.owns_host(&host))

@@ -45,15 +45,14 @@ declare_rule! {
 
 impl Rule for SecretInFile {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let placeholders = &cx.facts.placeholders;
         let members = &cx.facts.secrets.members;
         for text in cx.texts().iter() {
             let field = text.field();
             let member = member_name(&field);
             if !members.iter().any(|m| *m == member)
                 || text.value.trim().is_empty()
-                || placeholders.is_template(text.value)
-                || placeholders.is_placeholder(text.value)
+                || cx.is_template(text.value)
+                || cx.is_placeholder(text.value)
             {
                 continue;
             }

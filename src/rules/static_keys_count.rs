@@ -2,7 +2,6 @@
 
 use serde_json::Value;
 
-use super::support::is_checkable;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -86,7 +85,7 @@ fn identifier(cx: &Context<'_>, pointer: &str, matched: &str, out: &mut Vec<Find
     let Some(value) = cx.get(pointer) else {
         return;
     };
-    let Some(text) = value.as_str().filter(|s| is_checkable(s)) else {
+    let Some(text) = value.as_str().filter(|s| cx.is_checkable(s)) else {
         return;
     };
     let name = pointer.rsplit('/').next().unwrap_or(pointer);

@@ -142,10 +142,10 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
 /// Pointers of every secret string in the document: members named as
 /// secrets, patch values aimed at such a member, and private keys (PEM, or
 /// bare base64 whose DER is a private key).
-pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
+pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
     let secrets = &facts().secrets;
     let mut out = Vec::new();
-    walk_strings(root, &mut |pointer, parent_key, s| {
+    cx.walk_strings(&mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
         if (named && !is_whole_template(s))
             || secrets.mentions_private_key(s)
@@ -154,8 +154,8 @@ pub fn secret_pointers(kind: crate::Kind, root: &Value) -> Vec<String> {
             out.push(pointer.to_string());
         }
     });
-    if kind == crate::Kind::QlikPatch {
-        for (i, op) in root.as_array().into_iter().flatten().enumerate() {
+    if cx.kind == crate::Kind::QlikPatch {
+        for (i, op) in cx.root.as_array().into_iter().flatten().enumerate() {
             let targets_secret = op
                 .get("path")
                 .and_then(Value::as_str)

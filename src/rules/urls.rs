@@ -67,7 +67,7 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
                 };
                 let parsed = if looks_like_xml(raw) {
                     Err(Invalid::Xml)
-                } else if let Some(s) = field.checkable_str() {
+                } else if let Some(s) = cx.checkable_str(field.value) {
                     parse(s)
                 } else {
                     return;
@@ -780,7 +780,7 @@ impl Rule for UrlTooLong {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let max = cx.facts.qlik.bounds.post_logout_redirect_uri_max_chars;
         for field in cx.fields("/postLogoutRedirectUri") {
-            let Some(s) = field.checkable_str() else {
+            let Some(s) = cx.checkable_str(field.value) else {
                 continue;
             };
             let n = s.chars().count();
