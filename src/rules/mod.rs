@@ -434,15 +434,14 @@ impl<'a> Context<'a> {
                     collect(target.value, &tokens[covered..], &mut pointer, visit);
                 }
             }
-        } else if memchr::memchr(b'*', pattern.as_bytes()).is_some()
-            && tokens(pattern).any(|t| t == "*")
-        {
-            collect(
-                self.root,
-                &split_pointer(pattern),
-                &mut String::new(),
-                visit,
-            );
+        } else if let Some(star) = first_wildcard(pattern) {
+            // The part before the first `*` is one lookup.
+            let (prefix, rest) = pattern.split_at(star);
+            if let Some(value) = self.get(prefix) {
+                let mut pointer = String::with_capacity(pattern.len() + 8);
+                pointer.push_str(prefix);
+                collect(value, &split_pointer(rest), &mut pointer, visit);
+            }
         } else if let Some(value) = self.get(pattern) {
             // One field at most, at the pattern itself.
             visit(Field {
@@ -505,6 +504,19 @@ fn step_unescaped<'v>(node: &'v Value, token: &str) -> Option<&'v Value> {
         Value::Array(items) => items.get(parse_index(token)?),
         _ => None,
     }
+}
+
+/// Where the first `*` token of a field pattern starts (at its `/`).
+fn first_wildcard(pattern: &str) -> Option<usize> {
+    memchr::memchr(b'*', pattern.as_bytes())?;
+    let mut at = 0;
+    for token in tokens(pattern.strip_prefix('/')?) {
+        if token == "*" {
+            return Some(at);
+        }
+        at += 1 + token.len();
+    }
+    None
 }
 
 /// A pointer's reference tokens; a field pattern has a handful.
@@ -760,5 +772,50 @@ mod tests {
                 "{pattern} finds nothing"
             );
         }
+    }
+
+    /// A pattern with `*` finds, from its part before the first `*`, what a
+    /// walk from the root finds.
+    #[test]
+    fn wildcard_fields_are_found_as_a_walk_from_the_root_finds_them() {
+        let body = json!({
+            "protocol": "SAML",
+            "tenantIds": ["a1", "b2"],
+            "options": {
+                "certificates": [{"certificate": "MIIC1"}, {"name": "no certificate"}, {"certificate": "MIIC3"}],
+                "claimsMapping": {"sub": ["nameid"], "a/b": ["x"], "c~d": []},
+                "*": {"certificate": "a member named *"},
+            },
+            "pendingOptions": {"certificates": {"0": {"certificate": "an object, not a list"}}},
+        });
+        let cx = Context::new(Kind::QlikCreate, &body, None);
+        for pattern in [
+            "/tenantIds/*",
+            "/options/certificates/*/certificate",
+            "/pendingOptions/certificates/*/certificate",
+            "/options/claimsMapping/*",
+            "/options/claimsMapping/*/0",
+            "/*/certificates/*/certificate",
+            "/options/*/certificate",
+            "/*",
+            "/absent/*",
+            "/tenantIds/*/x",
+        ] {
+            let found: Vec<(String, *const Value)> = cx
+                .fields(pattern)
+                .into_iter()
+                .map(|f| (f.pointer, f.value as *const Value))
+                .collect();
+            let mut walked = Vec::new();
+            collect(
+                &body,
+                &split_pointer(pattern),
+                &mut String::new(),
+                &mut |f| walked.push((f.pointer, f.value as *const Value)),
+            );
+            assert_eq!(found, walked, "{pattern}");
+        }
+        assert_eq!(cx.fields("/options/certificates/*/certificate").len(), 2);
+        assert_eq!(cx.fields("/options/*/certificate").len(), 1);
     }
 }
