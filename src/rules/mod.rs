@@ -384,9 +384,10 @@ impl<'a> Context<'a> {
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
         match self.pointer_table() {
             Some(table) => table.get(pointer).or_else(|| {
-                // The table spells escapes only as it writes them; a pointer
-                // with `~` may hold one it never writes (`~2`), which the walk reads.
-                memchr::memchr(b'~', pointer.as_bytes()).and_then(|_| resolve(self.root, pointer))
+                table
+                    .may_miss(pointer)
+                    .then(|| resolve(self.root, pointer))
+                    .flatten()
             }),
             None => resolve(self.root, pointer),
         }
@@ -772,6 +773,49 @@ mod tests {
                 "{pattern} finds nothing"
             );
         }
+    }
+
+    /// The table of values answers every pointer as a walk does, pointers
+    /// it turns away by their length and last bytes and escapes it never
+    /// writes (`~2`, `~01`) included.
+    #[test]
+    fn get_answers_as_a_walk_does() {
+        let with_tildes =
+            json!({"a~2": 1, "b~": {"c": [true, {"~1": "x"}]}, "d/e": null, "~01": 2});
+        let without = json!({"options": {"claimsMapping": {"sub": ["sub"]}}, "a": [1, 2, 3]});
+        for doc in [&with_tildes, &without] {
+            let cx = Context::new(Kind::QlikCreate, doc, None);
+            for pointer in [
+                "",
+                "/a~2",
+                "/a~02",
+                "/b~0",
+                "/b~",
+                "/b~0/c/1/~01",
+                "/b~0/c/1/~1",
+                "/d~1e",
+                "/~01",
+                "/~001",
+                "/~0~1",
+                "/options/claimsMapping/sub/0",
+                "/options/claimsMapping/sub/1",
+                "/options/claimsmapping",
+                "/a/2",
+                "/a/02",
+                "/a/3",
+                "/a",
+                "/b",
+                "/",
+                "//",
+            ] {
+                let walked = super::resolve(doc, pointer).map(|v| v as *const Value);
+                let got = cx.get(pointer).map(|v| v as *const Value);
+                assert_eq!(got, walked, "{pointer} in {doc}");
+            }
+        }
+        assert!(Context::new(Kind::QlikCreate, &with_tildes, None)
+            .get("/a~2")
+            .is_some());
     }
 
     /// A pattern with `*` finds, from its part before the first `*`, what a

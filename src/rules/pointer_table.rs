@@ -33,6 +33,40 @@ pub(crate) struct PointerTable<'a> {
     slots: Vec<Slot<'a>>,
     /// Indices into `slots`, by the hash of the pointer.
     by_pointer: HashTable<u32>,
+    /// Most queries are for fields the document does not have: the length
+    /// and last bytes of a pointer turn nearly all of them away before its
+    /// hash is computed.
+    screen: Screen,
+    /// True when a member name has a `~`: only then can a pointer the table
+    /// does not hold still name a value (one with an escape it never
+    /// writes, such as `~2`).
+    tilde_in_names: bool,
+}
+
+/// A set of 4096 bits, one per [`Screen::bit`] of a pointer.
+struct Screen([u64; 64]);
+
+impl Screen {
+    fn bit(pointer: &str) -> usize {
+        let bytes = pointer.as_bytes();
+        let last = |back: usize| {
+            bytes
+                .len()
+                .checked_sub(back)
+                .map_or(0, |i| usize::from(bytes[i]))
+        };
+        (bytes.len() * 67 + last(1) * 13 + last(2)) % 4096
+    }
+
+    fn insert(&mut self, pointer: &str) {
+        let bit = Self::bit(pointer);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn may_hold(&self, pointer: &str) -> bool {
+        let bit = Self::bit(pointer);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 struct Slot<'a> {
@@ -55,10 +89,14 @@ impl<'a> PointerTable<'a> {
         let mut pointers = String::with_capacity(1024);
         let mut slots: Vec<Slot<'a>> = Vec::with_capacity(64);
         let mut by_pointer = HashTable::with_capacity(64);
+        let mut screen = Screen([0; 64]);
+        let mut tilde_in_names = false;
         let complete = walk_values(root, &mut |pointer, key, value| {
             if slots.len() == MAX_VALUES || pointers.len() + pointer.len() > MAX_POINTER_BYTES {
                 return ControlFlow::Break(());
             }
+            screen.insert(pointer);
+            tilde_in_names |= key.is_some_and(|k| k.contains('~'));
             let start = pointers.len();
             pointers.push_str(pointer);
             by_pointer.insert_unique(hash(pointer), slots.len() as u32, |&i| {
@@ -76,7 +114,15 @@ impl<'a> PointerTable<'a> {
             pointers,
             slots,
             by_pointer,
+            screen,
+            tilde_in_names,
         })
+    }
+
+    /// True when a pointer the table does not hold may still name a value
+    /// of the document, which a walk finds.
+    pub fn may_miss(&self, pointer: &str) -> bool {
+        self.tilde_in_names && memchr::memchr(b'~', pointer.as_bytes()).is_some()
     }
 
     /// Visits every value as [`walk_values`] does: parents first, in
@@ -91,6 +137,9 @@ impl<'a> PointerTable<'a> {
     /// `~` and `/` of a member name escaped, array indices in decimal
     /// without leading zeros.
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
+        if !self.screen.may_hold(pointer) {
+            return None;
+        }
         self.by_pointer
             .find(hash(pointer), |&i| {
                 &self.pointers[self.slots[i as usize].range()] == pointer
