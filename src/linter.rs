@@ -594,8 +594,10 @@ fn label(span: Span, message: String, text: &str, lines: &LineIndex) -> Label {
 impl Linter {
     /// Runs the checks that compare the files of one run (IDP208: one IONOS
     /// name for two identity providers). Call it once, after linting every
-    /// file; it adds findings to the files' reports.
-    pub fn check_across_files(&self, files: &mut [FileReport]) {
+    /// file; it adds findings to the files' reports, and returns the indices
+    /// of the reports it added to.
+    pub fn check_across_files(&self, files: &mut [FileReport]) -> Vec<usize> {
+        let mut changed = Vec::new();
         for (i, finding) in crate::cross_file::duplicate_ionos_names(files) {
             let file = &mut files[i];
             let Some(site) = &file.ionos_name else {
@@ -612,8 +614,10 @@ impl Linter {
             if let Some(d) = placed(&selection, finding, site.span, &text, &lines, Vec::new()) {
                 file.diagnostics.push(d);
                 sort_diagnostics(&mut file.diagnostics);
+                changed.push(i);
             }
         }
+        changed
     }
 }
 

@@ -212,33 +212,42 @@ fn check(args: CheckArgs) -> ExitCode {
             Input::Walked(path) => linter.lint_regular_file(&path, &config.source_options(&path)),
             Input::Error(name, message) => FileReport::unreadable(name, message),
         };
-        // A report that the checks across files may still add to waits for them.
+        // A report that the checks across files may still add to is kept for them.
         match per_file {
             Some(format) if report.ionos_name.is_none() => {
                 Linted::Drawn(Drawn::new(format, &report))
             }
-            _ => Linted::Pending(report),
+            Some(format) => {
+                let drawn = Drawn::new(format, &report);
+                Linted::Pending(Box::new(report), Some(drawn))
+            }
+            None => Linted::Pending(Box::new(report), None),
         }
     });
     let mut pending = Vec::new();
+    let mut early = Vec::new();
     let mut files: Vec<Option<Drawn>> = linted
         .into_iter()
         .map(|linted| match linted {
             Linted::Drawn(drawn) => Some(drawn),
-            Linted::Pending(report) => {
-                pending.push(report);
+            Linted::Pending(report, drawn) => {
+                pending.push(*report);
+                early.push(drawn);
                 None
             }
         })
         .collect();
-    linter.check_across_files(&mut pending);
+    for i in linter.check_across_files(&mut pending) {
+        early[i] = None;
+    }
 
     let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (written, summary, unreadable) = match per_file {
         Some(format) => {
             let mut late = pending
                 .par_iter()
-                .map(|report| Drawn::new(format, report))
+                .zip(early)
+                .map(|(report, drawn)| drawn.unwrap_or_else(|| Drawn::new(format, report)))
                 .collect::<Vec<_>>()
                 .into_iter();
             for slot in files.iter_mut().filter(|slot| slot.is_none()) {
@@ -286,10 +295,11 @@ fn leave_to_exit<T>(value: T) {
 }
 
 /// A file's report once linted: drawn at once, or kept for the checks
-/// across files.
+/// across files. A kept report is drawn at once too when the format draws
+/// per file: those checks seldom add to it, and it is drawn again if they do.
 enum Linted {
     Drawn(Drawn),
-    Pending(FileReport),
+    Pending(Box<FileReport>, Option<Drawn>),
 }
 
 /// CI formats name files relative to the current directory (the repository
@@ -349,7 +359,7 @@ where
             .map(|(order, input)| (order, lint(input)))
             .collect()
     };
-    linted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    linted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     linted.into_iter().map(|(_, report)| report).collect()
 }
 
