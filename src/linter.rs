@@ -2,6 +2,7 @@
 //! findings (pointers) → spans → report.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -279,7 +280,7 @@ impl Linter {
     /// (its default when none is configured); `None` when it does not run
     /// there.
     pub fn severity_for(&self, path: &Path, code: &str) -> Option<Severity> {
-        let name = path.display().to_string();
+        let name = display_name(path);
         match self.selection_for(&name).level(code)? {
             Level::Set(severity) => Some(severity),
             Level::Default => rules::find(code).map(|r| r.meta().severity),
@@ -308,7 +309,7 @@ impl Linter {
 
     /// Lints a file on disk. An unreadable file gives a report with `error`.
     pub fn lint_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
-        let name = path.display().to_string();
+        let name = display_name(path);
         // A FIFO or device would block or never end: only regular files are read.
         match std::fs::metadata(path) {
             Ok(m) if !m.is_file() => {
@@ -329,7 +330,7 @@ impl Linter {
     /// walking a directory: [`Linter::lint_file`] without its check of the
     /// path's type.
     pub fn lint_regular_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
-        self.read_and_lint(path, path.display().to_string(), options)
+        self.read_and_lint(path, display_name(path), options)
     }
 
     fn read_and_lint(&self, path: &Path, name: String, options: &SourceOptions) -> FileReport {
@@ -689,11 +690,24 @@ fn resolve(index: &SpanIndex, text: &str, base: usize, at: &Anchor) -> Span {
     }
 }
 
+/// A path as reports name it: as written when it is UTF-8 (most are), else
+/// with replacement characters.
+fn display_name(path: &Path) -> String {
+    path.to_str()
+        .map_or_else(|| path.display().to_string(), str::to_string)
+}
+
 /// Replaces every secret value that found its way into a message with `***`.
 fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     for (secret, finder) in &secrets.0 {
         let mask = |text: &mut String| {
-            if finder.find(text.as_bytes()).is_some() {
+            // Most secrets (keys, certificates) are longer than any message.
+            if text.len() >= secret.len()
+                && finder
+                    .get_or_init(|| memchr::memmem::Finder::new(*secret))
+                    .find(text.as_bytes())
+                    .is_some()
+            {
                 *text = text.replace(secret, "***");
             }
         };
@@ -711,8 +725,9 @@ fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
 }
 
 /// The secret strings of a document that messages must not show (those of
-/// four bytes or more), each with a searcher built once for all findings.
-struct SecretMasks<'a>(Vec<(&'a str, memchr::memmem::Finder<'a>)>);
+/// four bytes or more), each with a searcher built once for all findings,
+/// when a text long enough to hold it first comes.
+struct SecretMasks<'a>(Vec<(&'a str, OnceCell<memchr::memmem::Finder<'a>>)>);
 
 impl<'a> SecretMasks<'a> {
     fn new(values: Vec<&'a str>) -> Self {
@@ -720,7 +735,7 @@ impl<'a> SecretMasks<'a> {
             values
                 .into_iter()
                 .filter(|s| s.len() >= 4)
-                .map(|s| (s, memchr::memmem::Finder::new(s)))
+                .map(|s| (s, OnceCell::new()))
                 .collect(),
         )
     }

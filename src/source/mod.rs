@@ -80,8 +80,10 @@ pub struct Position {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
-    /// `(byte offset, characters before it)` at char boundaries every `STEP` bytes.
+    /// `(byte offset, characters before it)` at char boundaries every `STEP`
+    /// bytes; none for an ASCII text, whose characters are its bytes.
     checkpoints: Vec<(usize, usize)>,
+    ascii: bool,
 }
 
 const STEP: usize = 4096;
@@ -93,21 +95,29 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(skip);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        let mut checkpoints = Vec::with_capacity(text.len() / STEP + 1);
-        let (mut at, mut chars) = (0, 0);
-        for k in 0..=text.len() / STEP {
-            let boundary = floor_char_boundary(text, k * STEP);
-            chars += text[at..boundary].chars().count();
-            at = boundary;
-            checkpoints.push((at, chars));
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            checkpoints.reserve_exact(text.len() / STEP + 1);
+            let (mut at, mut chars) = (0, 0);
+            for k in 0..=text.len() / STEP {
+                let boundary = floor_char_boundary(text, k * STEP);
+                chars += text[at..boundary].chars().count();
+                at = boundary;
+                checkpoints.push((at, chars));
+            }
         }
         Self {
             starts,
             checkpoints,
+            ascii,
         }
     }
 
     fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.ascii {
+            return offset;
+        }
         let (at, chars) = self
             .checkpoints
             .get(offset / STEP)
@@ -151,4 +161,48 @@ pub(crate) fn find_byte(bytes: &[u8], is_wanted: impl Fn(u8) -> bool) -> Option<
             .fold(false, |found, &b| found | is_wanted(b))
             .then(|| i * CHUNK + chunk.iter().position(|&b| is_wanted(b)).unwrap_or(0))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line and column of every offset, counted from the start of the text.
+    fn counted(text: &str, skip: usize, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset);
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(skip.min(offset), |i| i + 1);
+        Position {
+            line: before.matches('\n').count() + 1,
+            column: text[line_start..offset].chars().count() + 1,
+        }
+    }
+
+    #[test]
+    fn positions_count_characters_in_ascii_and_other_texts() {
+        let long_ascii = format!("{{\"a\": \"{}\",\n\"b\": 1}}", "x".repeat(3 * STEP));
+        let long_other = format!("{{\"a\": \"{}\",\n\"b\": \"é\"}}", "é€😀x".repeat(STEP));
+        let texts = [
+            ("{\n  \"protocol\": \"OIDC\"\n}\n", 0),
+            (
+                "\u{feff}{\"name\": \"Zürich SSO\",\n \"domain\": \"ß.example\"}",
+                3,
+            ),
+            (long_ascii.as_str(), 0),
+            (long_other.as_str(), 0),
+            ("", 0),
+        ];
+        for (text, skip) in texts {
+            let lines = LineIndex::new(text, skip);
+            assert_eq!(lines.ascii, text.is_ascii());
+            for offset in (0..=text.len() + 2).step_by(if text.len() > 1000 { 97 } else { 1 }) {
+                assert_eq!(
+                    lines.position(text, offset),
+                    counted(text, skip, offset),
+                    "offset {offset} of a {}-byte text",
+                    text.len()
+                );
+            }
+        }
+    }
 }
