@@ -4,6 +4,9 @@
 //! same [`Material`], so each problem has one owner: a private key is
 //! IDP303's alone, a truncated certificate IDP302's alone.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use time::OffsetDateTime;
 use x509_parser::objects::{oid2sn, oid_registry};
 use x509_parser::oid_registry::Oid;
@@ -390,14 +393,14 @@ impl<'a> Material<'a> {
 }
 
 fn looks_like_key_material(text: &str) -> bool {
-    text.contains("-----BEGIN") || (text.len() >= 16 && all_base64(&clean(text)))
+    find_marker(text, &MARKERS.begin).is_some() || (text.len() >= 16 && all_base64(&clean(text)))
 }
 
 fn shape_of(content: &str) -> Shape {
     if content.is_empty() {
         return Shape::Empty;
     }
-    if content.contains("-----BEGIN") {
+    if find_marker(content, &MARKERS.begin).is_some() {
         let (blocks, stray_text) = scan_blocks(content);
         return Shape::Pem { blocks, stray_text };
     }
@@ -796,17 +799,36 @@ const BEGIN: &str = "-----BEGIN";
 const END: &str = "-----END";
 const DASHES: &str = "-----";
 
+/// Searchers for [`BEGIN`], [`END`] and [`DASHES`], built once: a PEM value
+/// is a kilobyte or more, searched for each of them.
+struct Markers {
+    begin: memmem::Finder<'static>,
+    end: memmem::Finder<'static>,
+    dashes: memmem::Finder<'static>,
+}
+
+static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
+    begin: memmem::Finder::new(BEGIN),
+    end: memmem::Finder::new(END),
+    dashes: memmem::Finder::new(DASHES),
+});
+
+/// Where `finder`'s marker first occurs in `text`.
+fn find_marker(text: &str, finder: &memmem::Finder<'_>) -> Option<usize> {
+    finder.find(text.as_bytes())
+}
+
 /// The PEM blocks of a text, single-line or not, and whether anything but
 /// whitespace lies outside them.
 fn scan_blocks(text: &str) -> (Vec<Block>, bool) {
     let mut blocks = Vec::new();
     let mut stray_text = false;
     let mut rest = text;
-    while let Some(at) = rest.find(BEGIN) {
+    while let Some(at) = find_marker(rest, &MARKERS.begin) {
         stray_text |= !clean(&rest[..at]).is_empty();
         let (label, after) = label_of(&rest[at + BEGIN.len()..]);
-        let next_begin = after.find(BEGIN);
-        match after.find(END) {
+        let next_begin = find_marker(after, &MARKERS.begin);
+        match find_marker(after, &MARKERS.end) {
             Some(end) if next_begin.is_none_or(|b| end < b) => {
                 let (end_label, tail) = label_of(&after[end + END.len()..]);
                 blocks.push(Block {
@@ -834,7 +856,7 @@ fn scan_blocks(text: &str) -> (Vec<Block>, bool) {
 /// The label after `-----BEGIN`/`-----END`, up to the closing dashes, and
 /// the text after them.
 fn label_of(text: &str) -> (String, &str) {
-    match text.find(DASHES) {
+    match find_marker(text, &MARKERS.dashes) {
         Some(i) => (text[..i].trim().to_string(), &text[i + DASHES.len()..]),
         None => (text.trim().to_string(), ""),
     }
