@@ -124,11 +124,13 @@ fn is_base64_xml(s: &str) -> bool {
 
 fn parse(s: &str) -> Result<Url, Invalid> {
     // The WHATWG parser drops control characters and surrounding spaces
-    // silently; the API receives them.
-    if s.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+    // silently; the API receives them. Most URLs are printable ASCII, which
+    // one look at the bytes tells.
+    let plain = s.bytes().all(|b| b.is_ascii_graphic());
+    if !plain && s.chars().any(|c| c.is_control() && !c.is_whitespace()) {
         return Err(Invalid::Control);
     }
-    if s.chars().any(char::is_whitespace) {
+    if !plain && s.chars().any(char::is_whitespace) {
         let trimmed = s.trim();
         let fixed = (!trimmed.chars().any(char::is_whitespace) && parse(trimmed).is_ok())
             .then(|| trimmed.to_string());
