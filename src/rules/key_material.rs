@@ -335,7 +335,7 @@ impl<'a> Material<'a> {
     /// The field's member name, as messages show it: the create body's name
     /// also for a patch value that replaces the field itself.
     pub fn name(&self) -> &'static str {
-        self.spec.pointer.rsplit('/').next().unwrap_or("")
+        crate::source::last_token(&self.spec.pointer)
     }
 
     /// True when the value is key material, whatever else is wrong with it:

@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{facts, Facts, Placeholder};
 use crate::kind::Kind;
-use crate::source::{escape_token, parse_index, tokens, unescape_token, Members};
+use crate::source::{escape_token, last_token, parse_index, tokens, unescape_token, Members};
 
 pub mod bounds;
 pub mod certificate_expired;
@@ -271,8 +271,7 @@ pub struct Field<'a> {
 impl<'a> Field<'a> {
     /// The last token of the field's pointer (its member name).
     pub fn name(&self) -> String {
-        let last = self.pointer.rsplit('/').next().unwrap_or("");
-        unescape_token(last).into_owned()
+        unescape_token(last_token(&self.pointer)).into_owned()
     }
 
     pub fn anchor(&self) -> Anchor {

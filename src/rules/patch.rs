@@ -10,7 +10,7 @@ use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::PatchPath;
-use crate::source::{escape_token, Members};
+use crate::source::{escape_token, last_token, Members};
 
 declare_rule! {
     /// the patch body is not a JSON array of operations
@@ -901,10 +901,6 @@ fn pointer_tokens(pointer: &str) -> Vec<&str> {
         .strip_prefix('/')
         .map(|rest| rest.split('/').collect())
         .unwrap_or_default()
-}
-
-fn last_token(pointer: &str) -> &str {
-    pointer.rsplit('/').next().unwrap_or_default()
 }
 
 fn is_secret_path(cx: &Context<'_>, path: &str) -> bool {

@@ -8,7 +8,7 @@ use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 use crate::kind::{ionos_body, IonosBody};
-use crate::source::unescape_token;
+use crate::source::{last_token, unescape_token};
 
 declare_rule! {
     /// the body is an API response or a domains body, not an identity-provider request
@@ -137,7 +137,7 @@ impl Rule for ResponseAsRequest {
                     .not_returned_by_get
                     .iter()
                     .filter(|p| cx.get(p).is_none() && parent_exists(cx, p))
-                    .map(|p| format!("`{}`", last_token(p)))
+                    .map(|p| format!("`{}`", unescape_token(last_token(p))))
                     .collect();
                 let help = if lost.is_empty() {
                     format!("remove the response-only members: send {body}")
@@ -185,10 +185,6 @@ fn giveaways(cx: &Context<'_>, present: &[&str]) -> String {
         Some((last, _)) => format!("{last} gives it away"),
         None => "its shape gives it away".to_string(),
     }
-}
-
-fn last_token(pointer: &str) -> String {
-    unescape_token(pointer.rsplit('/').next().unwrap_or("")).into_owned()
 }
 
 /// True when the object that would hold `pointer` exists: a missing

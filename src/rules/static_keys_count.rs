@@ -88,7 +88,7 @@ fn identifier(cx: &Context<'_>, pointer: &str, matched: &str, out: &mut Vec<Find
     let Some(text) = value.as_str().filter(|s| cx.is_checkable(s)) else {
         return;
     };
-    let name = pointer.rsplit('/').next().unwrap_or(pointer);
+    let name = crate::source::last_token(pointer);
     if text.trim().is_empty() {
         out.push(
             Finding::new(

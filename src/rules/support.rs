@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 use serde_json::Value;
 
 use crate::facts::facts;
-use crate::source::{tokens, Members};
+use crate::source::{last_token, tokens, Members};
 
 /// True for a string that format checks may look at: not a template variable
 /// (IDP010) and not a documentation placeholder (IDP009).
@@ -159,7 +159,7 @@ pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
             let targets_secret = op
                 .get("path")
                 .and_then(Value::as_str)
-                .and_then(|p| p.rsplit('/').next())
+                .map(last_token)
                 .is_some_and(|last| secrets.members.iter().any(|m| m == last));
             let literal = op
                 .get("value")
@@ -341,11 +341,17 @@ pub fn display_pointer(pointer: &str) -> String {
 /// The member name at the end of a pointer, skipping array indices
 /// (`/options/staticKeys/0/pem` → `pem`, `/tenantIds/0` → `tenantIds`).
 pub fn member_name(pointer: &str) -> std::borrow::Cow<'_, str> {
-    pointer
-        .rsplit('/')
-        .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))
-        .map(crate::source::unescape_token)
-        .unwrap_or_default()
+    let mut rest = pointer;
+    loop {
+        let token = last_token(rest);
+        if !token.bytes().all(|b| b.is_ascii_digit()) {
+            return crate::source::unescape_token(token);
+        }
+        match rest.len().checked_sub(token.len() + 1) {
+            Some(parent) => rest = &rest[..parent],
+            None => return std::borrow::Cow::default(),
+        }
+    }
 }
 
 /// True when `pointer` matches `pattern`, whose tokens may be `*`.
@@ -424,5 +430,51 @@ pub fn not_a_string_array(
         )
         .label("not an array")
         .help(format!("write {example}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POINTERS: &[&str] = &[
+        "/options/staticKeys/0/pem",
+        "/tenantIds/0",
+        "/options/claimsMapping/a~1b",
+        "/0/value",
+        "/0",
+        "/12/34",
+        "",
+        "/",
+        "/a//0",
+        "/a//",
+        "no-slash",
+        "/options/~0~1/",
+    ];
+
+    #[test]
+    fn last_token_is_what_follows_the_last_slash() {
+        for pointer in POINTERS {
+            assert_eq!(
+                last_token(pointer),
+                pointer.rsplit('/').next().unwrap_or_default(),
+                "{pointer}"
+            );
+        }
+    }
+
+    #[test]
+    fn member_name_skips_array_indices_from_the_end() {
+        for pointer in POINTERS {
+            let by_split = pointer
+                .rsplit('/')
+                .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))
+                .map(crate::source::unescape_token)
+                .unwrap_or_default();
+            assert_eq!(member_name(pointer), by_split, "{pointer}");
+        }
+        assert_eq!(member_name("/options/staticKeys/0/pem"), "pem");
+        assert_eq!(member_name("/tenantIds/0"), "tenantIds");
+        assert_eq!(member_name("/options/claimsMapping/a~1b"), "a/b");
     }
 }

@@ -29,7 +29,7 @@ pub(crate) struct UrlValue<'a> {
 impl<'a> UrlValue<'a> {
     /// The member's name (`discoveryUrl`), also for a patch value.
     fn name(&self) -> Cow<'static, str> {
-        unescape_token(self.pattern.rsplit('/').next().unwrap_or(""))
+        unescape_token(crate::source::last_token(self.pattern))
     }
 
     /// The value as written.

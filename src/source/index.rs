@@ -238,6 +238,12 @@ pub fn escape_token(token: &str) -> Cow<'_, str> {
     }
 }
 
+/// The last reference token of `pointer`, still escaped: what follows its
+/// last `/` (the whole text when it has none).
+pub fn last_token(pointer: &str) -> &str {
+    memchr::memrchr(b'/', pointer.as_bytes()).map_or(pointer, |i| &pointer[i + 1..])
+}
+
 /// The reference tokens of `pointer` split at every `/`, as
 /// `pointer.split('/')` yields them. Pointers are a few dozen bytes and are
 /// split many times per document: a plain byte scan beats a char searcher.

@@ -5,7 +5,9 @@ mod index;
 mod members;
 mod parse;
 
-pub use index::{escape_token, parse_index, tokens, unescape_token, Located, SpanIndex};
+pub use index::{
+    escape_token, last_token, parse_index, tokens, unescape_token, Located, SpanIndex,
+};
 pub use members::Members;
 pub use parse::{index_of, parse, parse_value, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
 
