@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::support::{json_type_name, nearest_name, not_a_string_array, shorten};
+use super::support::{child_pointer, json_type_name, nearest_name, not_a_string_array, shorten};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -100,7 +100,7 @@ pub(crate) fn mappings<'a>(cx: &Context<'a>) -> Vec<Mapping<'a>> {
         let Some(mode) = mode_for(cx, block) else {
             continue;
         };
-        for field in cx.fields(&format!("{block}/claimsMapping")) {
+        for field in cx.fields(&child_pointer(block, "claimsMapping")) {
             if let Value::Object(map) = field.value {
                 out.push(Mapping { field, map, mode });
             }

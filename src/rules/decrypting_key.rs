@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::support::{create_pointer, display_pointer, is_checkable};
+use super::support::{child_pointer, create_pointer, display_pointer, is_checkable};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -93,7 +93,7 @@ impl Rule for DecryptingKey {
 }
 
 fn key_size(name: &str, block: &str, size: &Value, offered: &[u64]) -> Option<Finding> {
-    let pointer = format!("{block}/keySize");
+    let pointer = child_pointer(block, "keySize");
     let sizes = offered
         .iter()
         .map(u64::to_string)

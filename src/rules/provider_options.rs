@@ -5,7 +5,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::mode::{option_blocks, Mode};
-use super::support::display_pointer;
+use super::support::{child_pointer, display_pointer};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -190,7 +190,7 @@ fn is_azure(cx: &Context<'_>, block: &str) -> bool {
         Some("azureAD") => true,
         Some("adfs") => {
             let shapes = &cx.facts.url_shapes.providers;
-            cx.str(&format!("{block}/discoveryUrl"))
+            cx.str(&child_pointer(block, "discoveryUrl"))
                 .and_then(host_of)
                 .is_some_and(|host| shapes.get("azureAD").is_some_and(|s| s.owns_host(&host)))
         }

@@ -338,6 +338,16 @@ pub fn display_pointer(pointer: &str) -> String {
     }
 }
 
+/// The pointer of `member` (a name that needs no escape) inside the value
+/// at `parent`: `{parent}/{member}`, without the formatter's cost.
+pub fn child_pointer(parent: &str, member: &str) -> String {
+    let mut pointer = String::with_capacity(parent.len() + 1 + member.len());
+    pointer.push_str(parent);
+    pointer.push('/');
+    pointer.push_str(member);
+    pointer
+}
+
 /// The member name at the end of a pointer, skipping array indices
 /// (`/options/staticKeys/0/pem` → `pem`, `/tenantIds/0` → `tenantIds`).
 pub fn member_name(pointer: &str) -> std::borrow::Cow<'_, str> {

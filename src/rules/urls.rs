@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 use url::Url;
 
-use super::support::{shorten, too_long};
+use super::support::{child_pointer, shorten, too_long};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -301,8 +301,8 @@ impl Rule for DiscoveryMissing {
                 continue;
             };
             let name = block.trim_start_matches('/');
-            let url = format!("{block}/discoveryUrl");
-            let manual = format!("{block}/openid_configuration");
+            let url = child_pointer(block, "discoveryUrl");
+            let manual = child_pointer(block, "openid_configuration");
             match (
                 options.has("discoveryUrl"),
                 options.has("openid_configuration"),
@@ -693,7 +693,7 @@ impl Rule for OpenidConfigurationIncomplete {
         }
         let required = &cx.facts.qlik.openid_configuration_required;
         for block in &cx.facts.qlik.option_blocks {
-            for field in cx.fields(&format!("{block}/openid_configuration")) {
+            for field in cx.fields(&child_pointer(block, "openid_configuration")) {
                 let Value::Object(config) = field.value else {
                     continue;
                 };
