@@ -1,7 +1,12 @@
 //! Every value of a payload by its JSON pointer, so that a field query is one
-//! hash lookup instead of a walk that compares member names at each level,
-//! and the rules that read every string go through a list instead of walking
-//! the document again.
+//! look in a list instead of a walk that compares member names at each level,
+//! and the rules that read every string go through the list instead of
+//! walking the document again.
+//!
+//! A query first meets a screen of the pointers' lengths and last bytes,
+//! which turns away nearly every absent field. What passes is compared with
+//! each pointer of the same length, or, in a table of more than
+//! [`SCANNED_VALUES`] values, looked up by hash.
 //!
 //! The rules ask a few dozen fixed fields of every document, most of them
 //! absent (`/options/openid_configuration/jwks_uri` of a SAML body). Walking
@@ -21,6 +26,9 @@ use super::support::walk_values;
 
 /// The most values a table holds; a larger document is walked.
 const MAX_VALUES: usize = 512;
+/// The most values a table searches one by one instead of hashing them:
+/// comparing lengths costs less than hashing every pointer.
+const SCANNED_VALUES: usize = 64;
 /// The most bytes of pointers a table holds, however few the values: long
 /// member names nested deep must not make it large.
 const MAX_POINTER_BYTES: usize = 32 * 1024;
@@ -31,8 +39,10 @@ pub(crate) struct PointerTable<'a> {
     pointers: String,
     /// Every value, parents first, in document order.
     slots: Vec<Slot<'a>>,
-    /// Indices into `slots`, by the hash of the pointer.
-    by_pointer: HashTable<u32>,
+    /// Indices into `slots`, by the hash of the pointer; only for a
+    /// document with more than [`SCANNED_VALUES`] values (a smaller one is
+    /// searched slot by slot, after the screen).
+    by_pointer: Option<HashTable<u32>>,
     /// Most queries are for fields the document does not have: the length
     /// and last bytes of a pointer turn nearly all of them away before its
     /// hash is computed.
@@ -88,7 +98,6 @@ impl<'a> PointerTable<'a> {
     pub fn of(root: &'a Value) -> Option<Self> {
         let mut pointers = String::with_capacity(1024);
         let mut slots: Vec<Slot<'a>> = Vec::with_capacity(64);
-        let mut by_pointer = HashTable::with_capacity(64);
         let mut screen = Screen([0; 64]);
         let mut tilde_in_names = false;
         let complete = walk_values(root, &mut |pointer, key, value| {
@@ -99,9 +108,6 @@ impl<'a> PointerTable<'a> {
             tilde_in_names |= key.is_some_and(|k| k.contains('~'));
             let start = pointers.len();
             pointers.push_str(pointer);
-            by_pointer.insert_unique(hash(pointer), slots.len() as u32, |&i| {
-                hash(&pointers[slots[i as usize].range()])
-            });
             slots.push(Slot {
                 start: start as u32,
                 end: pointers.len() as u32,
@@ -110,7 +116,19 @@ impl<'a> PointerTable<'a> {
             });
             ControlFlow::Continue(())
         });
-        complete.then_some(Self {
+        if !complete {
+            return None;
+        }
+        let by_pointer = (slots.len() > SCANNED_VALUES).then(|| {
+            let mut by_pointer = HashTable::with_capacity(slots.len());
+            for (i, slot) in slots.iter().enumerate() {
+                by_pointer.insert_unique(hash(&pointers[slot.range()]), i as u32, |&i| {
+                    hash(&pointers[slots[i as usize].range()])
+                });
+            }
+            by_pointer
+        });
+        Some(Self {
             pointers,
             slots,
             by_pointer,
@@ -140,11 +158,16 @@ impl<'a> PointerTable<'a> {
         if !self.screen.may_hold(pointer) {
             return None;
         }
-        self.by_pointer
-            .find(hash(pointer), |&i| {
-                &self.pointers[self.slots[i as usize].range()] == pointer
-            })
-            .map(|&i| self.slots[i as usize].value)
+        let holds = |slot: &Slot<'_>| {
+            (slot.end - slot.start) as usize == pointer.len()
+                && &self.pointers.as_bytes()[slot.range()] == pointer.as_bytes()
+        };
+        match &self.by_pointer {
+            Some(by_pointer) => by_pointer
+                .find(hash(pointer), |&i| holds(&self.slots[i as usize]))
+                .map(|&i| self.slots[i as usize].value),
+            None => self.slots.iter().find(|s| holds(s)).map(|s| s.value),
+        }
     }
 }
 
@@ -214,6 +237,29 @@ mod tests {
             "/options//x",
         ] {
             assert_eq!(table.get(absent), doc.pointer(absent), "{absent}");
+            assert_eq!(table.get(absent), None, "{absent}");
+        }
+    }
+
+    #[test]
+    fn a_table_past_the_scanned_size_finds_values_by_hash() {
+        let members: serde_json::Map<String, Value> = (0..SCANNED_VALUES)
+            .map(|i| (format!("m{i}~/"), serde_json::json!([i, {"x": i}])))
+            .collect();
+        let doc = Value::Object(members);
+        let table = PointerTable::of(&doc).unwrap();
+        assert!(table.by_pointer.is_some());
+        let small: Value = serde_json::json!({"a": [1, {"x": 2}]});
+        assert!(PointerTable::of(&small).unwrap().by_pointer.is_none());
+        let mut pointers = Vec::new();
+        all_pointers(&doc, &mut String::new(), &mut pointers);
+        for pointer in &pointers {
+            assert!(
+                std::ptr::eq(table.get(pointer).unwrap(), doc.pointer(pointer).unwrap()),
+                "{pointer}"
+            );
+        }
+        for absent in ["/m0~0~1/2", "/m0/0", "/m64~0~1", "/m1~0~1/1/y"] {
             assert_eq!(table.get(absent), None, "{absent}");
         }
     }
