@@ -473,17 +473,16 @@ impl Linter {
         };
         let cx = Context::new(kind, &parsed.value, protocol.as_deref());
         if kind.is_ionos() && selection.runs(ionos_fields::IonosNameInvalid::META) {
-            report.ionos_name =
-                ionos_fields::name_and_id(&parsed.value).map(|(name, id)| IonosName {
-                    name,
-                    id,
-                    span: resolve(
-                        index(),
-                        source.json(),
-                        base,
-                        &Anchor::value("/properties/name"),
-                    ),
-                });
+            report.ionos_name = ionos_fields::name_and_id(&cx).map(|(name, id)| IonosName {
+                name,
+                id,
+                span: resolve(
+                    index(),
+                    source.json(),
+                    base,
+                    &Anchor::value("/properties/name"),
+                ),
+            });
         }
         let mut raw = Vec::new();
         if [

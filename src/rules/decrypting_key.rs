@@ -2,11 +2,10 @@
 
 use serde_json::Value;
 
-use super::support::{child_pointer, create_pointer, display_pointer, is_checkable};
+use super::support::{child_pointer, create_pointer, display_pointer};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
-use crate::facts::facts;
 use crate::source::Members;
 
 const BLOCKS: [&str; 2] = ["/options/decryptingKey", "/pendingOptions/decryptingKey"];
@@ -71,7 +70,7 @@ impl Rule for DecryptingKey {
                 }
             }
             if let Some(size) = key.member("keySize") {
-                if let Some(f) = key_size(&name, &field.pointer, size, &facts.offered_key_sizes) {
+                if let Some(f) = key_size(cx, &name, &field.pointer, size) {
                     out.push(f);
                 }
             }
@@ -92,7 +91,8 @@ impl Rule for DecryptingKey {
     }
 }
 
-fn key_size(name: &str, block: &str, size: &Value, offered: &[u64]) -> Option<Finding> {
+fn key_size<'a>(cx: &Context<'a>, name: &str, block: &str, size: &'a Value) -> Option<Finding> {
+    let offered = &cx.facts.qlik.decrypting_key.offered_key_sizes;
     let pointer = child_pointer(block, "keySize");
     let sizes = offered
         .iter()
@@ -106,7 +106,7 @@ fn key_size(name: &str, block: &str, size: &Value, offered: &[u64]) -> Option<Fi
                 .map(|f| f as u64)
         }),
         // A template variable in quotes is still a string once filled in.
-        Value::String(s) if facts().placeholders.is_template(s) => {
+        Value::String(s) if cx.is_template(s) => {
             return Some(
                 Finding::new(
                     DecryptingKey::META,
@@ -119,7 +119,7 @@ fn key_size(name: &str, block: &str, size: &Value, offered: &[u64]) -> Option<Fi
             );
         }
         // A documentation placeholder is IDP009's.
-        Value::String(s) if !is_checkable(s) => return None,
+        Value::String(s) if !cx.is_checkable(s) => return None,
         _ => None,
     };
     let Some(bits) = bits else {

@@ -1,6 +1,6 @@
 //! IDP208–IDP210: the IONOS identity provider's `name`, `domain` and `id`.
 
-use super::support::{ionos_properties, is_checkable, shown};
+use super::support::{ionos_properties, shown};
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -70,10 +70,11 @@ impl Rule for IonosNameInvalid {
 
 /// What the check across files compares: the trimmed `name` of an IONOS
 /// identity provider and, for a PUT, the `id` it is stored under.
-pub fn name_and_id(root: &serde_json::Value) -> Option<(String, Option<String>)> {
+pub fn name_and_id(cx: &Context<'_>) -> Option<(String, Option<String>)> {
+    let root = cx.root;
     let name = ionos_properties(root)?.member("name")?.as_str()?;
     let name = name.trim();
-    if name.is_empty() || !is_checkable(name) {
+    if name.is_empty() || !cx.is_checkable(name) {
         return None;
     }
     let id = root

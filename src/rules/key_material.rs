@@ -393,14 +393,14 @@ impl<'a> Material<'a> {
 }
 
 fn looks_like_key_material(text: &str) -> bool {
-    find_marker(text, &MARKERS.begin).is_some() || (text.len() >= 16 && all_base64(&clean(text)))
+    MARKERS.begin.find(text.as_bytes()).is_some() || (text.len() >= 16 && all_base64(&clean(text)))
 }
 
 fn shape_of(content: &str) -> Shape {
     if content.is_empty() {
         return Shape::Empty;
     }
-    if find_marker(content, &MARKERS.begin).is_some() {
+    if MARKERS.begin.find(content.as_bytes()).is_some() {
         let (blocks, stray_text) = scan_blocks(content);
         return Shape::Pem { blocks, stray_text };
     }
@@ -813,22 +813,17 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     dashes: memmem::Finder::new(DASHES),
 });
 
-/// Where `finder`'s marker first occurs in `text`.
-fn find_marker(text: &str, finder: &memmem::Finder<'_>) -> Option<usize> {
-    finder.find(text.as_bytes())
-}
-
 /// The PEM blocks of a text, single-line or not, and whether anything but
 /// whitespace lies outside them.
 fn scan_blocks(text: &str) -> (Vec<Block>, bool) {
     let mut blocks = Vec::new();
     let mut stray_text = false;
     let mut rest = text;
-    while let Some(at) = find_marker(rest, &MARKERS.begin) {
+    while let Some(at) = MARKERS.begin.find(rest.as_bytes()) {
         stray_text |= !clean(&rest[..at]).is_empty();
         let (label, after) = label_of(&rest[at + BEGIN.len()..]);
-        let next_begin = find_marker(after, &MARKERS.begin);
-        match find_marker(after, &MARKERS.end) {
+        let next_begin = MARKERS.begin.find(after.as_bytes());
+        match MARKERS.end.find(after.as_bytes()) {
             Some(end) if next_begin.is_none_or(|b| end < b) => {
                 let (end_label, tail) = label_of(&after[end + END.len()..]);
                 blocks.push(Block {
@@ -856,7 +851,7 @@ fn scan_blocks(text: &str) -> (Vec<Block>, bool) {
 /// The label after `-----BEGIN`/`-----END`, up to the closing dashes, and
 /// the text after them.
 fn label_of(text: &str) -> (String, &str) {
-    match find_marker(text, &MARKERS.dashes) {
+    match MARKERS.dashes.find(text.as_bytes()) {
         Some(i) => (text[..i].trim().to_string(), &text[i + DASHES.len()..]),
         None => (text.trim().to_string(), ""),
     }

@@ -7,13 +7,6 @@ use serde_json::Value;
 use crate::facts::facts;
 use crate::source::{last_token, tokens, Members};
 
-/// True for a string that format checks may look at: not a template variable
-/// (IDP010) and not a documentation placeholder (IDP009).
-pub fn is_checkable(value: &str) -> bool {
-    let p = &facts().placeholders;
-    !p.is_template(value) && !p.is_placeholder(value)
-}
-
 /// The JSON type of a value, as messages name it.
 pub fn json_type_name(value: &Value) -> &'static str {
     match value {
