@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::support::{json_type_name, not_a_string_array, shorten, too_long};
+use super::support::{child_pointer, json_type_name, not_a_string_array, shorten, too_long};
 use super::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -22,13 +22,10 @@ static REALM: LazyLock<Regex> = LazyLock::new(|| compile(&facts().qlik.bounds.re
 /// The values of `member` in every option block (`options`, `pendingOptions`).
 fn in_option_blocks<'a>(cx: &Context<'a>, member: &str) -> Vec<Field<'a>> {
     let mut found = Vec::new();
-    let mut pattern = String::with_capacity(64);
     for block in &cx.facts.qlik.option_blocks {
-        pattern.clear();
-        pattern.push_str(block);
-        pattern.push('/');
-        pattern.push_str(member);
-        cx.each_field(&pattern, &mut |field| found.push(field));
+        cx.each_field(&child_pointer(block, member), &mut |field| {
+            found.push(field)
+        });
     }
     found
 }

@@ -44,8 +44,8 @@ pub(crate) struct PointerTable<'a> {
     /// searched slot by slot, after the screen).
     by_pointer: Option<HashTable<u32>>,
     /// Most queries are for fields the document does not have: the length
-    /// and last bytes of a pointer turn nearly all of them away before its
-    /// hash is computed.
+    /// and last bytes of a pointer turn nearly all of them away before any
+    /// pointer is compared or hashed.
     screen: Screen,
     /// True when a member name has a `~`: only then can a pointer the table
     /// does not hold still name a value (one with an escape it never

@@ -95,7 +95,7 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
                 allowed.retain(|p| entry.protocols.iter().any(|x| x == p));
             }
         }
-        if let Some(name) = op.get("op").and_then(Value::as_str) {
+        if let Some(name) = op.member("op").and_then(Value::as_str) {
             let for_op: Vec<&'static str> = all
                 .iter()
                 .copied()
@@ -150,12 +150,12 @@ pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
     if cx.kind == crate::Kind::QlikPatch {
         for (i, op) in cx.root.as_array().into_iter().flatten().enumerate() {
             let targets_secret = op
-                .get("path")
+                .member("path")
                 .and_then(Value::as_str)
                 .map(last_token)
                 .is_some_and(|last| secrets.members.iter().any(|m| m == last));
             let literal = op
-                .get("value")
+                .member("value")
                 .and_then(Value::as_str)
                 .is_some_and(|v| !is_whole_template(v));
             if targets_secret && literal {
