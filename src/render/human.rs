@@ -2,6 +2,7 @@
 //! source excerpt (secrets masked), the label at the span, the rule's code
 //! and name, the help line, and a summary at the end.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 
@@ -34,6 +35,10 @@ impl Default for HumanOptions {
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
     source: &'a Excerpted<'a>,
+    /// The message and help as drawn: broken into lines already when the
+    /// handler does not wrap them.
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
 }
 
 /// A file's text as miette reads excerpts from it, named as miette's
@@ -100,13 +105,13 @@ impl SourceCode for Excerpted<'_> {
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.diagnostic, f)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.diagnostic, f)
+        f.write_str(&self.message)
     }
 }
 
@@ -122,7 +127,9 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help()
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -142,6 +149,13 @@ pub fn render_human(report: &Report, options: HumanOptions) -> String {
 /// `--format human`.
 pub struct Human {
     handler: GraphicalReportHandler,
+    /// The same handler with wrapping off, for findings whose message and
+    /// help [`wrap_ascii`] has broken into lines already, as textwrap would:
+    /// textwrap's search for break points was a third of the cost of drawing.
+    unwrapped: GraphicalReportHandler,
+    /// The columns a message line and a help line have beside their indents.
+    message_width: usize,
+    help_width: usize,
 }
 
 impl Human {
@@ -160,8 +174,61 @@ impl Human {
             .with_word_separator(textwrap::WordSeparator::AsciiSpace)
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_links(false);
-        Self { handler }
+        // miette wraps to the width less 2, after indents of 4 columns for
+        // the message (`  × `, `  │ `) and 8 for the help (`  help: `).
+        let width = options.width.saturating_sub(2);
+        Self {
+            unwrapped: handler.clone().with_wrap_lines(false),
+            handler,
+            message_width: width.saturating_sub(4),
+            help_width: width.saturating_sub(8),
+        }
     }
+}
+
+/// `text` broken into lines of at most `width` columns as textwrap breaks it
+/// with miette's options here (words split at ASCII spaces, first fit,
+/// the spaces at a break dropped), when that is simple: one line of
+/// printable ASCII, one column a byte, no space at either end, no word wider
+/// than a line. `None` otherwise, for textwrap to do.
+fn wrap_ascii(text: &str, width: usize) -> Option<Cow<'_, str>> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().all(|&b| b.is_ascii_graphic() || b == b' ')
+        || bytes.first() == Some(&b' ')
+        || bytes.last() == Some(&b' ')
+    {
+        return None;
+    }
+    if bytes.len() <= width {
+        return Some(Cow::Borrowed(text));
+    }
+    let mut wrapped = String::with_capacity(text.len() + 8);
+    let mut line_start = 0;
+    // Columns taken on the line so far, with the spaces after its last word.
+    let mut taken = 0;
+    let mut word_start = 0;
+    while word_start < bytes.len() {
+        let word_end =
+            memchr::memchr(b' ', &bytes[word_start..]).map_or(bytes.len(), |at| word_start + at);
+        let spaces_end = bytes[word_end..]
+            .iter()
+            .position(|&b| b != b' ')
+            .map_or(bytes.len(), |at| word_end + at);
+        let word = word_end - word_start;
+        if word > width {
+            return None;
+        }
+        if taken + word > width && word_start > line_start {
+            wrapped.push_str(text[line_start..word_start].trim_end_matches(' '));
+            wrapped.push('\n');
+            line_start = word_start;
+            taken = 0;
+        }
+        taken += spaces_end - word_start;
+        word_start = spaces_end;
+    }
+    wrapped.push_str(&text[line_start..]);
+    Some(Cow::Owned(wrapped))
 }
 
 impl PerFile for Human {
@@ -172,12 +239,30 @@ impl PerFile for Human {
         }
         let source = Excerpted::new(&file.path, &file.redacted_source);
         for d in &file.diagnostics {
+            let wrapped = wrap_ascii(&d.message, self.message_width).and_then(|message| {
+                match d.help.as_deref() {
+                    None => Some((message, None)),
+                    Some(help) => wrap_ascii(help, self.help_width).map(|h| (message, Some(h))),
+                }
+            });
+            let (handler, (message, help)) = match wrapped {
+                Some(texts) => (&self.unwrapped, texts),
+                None => (
+                    &self.handler,
+                    (
+                        Cow::Borrowed(d.message.as_str()),
+                        d.help.as_deref().map(Cow::Borrowed),
+                    ),
+                ),
+            };
             let shown = Shown {
                 diagnostic: d,
                 source: &source,
+                message,
+                help,
             };
             // Rendering into a String cannot fail.
-            let _ = self.handler.render_report(&mut out, &shown);
+            let _ = handler.render_report(&mut out, &shown);
             out.push('\n');
         }
         out
@@ -228,6 +313,95 @@ mod tests {
             ),
             Err(e) => format!("error: {e}"),
         }
+    }
+
+    /// `len` bytes of words of many lengths, single and double spaces.
+    fn words(len: usize, seed: usize) -> String {
+        let words = [
+            "set",
+            "`options.issuer`",
+            "to",
+            "",
+            "an",
+            "https://",
+            "URL,",
+            "(e.g.",
+            "\"https://login.example.com/realms/corp\")",
+            "a",
+            "x509",
+            "certificate",
+        ];
+        let mut text = String::new();
+        for i in 0.. {
+            if text.len() >= len {
+                break;
+            }
+            text.push_str(words[(i * 7 + seed) % words.len()]);
+            text.push(' ');
+        }
+        text.truncate(len);
+        text.trim().to_string()
+    }
+
+    #[test]
+    fn text_wrapped_here_is_drawn_as_textwrap_draws_it() {
+        let mut wrapped_here = 0;
+        for (width, color) in [40, 80, 100, 140]
+            .into_iter()
+            .flat_map(|w| [(w, false), (w, true)])
+        {
+            let human = Human::new(HumanOptions { color, width });
+            for len in 1..=3 * width {
+                let (message, help) = (words(len, len), words(len, len + 5));
+                let (Some(our_message), Some(our_help)) = (
+                    wrap_ascii(&message, human.message_width),
+                    wrap_ascii(&help, human.help_width),
+                ) else {
+                    continue;
+                };
+                wrapped_here += 1;
+                for severity in [
+                    miette::Severity::Error,
+                    miette::Severity::Warning,
+                    miette::Severity::Advice,
+                ] {
+                    let draw = |handler: &GraphicalReportHandler, message: &str, help: &str| {
+                        let shown = miette::MietteDiagnostic::new(message)
+                            .with_code("IDP000 name")
+                            .with_severity(severity)
+                            .with_help(help);
+                        let mut out = String::new();
+                        handler.render_report(&mut out, &shown).unwrap();
+                        out
+                    };
+                    assert_eq!(
+                        draw(&human.unwrapped, &our_message, &our_help),
+                        draw(&human.handler, &message, &help),
+                        "{width} {color}: {message:?} / {help:?}"
+                    );
+                }
+            }
+        }
+        assert!(wrapped_here > 1000, "{wrapped_here}");
+    }
+
+    #[test]
+    fn textwrap_wraps_what_is_not_simple() {
+        assert_eq!(wrap_ascii("fits", 10).as_deref(), Some("fits"));
+        assert_eq!(
+            wrap_ascii("one two three", 7).as_deref(),
+            Some("one two\nthree")
+        );
+        assert_eq!(
+            wrap_ascii("one  two three", 8).as_deref(),
+            Some("one  two\nthree")
+        );
+        assert_eq!(wrap_ascii(" leading space", 80), None);
+        assert_eq!(wrap_ascii("trailing space ", 80), None);
+        assert_eq!(wrap_ascii("two\nlines", 80), None);
+        assert_eq!(wrap_ascii("a tab\there", 80), None);
+        assert_eq!(wrap_ascii("naïve", 80), None);
+        assert_eq!(wrap_ascii("a word-wider-than-the-line", 10), None);
     }
 
     #[test]
