@@ -197,16 +197,23 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let primary = miette::LabeledSpan::new_primary_with_span(
-            self.label.clone(),
-            miette::SourceSpan::new(self.span.offset.into(), self.span.length),
-        );
-        let related = self.related.iter().map(|l| {
-            miette::LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                miette::SourceSpan::new(l.span.offset.into(), l.span.length),
-            )
+        Some(Box::new(self.labels_at(|span| span)))
+    }
+}
+
+impl Diagnostic {
+    /// The primary label and the related ones, each span placed by `place`
+    /// (a shortened excerpt moves them).
+    pub(crate) fn labels_at<'a>(
+        &'a self,
+        place: impl Fn(miette::SourceSpan) -> miette::SourceSpan + 'a,
+    ) -> impl Iterator<Item = miette::LabeledSpan> + 'a {
+        let span = move |s: Span| place(miette::SourceSpan::new(s.offset.into(), s.length));
+        let primary =
+            miette::LabeledSpan::new_primary_with_span(self.label.clone(), span(self.span));
+        let related = self.related.iter().map(move |l| {
+            miette::LabeledSpan::new_with_span(Some(l.message.clone()), span(l.span))
         });
-        Some(Box::new(std::iter::once(primary).chain(related)))
+        std::iter::once(primary).chain(related)
     }
 }

@@ -48,29 +48,156 @@ struct Shown<'a> {
 /// starts built once per file. The excerpt is the same: miette's reading is
 /// the same from any line start at least `context_lines_before` lines up,
 /// but for the line count and the offsets, which are shifted back.
+///
+/// A line longer than [`LONG_LINE`] bytes (a certificate on one line, a
+/// minified file) is shown shortened, as rustc shortens it: what lies more
+/// than [`KEPT_AROUND`] bytes from every label's ends is cut out and an
+/// ellipsis stands in its place. Labels are moved to match
+/// ([`Excerpted::shown_span`]); the `file:line:column` of the header stays
+/// the file's.
 struct Excerpted<'a> {
     name: &'a str,
-    text: &'a str,
-    /// Where each line starts, as miette breaks lines: after `\n`, after
-    /// `\r\n`, and after a `\r` alone.
+    text: Cow<'a, str>,
+    /// Where each line of `text` starts, as miette breaks lines: after `\n`,
+    /// after `\r\n`, and after a `\r` alone.
     line_starts: Vec<usize>,
+    /// The stretches cut out, in order.
+    cuts: Vec<Cut>,
+}
+
+/// Lines longer than this, in bytes, are shortened in excerpts.
+const LONG_LINE: usize = 120;
+/// Bytes kept on either side of a label's start and end on a shortened line,
+/// and at the start of the line.
+const KEPT_AROUND: usize = 40;
+/// Shorter stretches than this are not worth an ellipsis.
+const SHORTEST_CUT: usize = 16;
+const ELLIPSIS: &str = "…";
+
+/// A stretch of the file left out of the text shown.
+struct Cut {
+    /// Where the stretch starts and ends in the file.
+    start: usize,
+    end: usize,
+    /// Where its ellipsis is in the text shown.
+    shown_at: usize,
+    /// Bytes shown fewer than in the file, up to the end of this cut.
+    fewer: usize,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut line_starts = vec![0];
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            continue; // the `\n` ends this line
+        }
+        line_starts.push(at + 1);
+    }
+    line_starts
 }
 
 impl<'a> Excerpted<'a> {
+    /// The whole text, as it is.
     fn new(name: &'a str, text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                continue; // the `\n` ends this line
-            }
-            line_starts.push(at + 1);
-        }
         Self {
             name,
-            text,
-            line_starts,
+            text: Cow::Borrowed(text),
+            line_starts: line_starts(text),
+            cuts: Vec::new(),
         }
+    }
+
+    /// The text with its long lines shortened around `ends`, the offsets
+    /// where labels start and end.
+    fn shortened(name: &'a str, text: &'a str, mut ends: Vec<usize>) -> Self {
+        let whole = Self::new(name, text);
+        let starts = &whole.line_starts;
+        let bytes = text.as_bytes();
+        let line_end = |line: usize| {
+            let mut end = starts.get(line + 1).copied().unwrap_or(text.len());
+            while end > starts[line] && matches!(bytes[end - 1], b'\n' | b'\r') {
+                end -= 1;
+            }
+            end
+        };
+        if (0..starts.len()).all(|line| line_end(line) - starts[line] <= LONG_LINE) {
+            return whole;
+        }
+        ends.sort_unstable();
+        let mut shown = String::with_capacity(text.len());
+        let mut cuts: Vec<Cut> = Vec::new();
+        let mut copied = 0;
+        let mut cut = |from: usize, to: usize| {
+            let (mut start, mut end) = (from, to);
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end < start + SHORTEST_CUT {
+                return;
+            }
+            shown.push_str(&text[copied..start]);
+            let fewer = cuts.last().map_or(0, |c| c.fewer) + (end - start) - ELLIPSIS.len();
+            cuts.push(Cut {
+                start,
+                end,
+                shown_at: shown.len(),
+                fewer,
+            });
+            shown.push_str(ELLIPSIS);
+            copied = end;
+        };
+        for (line, &start) in starts.iter().enumerate() {
+            let end = line_end(line);
+            if end - start <= LONG_LINE {
+                continue;
+            }
+            let first = ends.partition_point(|&at| at < start);
+            let last = ends.partition_point(|&at| at <= end);
+            let mut kept_to = start + KEPT_AROUND;
+            for &at in &ends[first..last] {
+                let keep_from = at.saturating_sub(KEPT_AROUND).max(start);
+                if keep_from > kept_to {
+                    cut(kept_to, keep_from);
+                }
+                kept_to = kept_to.max(at + KEPT_AROUND);
+            }
+            if end > kept_to {
+                cut(kept_to, end);
+            }
+        }
+        if cuts.is_empty() {
+            return whole;
+        }
+        shown.push_str(&text[copied..]);
+        Self {
+            name,
+            line_starts: line_starts(&shown),
+            text: Cow::Owned(shown),
+            cuts,
+        }
+    }
+
+    /// Where the file's `offset` is in the text shown.
+    fn shown_offset(&self, offset: usize) -> usize {
+        let after = self.cuts.partition_point(|c| c.end <= offset);
+        match self.cuts.get(after) {
+            Some(cut) if cut.start < offset => cut.shown_at,
+            _ => offset - after.checked_sub(1).map_or(0, |c| self.cuts[c].fewer),
+        }
+    }
+
+    /// Where the file's `span` is in the text shown.
+    fn shown_span(&self, span: SourceSpan) -> SourceSpan {
+        if self.cuts.is_empty() {
+            return span;
+        }
+        let start = self.shown_offset(span.offset());
+        let end = self.shown_offset(span.offset() + span.len());
+        SourceSpan::from((start, end - start))
     }
 }
 
@@ -92,12 +219,25 @@ impl SourceCode for Excerpted<'_> {
         let shifted = SourceSpan::from((span.offset() - from, span.len()));
         let inner =
             self.text[from..].read_span(&shifted, context_lines_before, context_lines_after)?;
+        // miette reports the column (in bytes) of a span read without context
+        // lines: the file's column, counting what was cut before it.
+        let line_start = self.line_starts[line];
+        let cut_before: usize = self
+            .cuts
+            .iter()
+            .filter(|c| (line_start..span.offset()).contains(&c.shown_at))
+            .map(|c| c.end - c.start - ELLIPSIS.len())
+            .sum();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             SourceSpan::from((inner.span().offset() + from, inner.span().len())),
             inner.line() + skipped,
-            inner.column(),
+            if context_lines_before == 0 {
+                inner.column() + cut_before
+            } else {
+                inner.column()
+            },
             inner.line_count() + skipped,
         )))
     }
@@ -137,7 +277,10 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.diagnostic.labels()
+        Some(Box::new(
+            self.diagnostic
+                .labels_at(|span| self.source.shown_span(span)),
+        ))
     }
 }
 
@@ -237,7 +380,13 @@ impl PerFile for Human {
         if let Some(error) = &file.error {
             out.push_str(&format!("error: {}: {error}\n\n", file.path));
         }
-        let source = Excerpted::new(&file.path, &file.redacted_source);
+        let ends = file
+            .diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(&d.span).chain(d.related.iter().map(|l| &l.span)))
+            .flat_map(|span| [span.offset, span.offset + span.length])
+            .collect();
+        let source = Excerpted::shortened(&file.path, &file.redacted_source, ends);
         for d in &file.diagnostics {
             let wrapped = wrap_ascii(&d.message, self.message_width).and_then(|message| {
                 match d.help.as_deref() {
@@ -402,6 +551,72 @@ mod tests {
         assert_eq!(wrap_ascii("a tab\there", 80), None);
         assert_eq!(wrap_ascii("naïve", 80), None);
         assert_eq!(wrap_ascii("a word-wider-than-the-line", 10), None);
+    }
+
+    /// The line of the shown text that holds `offset` of the file.
+    fn shown_line(source: &Excerpted, offset: usize) -> String {
+        let at = source.shown_offset(offset);
+        let start = source.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = source.text[at..]
+            .find('\n')
+            .map_or(source.text.len(), |i| at + i);
+        source.text[start..end].to_string()
+    }
+
+    #[test]
+    fn long_lines_are_cut_away_from_the_labels() {
+        let cert = format!("MIIC{}AB==", "x".repeat(1500));
+        let text = format!("{{\n  \"kid\": \"k1\",\n  \"pem\": \"{cert}\"\n}}\n");
+        let start = text.find("MIIC").unwrap() - 1;
+        let end = start + cert.len() + 2;
+        let source = Excerpted::shortened("p.json", &text, vec![start, end]);
+        // One cut, in the middle of the certificate; the short lines stay.
+        assert_eq!(source.cuts.len(), 1);
+        let line = shown_line(&source, start);
+        assert!(line.len() < 120, "{line}");
+        assert!(line.starts_with("  \"pem\": \"MIICxxx"), "{line}");
+        assert!(line.contains('…') && line.ends_with("xxxAB==\""), "{line}");
+        assert!(source.text.contains("\"kid\": \"k1\",\n"));
+        // The label covers what is left of the string, quote to quote.
+        let span = source.shown_span(SourceSpan::from((start, end - start)));
+        assert_eq!(&source.text[span.offset()..][..1], "\"");
+        assert_eq!(&source.text[span.offset() + span.len() - 1..][..1], "\"");
+        // After the cut, offsets move back by what was cut.
+        let close = text.rfind('}').unwrap();
+        assert_eq!(&source.text[source.shown_offset(close)..][..1], "}");
+    }
+
+    #[test]
+    fn the_header_keeps_the_files_column_after_a_cut() {
+        // A minified body: the label far along one line, past a cut.
+        let text = format!(
+            "{{\"a\": \"{}\", \"protocol\": \"oidc\", \"b\": \"{}\"}}",
+            "é".repeat(200),
+            "z".repeat(200)
+        );
+        let start = text.find("\"oidc\"").unwrap();
+        let source = Excerpted::shortened("p.json", &text, vec![start, start + 6]);
+        assert_eq!(source.cuts.len(), 2);
+        let span = source.shown_span(SourceSpan::from((start, 6)));
+        assert_eq!(&source.text[span.offset()..][..span.len()], "\"oidc\"");
+        let header = source.read_span(&span, 0, 0).unwrap();
+        assert_eq!(header.column(), start, "bytes before the label on its line");
+        assert_eq!(header.line(), 0);
+        // Cuts fall between characters, never inside one.
+        assert!(source.text.is_char_boundary(source.cuts[0].shown_at));
+    }
+
+    #[test]
+    fn short_lines_and_labels_inside_them_are_left_alone() {
+        let text = "{\n  \"protocol\": \"oidc\"\n}\n";
+        let source = Excerpted::shortened("p.json", text, vec![4, 14]);
+        assert!(source.cuts.is_empty());
+        assert_eq!(source.text, text);
+        // A long line whose labels leave no long stretch between them is whole.
+        let text = format!("[{}]", "1, ".repeat(50));
+        let ends = (0..text.len()).step_by(20).collect();
+        let source = Excerpted::shortened("p.json", &text, ends);
+        assert!(source.cuts.is_empty());
     }
 
     #[test]
