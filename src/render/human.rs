@@ -85,6 +85,13 @@ struct Cut {
     fewer: usize,
 }
 
+impl Cut {
+    /// Bytes shown fewer than in the file for this cut alone.
+    fn removed(&self) -> usize {
+        self.end - self.start - ELLIPSIS.len()
+    }
+}
+
 fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut line_starts = vec![0];
@@ -140,13 +147,14 @@ impl<'a> Excerpted<'a> {
                 return;
             }
             shown.push_str(&text[copied..start]);
-            let fewer = cuts.last().map_or(0, |c| c.fewer) + (end - start) - ELLIPSIS.len();
-            cuts.push(Cut {
+            let mut cut = Cut {
                 start,
                 end,
                 shown_at: shown.len(),
-                fewer,
-            });
+                fewer: cuts.last().map_or(0, |c| c.fewer),
+            };
+            cut.fewer += cut.removed();
+            cuts.push(cut);
             shown.push_str(ELLIPSIS);
             copied = end;
         };
@@ -226,7 +234,7 @@ impl SourceCode for Excerpted<'_> {
             .cuts
             .iter()
             .filter(|c| (line_start..span.offset()).contains(&c.shown_at))
-            .map(|c| c.end - c.start - ELLIPSIS.len())
+            .map(Cut::removed)
             .sum();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
