@@ -700,13 +700,7 @@ fn display_name(path: &Path) -> String {
 fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     for (secret, finder) in &secrets.0 {
         let mask = |text: &mut String| {
-            // Most secrets (keys, certificates) are longer than any message.
-            if text.len() >= secret.len()
-                && finder
-                    .get_or_init(|| memchr::memmem::Finder::new(*secret))
-                    .find(text.as_bytes())
-                    .is_some()
-            {
+            if secrets_in(text, secret, finder) {
                 *text = text.replace(secret, "***");
             }
         };
@@ -723,9 +717,38 @@ fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     }
 }
 
+/// Texts up to this long are searched for a secret byte by byte: building
+/// a searcher costs more than scanning a message.
+const SHORT_TEXT: usize = 256;
+
+/// True when `text` contains `secret`.
+fn secrets_in<'a>(
+    text: &str,
+    secret: &'a str,
+    finder: &OnceCell<memchr::memmem::Finder<'a>>,
+) -> bool {
+    let (text, secret_bytes) = (text.as_bytes(), secret.as_bytes());
+    // Most secrets (keys, certificates) are longer than any message.
+    let Some(last_start) = text.len().checked_sub(secret_bytes.len()) else {
+        return false;
+    };
+    let Some((&first, rest)) = secret_bytes.split_first() else {
+        return true;
+    };
+    if text.len() <= SHORT_TEXT {
+        memchr::memchr_iter(first, &text[..=last_start])
+            .any(|i| text[i + 1..i + secret_bytes.len()] == *rest)
+    } else {
+        finder
+            .get_or_init(|| memchr::memmem::Finder::new(secret))
+            .find(text)
+            .is_some()
+    }
+}
+
 /// The secret strings of a document that messages must not show (those of
 /// four bytes or more), each with a searcher built once for all findings,
-/// when a text long enough to hold it first comes.
+/// when a text long enough to need it first comes.
 struct SecretMasks<'a>(Vec<(&'a str, OnceCell<memchr::memmem::Finder<'a>>)>);
 
 impl<'a> SecretMasks<'a> {
@@ -774,4 +797,54 @@ fn redact_source(
         }
     }
     Arc::from(String::from_utf8(bytes).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Short texts are scanned, long ones searched: both find a secret
+    /// exactly where `str::contains` does.
+    fn agrees(text: &str, secret: &str) {
+        let finder = OnceCell::new();
+        assert_eq!(
+            secrets_in(text, secret, &finder),
+            text.contains(secret),
+            "{text:?} / {secret:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_found_in_short_and_long_texts() {
+        let secret = "q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6";
+        let near = &secret[..secret.len() - 1];
+        for pad in [0, 1, 100, SHORT_TEXT - secret.len(), SHORT_TEXT, 1000] {
+            let filler = "q".repeat(pad);
+            agrees(&format!("{filler}{secret}"), secret);
+            agrees(&format!("{secret}{filler}"), secret);
+            agrees(&format!("{filler}{near}!{filler}"), secret);
+            agrees(&format!("`clientSecret` is {near}"), secret);
+        }
+        agrees(near, secret);
+        agrees(secret, secret);
+    }
+
+    proptest! {
+        #[test]
+        fn secrets_in_is_contains(
+            text in "[ab~é]{0,300}",
+            secret in "[ab~é]{1,6}",
+            at in 0usize..300,
+            planted in any::<bool>(),
+        ) {
+            let text = if planted {
+                let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                format!("{}{secret}{}", &text[..at], &text[at..])
+            } else {
+                text
+            };
+            agrees(&text, &secret);
+        }
+    }
 }
