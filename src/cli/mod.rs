@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use idplint::config::{Config, Flags};
 use idplint::render::{
-    render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json, PerFile,
+    render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json,
+    PerFile, Summary,
 };
 use idplint::rules;
 use idplint::{FileReport, Kind, Linter, Report};
@@ -226,7 +227,7 @@ fn check(args: CheckArgs) -> ExitCode {
     });
     let mut pending = Vec::new();
     let mut early = Vec::new();
-    let mut files: Vec<Option<Drawn>> = linted
+    let files: Vec<Option<Drawn>> = linted
         .into_iter()
         .map(|linted| match linted {
             Linted::Drawn(drawn) => Some(drawn),
@@ -237,26 +238,29 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         })
         .collect();
-    for i in linter.check_across_files(&mut pending) {
-        early[i] = None;
-    }
+    let changed = linter.check_across_files(&mut pending);
 
     let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (written, summary, unreadable) = match per_file {
         Some(format) => {
-            let mut late = pending
+            let redrawn: Vec<(usize, Drawn)> = changed
                 .par_iter()
-                .zip(early)
-                .map(|(report, drawn)| drawn.unwrap_or_else(|| Drawn::new(format, report)))
-                .collect::<Vec<_>>()
-                .into_iter();
-            for slot in files.iter_mut().filter(|slot| slot.is_none()) {
-                *slot = late.next();
+                .map(|&i| (i, Drawn::new(format, &pending[i])))
+                .collect();
+            for (i, drawn) in redrawn {
+                early[i] = Some(drawn);
             }
-            let files: Vec<Drawn> = files.into_iter().flatten().collect();
-            let summary = files.iter().map(|f| f.summary).sum();
-            let unreadable = files.iter().any(|f| f.unreadable);
-            let texts: Vec<String> = files.into_iter().map(|f| f.text).collect();
+            let mut early = early.into_iter().flatten();
+            let (mut summary, mut unreadable) = (Summary::default(), false);
+            let texts: Vec<String> = files
+                .into_iter()
+                .flat_map(|slot| slot.or_else(|| early.next()))
+                .map(|drawn| {
+                    summary = summary + drawn.summary;
+                    unreadable |= drawn.unreadable;
+                    drawn.text
+                })
+                .collect();
             let written = format.write(&texts, summary, &mut stdout);
             leave_to_exit(texts);
             (written, summary, unreadable)
