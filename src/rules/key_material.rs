@@ -499,7 +499,7 @@ fn base64_decode(body: &str) -> Result<Vec<u8>, Failure> {
     }
     // From here on the text is ASCII: byte offsets are positions.
     let data = body.trim_end_matches('=');
-    if let Some(i) = data.find('=') {
+    if let Some(i) = memchr::memchr(b'=', data.as_bytes()) {
         return Err(Failure::Base64 {
             position: i + 1,
             found: '=',

@@ -135,6 +135,7 @@ pub struct Context<'a> {
     /// every string (IDP009, IDP010, IDP011).
     texts: std::cell::OnceCell<placeholders::Texts<'a>>,
     secret_pointers: std::cell::OnceCell<Vec<String>>,
+    read_only_pointers: std::cell::OnceCell<Vec<String>>,
     materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
     patch_targets: std::cell::OnceCell<PatchTargets<'a>>,
@@ -288,6 +289,7 @@ impl<'a> Context<'a> {
             facts: facts(),
             texts: std::cell::OnceCell::new(),
             secret_pointers: std::cell::OnceCell::new(),
+            read_only_pointers: std::cell::OnceCell::new(),
             materials: std::cell::OnceCell::new(),
             url_values: std::cell::OnceCell::new(),
             patch_targets: std::cell::OnceCell::new(),
@@ -302,6 +304,13 @@ impl<'a> Context<'a> {
     pub fn secret_pointers(&self) -> &[String] {
         self.secret_pointers
             .get_or_init(|| support::secret_pointers(self))
+    }
+
+    /// Pointers of the read-only members present in the document (see
+    /// [`read_only_field::read_only_pointers`]), computed on first use.
+    pub(crate) fn read_only_pointers(&self) -> &[String] {
+        self.read_only_pointers
+            .get_or_init(|| read_only_field::read_only_pointers(self))
     }
 
     /// The key material of every certificate-bearing field (see

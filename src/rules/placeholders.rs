@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::support::{
     display_pointer, is_within, member_name, patch_field, pointer_matches, shown,
 };
-use super::{decrypting_key, read_only_field, urls, Context, Rule};
+use super::{decrypting_key, urls, Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::Placeholder;
@@ -246,8 +246,8 @@ impl<'a> Texts<'a> {
 /// operation values. Members that must not be sent at all (read-only ones)
 /// are left out: their rules say to remove them, not to fill them in.
 pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
-    let mut excluded = read_only_field::read_only_pointers(cx);
-    excluded.extend(decrypting_key::read_only_pointers(cx));
+    let key_members = decrypting_key::read_only_pointers(cx);
+    let excluded = cx.read_only_pointers().iter().chain(&key_members);
     let patch = (cx.kind == crate::Kind::QlikPatch).then_some(cx.root);
     let mut texts = Texts {
         patch,
@@ -256,7 +256,7 @@ pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
         entries: Vec::with_capacity(32),
     };
     cx.walk_strings(&mut |pointer, _, value| {
-        if excluded.iter().any(|e| is_within(pointer, e))
+        if excluded.clone().any(|e| is_within(pointer, e))
             || patch.is_some_and(|root| patch_field(root, pointer).is_none())
         {
             return;

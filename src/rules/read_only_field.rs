@@ -52,16 +52,16 @@ impl Rule for ReadOnlyField {
         if cx.kind.is_ionos() && super::response_as_request::is_response(cx) {
             return;
         }
-        for pointer in read_only_pointers(cx) {
-            let name = member_name(&pointer).into_owned();
+        for pointer in cx.read_only_pointers() {
+            let name = member_name(pointer).into_owned();
             out.push(
                 Finding::new(
                     Self::META,
                     format!(
                         "`{}` is set by the server and does not belong in a request",
-                        display_pointer(&pointer)
+                        display_pointer(pointer)
                     ),
-                    Anchor::key(pointer),
+                    Anchor::key(pointer.as_str()),
                 )
                 .label("read-only member")
                 .help(format!("remove `{name}`"))
