@@ -111,7 +111,7 @@ fn dates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::key_material::KeyInfo;
+    use crate::rules::key_material::{KeyInfo, Subject};
     use time::{Date, Month};
 
     fn day(y: i32, m: u8, d: u8) -> OffsetDateTime {
@@ -124,10 +124,10 @@ mod tests {
 
     fn cert(from: OffsetDateTime, to: OffsetDateTime) -> CertificateInfo {
         CertificateInfo {
-            subject: "CN=test".to_string(),
+            subject: Subject::default(),
             not_before: from,
             not_after: to,
-            signature_oid: String::new(),
+            signature_oid: "1.2.840.113549.1.1.11".parse().expect("an OID"),
             key: KeyInfo {
                 algorithm: "RSA".to_string(),
                 curve: None,

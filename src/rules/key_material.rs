@@ -12,7 +12,7 @@ use x509_parser::objects::{oid2sn, oid_registry};
 use x509_parser::oid_registry::Oid;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::{PublicKey, RSAPublicKey};
-use x509_parser::x509::SubjectPublicKeyInfo;
+use x509_parser::x509::{SubjectPublicKeyInfo, X509Name};
 
 use super::{Context, Field};
 use crate::facts::{facts, CertificateField, KeyEncoding, KeySyntax};
@@ -100,11 +100,25 @@ impl Key {
 
 #[derive(Debug)]
 pub struct CertificateInfo {
-    pub subject: String,
+    pub subject: Subject,
     pub not_before: OffsetDateTime,
     pub not_after: OffsetDateTime,
-    pub signature_oid: String,
+    pub signature_oid: Oid<'static>,
     pub key: KeyInfo,
+}
+
+/// A certificate's subject name, kept as DER and written out only when a
+/// message names it: most certificates are never named in one.
+#[derive(Debug, Default)]
+pub struct Subject(Vec<u8>);
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = X509Name::from_der(&self.0)
+            .map(|(_, name)| name.to_string())
+            .unwrap_or_default();
+        f.write_str(if text.is_empty() { "(empty)" } else { &text })
+    }
 }
 
 #[derive(Debug)]
@@ -663,16 +677,11 @@ fn parse_as(der: &[u8], syntax: KeySyntax) -> Result<Key, String> {
         KeySyntax::Certificate => {
             let (_, cert) = x509_parser::parse_x509_certificate(der).map_err(|e| e.to_string())?;
             let validity = cert.validity();
-            let subject = cert.subject().to_string();
             Ok(Key::Certificate(CertificateInfo {
-                subject: if subject.is_empty() {
-                    "(empty)".to_string()
-                } else {
-                    subject
-                },
+                subject: Subject(cert.subject().as_raw().to_vec()),
                 not_before: validity.not_before.to_datetime(),
                 not_after: validity.not_after.to_datetime(),
-                signature_oid: cert.signature_algorithm.algorithm.to_id_string(),
+                signature_oid: cert.signature_algorithm.algorithm.to_owned(),
                 key: key_info(cert.public_key())?,
             }))
         }
@@ -884,7 +893,11 @@ mod tests {
         let Ok(Key::Certificate(c)) = decode(&blocks[0].body, &[KeySyntax::Certificate]) else {
             panic!("the certificate decodes");
         };
-        assert!(c.subject.contains("CN=rsa2048-valid"), "{}", c.subject);
+        assert!(
+            c.subject.to_string().contains("CN=rsa2048-valid"),
+            "{}",
+            c.subject
+        );
         assert_eq!((c.key.algorithm.as_str(), c.key.bits), ("RSA", 2048));
     }
 

@@ -1,9 +1,25 @@
 //! IDP307 weak-key.
 
+use std::sync::LazyLock;
+
+use x509_parser::oid_registry::Oid;
+
 use super::key_material::Key;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
+use crate::facts::facts;
+
+/// The signature algorithms of `certificates.weak_signature_algorithms`, by
+/// OID, with their names: a certificate's algorithm is compared as DER.
+static WEAK_SIGNATURES: LazyLock<Vec<(Oid<'static>, &'static str)>> = LazyLock::new(|| {
+    facts()
+        .certificates
+        .weak_signature_algorithms
+        .iter()
+        .filter_map(|(oid, name)| Some((oid.parse().ok()?, name.as_str())))
+        .collect()
+});
 
 declare_rule! {
     /// the key is too short, signed with SHA-1 or MD5, or of an undocumented algorithm
@@ -47,7 +63,8 @@ impl Rule for WeakKey {
             };
             let name = m.name();
             let key = decoded.key();
-            let held = match decoded {
+            // Named only in a finding: the subject is written out then.
+            let held = || match decoded {
                 Key::Certificate(c) => {
                     format!("the certificate in `{name}` (subject `{}`)", c.subject)
                 }
@@ -58,8 +75,10 @@ impl Rule for WeakKey {
                     Finding::new(
                         Self::META,
                         format!(
-                            "{held} has a {}-bit RSA key; at least {} bits are expected",
-                            key.bits, table.min_rsa_bits
+                            "{} has a {}-bit RSA key; at least {} bits are expected",
+                            held(),
+                            key.bits,
+                            table.min_rsa_bits
                         ),
                         m.field.anchor(),
                     )
@@ -71,11 +90,14 @@ impl Rule for WeakKey {
                 );
             }
             if let Key::Certificate(c) = decoded {
-                if let Some(algorithm) = table.weak_signature_algorithms.get(&c.signature_oid) {
+                if let Some((_, algorithm)) = WEAK_SIGNATURES
+                    .iter()
+                    .find(|(oid, _)| *oid == c.signature_oid)
+                {
                     out.push(
                         Finding::new(
                             Self::META,
-                            format!("{held} is signed with {algorithm}"),
+                            format!("{} is signed with {algorithm}", held()),
                             m.field.anchor(),
                         )
                         .label("weak signature digest")
@@ -89,7 +111,8 @@ impl Rule for WeakKey {
                     Finding::new(
                         Self::META,
                         format!(
-                            "{held} has an {}, which is not documented for {}",
+                            "{} has an {}, which is not documented for {}",
+                            held(),
                             key.describe(),
                             m.spec.key_algorithms_context
                         ),
@@ -102,6 +125,24 @@ impl Rule for WeakKey {
                     )),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_weak_signature_algorithm_is_an_oid() {
+        let listed = &facts().certificates.weak_signature_algorithms;
+        assert!(!listed.is_empty());
+        assert_eq!(WEAK_SIGNATURES.len(), listed.len());
+        for (oid, name) in WEAK_SIGNATURES.iter() {
+            assert_eq!(
+                listed.get(&oid.to_id_string()).map(String::as_str),
+                Some(*name)
+            );
         }
     }
 }
