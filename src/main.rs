@@ -1,4 +1,10 @@
+use std::ffi::c_void;
 use std::process::ExitCode;
+
+use libmimalloc_sys::{
+    mi_free, mi_malloc, mi_malloc_aligned, mi_realloc, mi_realloc_aligned, mi_zalloc,
+    mi_zalloc_aligned,
+};
 
 mod cli;
 
@@ -21,42 +27,46 @@ impl Mimalloc {
     fn plain(layout: std::alloc::Layout) -> bool {
         layout.align() <= std::mem::size_of::<usize>()
     }
+
+    /// A block from `plain` when any block will do, else from `aligned`.
+    ///
+    /// # Safety
+    /// `plain` and `aligned` are mimalloc's entry points of one kind.
+    unsafe fn block(
+        layout: std::alloc::Layout,
+        plain: unsafe extern "C" fn(usize) -> *mut c_void,
+        aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+    ) -> *mut u8 {
+        // SAFETY: FFI calls with a size and a power-of-two alignment.
+        unsafe {
+            if Self::plain(layout) {
+                plain(layout.size()).cast()
+            } else {
+                aligned(layout.size(), layout.align()).cast()
+            }
+        }
+    }
 }
 
 // SAFETY: every block comes from mimalloc and goes back to it; a layout whose
 // alignment a plain block may lack goes through the aligned entry points.
 unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
-        // SAFETY: plain FFI calls with a size and a power-of-two alignment.
-        unsafe {
-            if Self::plain(layout) {
-                mi_malloc(layout.size()).cast()
-            } else {
-                mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: both are mimalloc's allocating entry points.
+        unsafe { Self::block(layout, mi_malloc, mi_malloc_aligned) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
-        // SAFETY: as for `alloc`.
-        unsafe {
-            if Self::plain(layout) {
-                mi_zalloc(layout.size()).cast()
-            } else {
-                mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: both are mimalloc's zeroing entry points.
+        unsafe { Self::block(layout, mi_zalloc, mi_zalloc_aligned) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
         // SAFETY: `ptr` came from this allocator (the caller's contract).
-        unsafe { libmimalloc_sys::mi_free(ptr.cast()) }
+        unsafe { mi_free(ptr.cast()) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
         // SAFETY: `ptr` came from this allocator with `layout` (the caller's
         // contract); the new block keeps the alignment the old one needed.
         unsafe {
