@@ -700,7 +700,7 @@ fn display_name(path: &Path) -> String {
 fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     for (secret, finder) in &secrets.0 {
         let mask = |text: &mut String| {
-            if secrets_in(text, secret, finder) {
+            if contains_secret(text, secret, finder) {
                 *text = text.replace(secret, "***");
             }
         };
@@ -722,7 +722,7 @@ fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
 const SHORT_TEXT: usize = 256;
 
 /// True when `text` contains `secret`.
-fn secrets_in<'a>(
+fn contains_secret<'a>(
     text: &str,
     secret: &'a str,
     finder: &OnceCell<memchr::memmem::Finder<'a>>,
@@ -809,7 +809,7 @@ mod tests {
     fn agrees(text: &str, secret: &str) {
         let finder = OnceCell::new();
         assert_eq!(
-            secrets_in(text, secret, &finder),
+            contains_secret(text, secret, &finder),
             text.contains(secret),
             "{text:?} / {secret:?}"
         );
@@ -832,7 +832,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn secrets_in_is_contains(
+        fn contains_secret_is_contains(
             text in "[ab~é]{0,300}",
             secret in "[ab~é]{1,6}",
             at in 0usize..300,
