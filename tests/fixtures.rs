@@ -58,7 +58,7 @@ fn fixtures_keep_their_contract_and_spans() {
     let mut problems = Vec::new();
     for path in fixtures() {
         let bytes = std::fs::read(&path).expect("fixture is readable");
-        let report = linter.lint_bytes(&relative(&path), bytes.clone(), &options_for(&path));
+        let report = linter.lint_bytes(&relative(&path), &bytes, &options_for(&path));
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -101,7 +101,7 @@ fn rendered_reports() {
     for path in fixtures() {
         let bytes = std::fs::read(&path).expect("fixture is readable");
         let name = relative(&path);
-        let report = linter.lint_bytes(&name, bytes, &options_for(&path));
+        let report = linter.lint_bytes(&name, &bytes, &options_for(&path));
         let text = render_human(
             &Report {
                 files: vec![report],

@@ -305,7 +305,7 @@ fn fingerprints_are_stable_and_distinct() {
             .iter()
             .map(|p| {
                 let bytes = std::fs::read(Path::new(ROOT).join(p)).expect("payload");
-                linter.lint_bytes(&format!("./{p}"), bytes, &SourceOptions::default())
+                linter.lint_bytes(&format!("./{p}"), &bytes, &SourceOptions::default())
             })
             .collect(),
     };

@@ -202,7 +202,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 let mut bytes = Vec::new();
                 match std::io::stdin().lock().read_to_end(&mut bytes) {
                     Ok(_) => {
-                        linter.lint_bytes(&name, bytes, &config.source_options(Path::new(&name)))
+                        linter.lint_bytes(&name, &bytes, &config.source_options(Path::new(&name)))
                     }
                     Err(e) => {
                         FileReport::unreadable(name, format!("cannot read standard input: {e}"))

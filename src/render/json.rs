@@ -214,9 +214,7 @@ mod tests {
         ];
         let mut files: Vec<FileReport> = payloads
             .iter()
-            .map(|(name, text)| {
-                linter.lint_bytes(name, text.as_bytes().to_vec(), &SourceOptions::default())
-            })
+            .map(|(name, text)| linter.lint_bytes(name, text.as_bytes(), &SourceOptions::default()))
             .collect();
         files.push(FileReport::unreadable(
             "gone.json".to_string(),

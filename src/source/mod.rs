@@ -16,8 +16,8 @@ const BOM: &str = "\u{feff}";
 /// A payload's text as read, with its byte-order mark (if any) kept so that
 /// offsets stay offsets of the file.
 #[derive(Debug, Clone)]
-pub struct SourceText {
-    text: String,
+pub struct SourceText<'a> {
+    text: &'a str,
     bom_len: usize,
 }
 
@@ -30,36 +30,35 @@ pub struct DecodeError {
     pub lossy: String,
 }
 
-impl SourceText {
+impl<'a> SourceText<'a> {
     /// Decodes bytes as UTF-8, keeping a leading BOM out of the JSON text.
-    pub fn decode(bytes: Vec<u8>) -> Result<Self, DecodeError> {
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self::from_string(text)),
+    pub fn decode(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Self::new(text)),
             Err(e) => {
-                let utf8 = e.utf8_error();
-                let offset = utf8.valid_up_to();
-                let length = utf8.error_len().unwrap_or(e.as_bytes().len() - offset);
+                let offset = e.valid_up_to();
+                let length = e.error_len().unwrap_or(bytes.len() - offset);
                 Err(DecodeError {
                     offset,
                     length,
-                    lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    lossy: String::from_utf8_lossy(bytes).into_owned(),
                 })
             }
         }
     }
 
-    pub fn from_string(text: String) -> Self {
+    pub fn new(text: &'a str) -> Self {
         let bom_len = if text.starts_with(BOM) { BOM.len() } else { 0 };
         Self { text, bom_len }
     }
 
     /// The whole text, BOM included.
-    pub fn full(&self) -> &str {
-        &self.text
+    pub fn full(&self) -> &'a str {
+        self.text
     }
 
     /// The JSON text: everything after the BOM.
-    pub fn json(&self) -> &str {
+    pub fn json(&self) -> &'a str {
         &self.text[self.bom_len..]
     }
 
