@@ -2,7 +2,7 @@
 //! its own; these run afterwards over the reports
 //! ([`crate::Linter::check_across_files`]).
 
-use std::collections::BTreeMap;
+use std::borrow::Borrow;
 
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::linter::FileReport;
@@ -14,25 +14,27 @@ const NAMED: usize = 3;
 /// IDP208: IONOS identity providers of different files with the same name
 /// (PUT bodies with the same `id` are one resource and do not count). One
 /// finding per file, with the index of its report.
-pub fn duplicate_ionos_names(files: &[FileReport]) -> Vec<(usize, Finding)> {
-    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, file) in files.iter().enumerate() {
-        if let Some(site) = &file.ionos_name {
-            by_name.entry(site.name.as_str()).or_default().push(i);
-        }
-    }
+pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, Finding)> {
+    let files: Vec<&FileReport> = files.iter().map(Borrow::borrow).collect();
+    let mut named: Vec<(&str, usize)> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, file)| Some((file.ionos_name.as_ref()?.name.as_str(), i)))
+        .collect();
+    named.sort_unstable();
     let mut out = Vec::new();
-    for (name, holders) in by_name {
-        for &i in &holders {
+    for holders in named.chunk_by(|a, b| a.0 == b.0).filter(|h| h.len() > 1) {
+        let name = holders[0].0;
+        for &(_, i) in holders {
             let id = files[i].ionos_name.as_ref().and_then(|s| s.id.as_deref());
             let others: Vec<&str> = holders
                 .iter()
-                .filter(|&&j| j != i)
-                .filter(|&&j| {
+                .filter(|&&(_, j)| j != i)
+                .filter(|&&(_, j)| {
                     let other = files[j].ionos_name.as_ref().and_then(|s| s.id.as_deref());
                     id.is_none() || other != id
                 })
-                .map(|&j| files[j].path.as_str())
+                .map(|&(_, j)| files[j].path.as_str())
                 .collect();
             if others.is_empty() {
                 continue;

@@ -1,7 +1,7 @@
 //! The engine: bytes → parsed document → kind → schema pass and rules →
 //! findings (pointers) → spans → report.
 
-use std::borrow::Cow;
+use std::borrow::{BorrowMut, Cow};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -647,10 +647,10 @@ impl Linter {
     /// name for two identity providers). Call it once, after linting every
     /// file; it adds findings to the files' reports, and returns the indices
     /// of the reports it added to.
-    pub fn check_across_files(&self, files: &mut [FileReport]) -> Vec<usize> {
+    pub fn check_across_files<R: BorrowMut<FileReport>>(&self, files: &mut [R]) -> Vec<usize> {
         let mut changed = Vec::new();
         for (i, finding) in crate::cross_file::duplicate_ionos_names(files) {
-            let file = &mut files[i];
+            let file = files[i].borrow_mut();
             let Some(site) = &file.ionos_name else {
                 continue;
             };

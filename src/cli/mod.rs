@@ -1,6 +1,6 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, IoSlice, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -192,7 +192,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Json => Some(&Json),
         Format::Sarif | Format::Github | Format::Junit => None,
     };
-    let linted = lint_inputs(&paths, &config, |input| {
+    let mut linted = lint_inputs(&paths, &config, |input| {
         let report = match input {
             Input::Stdin => {
                 let name = args
@@ -225,48 +225,60 @@ fn check(args: CheckArgs) -> ExitCode {
             None => Linted::Pending(Box::new(report), None),
         }
     });
-    let mut pending = Vec::new();
-    let mut early = Vec::new();
-    let files: Vec<Option<Drawn>> = linted
-        .into_iter()
-        .map(|linted| match linted {
-            Linted::Drawn(drawn) => Some(drawn),
-            Linted::Pending(report, drawn) => {
-                pending.push(*report);
-                early.push(drawn);
-                None
-            }
-        })
-        .collect();
-    let changed = linter.check_across_files(&mut pending);
+    let changed = {
+        let (at, mut kept): (Vec<usize>, Vec<&mut FileReport>) = linted
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, linted)| match linted {
+                Linted::Pending(report, _) => Some((i, &mut **report)),
+                Linted::Drawn(_) => None,
+            })
+            .unzip();
+        let changed = linter.check_across_files(&mut kept);
+        changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
+    };
 
     let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (written, summary, unreadable) = match per_file {
         Some(format) => {
             let redrawn: Vec<(usize, Drawn)> = changed
                 .par_iter()
-                .map(|&i| (i, Drawn::new(format, &pending[i])))
+                .filter_map(|&i| match &linted[i] {
+                    Linted::Pending(report, _) => Some((i, Drawn::new(format, report))),
+                    Linted::Drawn(_) => None,
+                })
                 .collect();
             for (i, drawn) in redrawn {
-                early[i] = Some(drawn);
+                if let Linted::Pending(_, slot) = &mut linted[i] {
+                    *slot = Some(drawn);
+                }
             }
-            let mut early = early.into_iter().flatten();
             let (mut summary, mut unreadable) = (Summary::default(), false);
-            let texts: Vec<String> = files
-                .into_iter()
-                .flat_map(|slot| slot.or_else(|| early.next()))
+            let parts: Vec<&str> = linted
+                .iter()
+                .filter_map(|linted| match linted {
+                    Linted::Drawn(drawn) | Linted::Pending(_, Some(drawn)) => Some(drawn),
+                    Linted::Pending(_, None) => None,
+                })
                 .map(|drawn| {
                     summary = summary + drawn.summary;
                     unreadable |= drawn.unreadable;
-                    drawn.text
+                    drawn.text.as_str()
                 })
                 .collect();
-            let written = format.write(&texts, summary, &mut stdout);
-            leave_to_exit(texts);
+            let written = write_parts(format, &parts, summary, &mut stdout);
+            leave_to_exit(linted);
             (written, summary, unreadable)
         }
         None => {
-            let report = Report { files: pending };
+            let files = linted
+                .into_iter()
+                .filter_map(|linted| match linted {
+                    Linted::Pending(report, _) => Some(*report),
+                    Linted::Drawn(_) => None,
+                })
+                .collect();
+            let report = Report { files };
             let text = match args.format {
                 Format::Sarif => render_sarif(&report, &ci_options()),
                 Format::Github => render_github(&report, &ci_options()),
@@ -289,6 +301,47 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Writes a per-file format's output: its head, the files' parts and its
+/// tail, handed to the writer as they are, without copying them into a
+/// buffer first.
+fn write_parts(
+    format: &dyn PerFile,
+    parts: &[&str],
+    summary: Summary,
+    out: &mut BufWriter<impl Write>,
+) -> std::io::Result<()> {
+    // At most IOV_MAX (1024) pieces go to one system call.
+    const PIECES: usize = 1024;
+    out.write_all(format.head().as_bytes())?;
+    out.flush()?;
+    let out = out.get_mut();
+    for (chunk_index, chunk) in parts.chunks(PIECES / 2).enumerate() {
+        let mut pieces: Vec<IoSlice> = Vec::with_capacity(PIECES);
+        for (i, part) in chunk.iter().enumerate() {
+            let first = chunk_index == 0 && i == 0;
+            pieces.push(IoSlice::new(format.before_part(first).as_bytes()));
+            pieces.push(IoSlice::new(part.as_bytes()));
+        }
+        write_all_vectored(out, &mut pieces)?;
+    }
+    out.write_all(format.tail(summary, parts.len()).as_bytes())
+}
+
+/// `Write::write_all`, for pieces written with one system call where the
+/// writer can.
+fn write_all_vectored(out: &mut impl Write, mut pieces: &mut [IoSlice]) -> std::io::Result<()> {
+    IoSlice::advance_slices(&mut pieces, 0);
+    while !pieces.is_empty() {
+        match out.write_vectored(pieces) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut pieces, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// The process ends soon after the output is written: freeing a run's
@@ -337,34 +390,59 @@ where
     T: Send,
     F: Fn(Input) -> T + Sync,
 {
-    let mut linted: Vec<(Order, T)> = if paths.iter().any(|p| p.is_dir()) {
+    // Each input is linted with the number it was found as; the places
+    // those numbers go to are worked out apart from the linting.
+    let (mut linted, places): (Vec<(usize, T)>, Vec<usize>) = if paths.iter().any(|p| p.is_dir()) {
         let (found, inputs) = std::sync::mpsc::channel();
         std::thread::scope(|scope| {
-            scope.spawn(move || {
+            // The walk's thread sorts what it found while the workers lint.
+            let walk = scope.spawn(move || {
+                let mut orders = Vec::new();
                 expand(paths, config, &mut |order, input| {
                     // The receiver only goes away when the workers are gone.
-                    let _ = found.send((order, input));
-                })
+                    let _ = found.send((orders.len(), input));
+                    orders.push(order);
+                });
+                drop(found);
+                places(&orders)
             });
-            inputs
+            let linted = inputs
                 .into_iter()
                 .par_bridge()
-                .map(|(order, input)| (order, lint(input)))
-                .collect()
+                .map(|(number, input)| (number, lint(input)))
+                .collect();
+            let places = walk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (linted, places)
         })
     } else {
         // Nothing to walk (the pre-commit case): no thread to start.
+        let mut orders = Vec::new();
         let mut inputs = Vec::new();
         expand(paths, config, &mut |order, input| {
-            inputs.push((order, input))
+            inputs.push((orders.len(), input));
+            orders.push(order);
         });
-        inputs
+        let linted = inputs
             .into_par_iter()
-            .map(|(order, input)| (order, lint(input)))
-            .collect()
+            .map(|(number, input)| (number, lint(input)))
+            .collect();
+        (linted, places(&orders))
     };
-    linted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    linted.par_sort_unstable_by_key(|&(number, _)| places[number]);
     linted.into_iter().map(|(_, report)| report).collect()
+}
+
+/// For each input, by the number it was found as, its place in the output.
+fn places(orders: &[Order]) -> Vec<usize> {
+    let mut sorted: Vec<usize> = (0..orders.len()).collect();
+    sorted.sort_unstable_by(|&a, &b| orders[a].cmp(&orders[b]));
+    let mut places = vec![0; orders.len()];
+    for (place, &number) in sorted.iter().enumerate() {
+        places[number] = place;
+    }
+    places
 }
 
 /// Where an input's report goes: the index of the command-line path it
@@ -426,4 +504,61 @@ fn walk_order(path: &Path) -> Vec<u8> {
     let mut key = path.as_os_str().as_encoded_bytes().to_vec();
     key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes at most seven bytes a call, across the pieces it is handed.
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(7);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn write_vectored(&mut self, pieces: &[IoSlice]) -> std::io::Result<usize> {
+            let mut taken = 0;
+            for piece in pieces {
+                let n = piece.len().min(7 - taken);
+                self.0.extend_from_slice(&piece[..n]);
+                taken += n;
+                if taken == 7 {
+                    break;
+                }
+            }
+            Ok(taken)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Written in pieces, through a writer that takes a few bytes at a time,
+    /// the output is the same as written whole, over more parts than one
+    /// system call takes.
+    #[test]
+    fn parts_written_in_pieces_make_the_whole_output() {
+        let texts: Vec<String> = (0..1500).map(|i| format!("{{\"n\": {i}}}")).collect();
+        let parts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let summary = Summary {
+            files: 1500,
+            ..Summary::default()
+        };
+        for format in [&Json as &dyn PerFile, &Human::new(HumanOptions::default())] {
+            let mut whole = Vec::new();
+            format.write(&texts, summary, &mut whole).unwrap();
+            let mut out = BufWriter::new(Trickle(Vec::new()));
+            write_parts(format, &parts, summary, &mut out).unwrap();
+            out.flush().unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.get_ref().0),
+                String::from_utf8_lossy(&whole)
+            );
+        }
+    }
 }

@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -425,28 +424,32 @@ impl PerFile for Human {
         out
     }
 
-    fn write(&self, files: &[String], s: Summary, out: &mut dyn io::Write) -> io::Result<()> {
-        for file in files {
-            out.write_all(file.as_bytes())?;
-        }
+    fn head(&self) -> String {
+        String::new()
+    }
+
+    fn before_part(&self, _first: bool) -> &'static str {
+        ""
+    }
+
+    fn tail(&self, s: Summary, _parts: usize) -> String {
         let checked = s.files - s.skipped;
-        write!(
-            out,
+        let mut line = format!(
             "{}: {}, {}, {} in {}",
             if s.errors > 0 { "failed" } else { "passed" },
             plural(s.errors, "error", "errors"),
             plural(s.warnings, "warning", "warnings"),
             plural(s.infos, "info", "infos"),
             plural(checked, "file", "files"),
-        )?;
+        );
         if s.skipped > 0 {
-            write!(
-                out,
+            line.push_str(&format!(
                 " ({} skipped: not identity-provider payloads)",
                 s.skipped
-            )?;
+            ));
         }
-        out.write_all(b"\n")
+        line.push('\n');
+        line
     }
 }
 

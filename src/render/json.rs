@@ -54,22 +54,31 @@ impl PerFile for Json {
         )
     }
 
-    fn write(&self, files: &[String], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
+    fn head(&self) -> String {
         let tool = Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         };
-        out.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
-        out.write_all(pretty_at(&tool, 1).as_bytes())?;
-        out.write_all(b",\n  \"files\": [")?;
-        for (i, entry) in files.iter().enumerate() {
-            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-            out.write_all(entry.as_bytes())?;
+        format!(
+            "{{\n  \"version\": 1,\n  \"tool\": {},\n  \"files\": [",
+            pretty_at(&tool, 1)
+        )
+    }
+
+    fn before_part(&self, first: bool) -> &'static str {
+        if first {
+            "\n    "
+        } else {
+            ",\n    "
         }
-        out.write_all(if files.is_empty() { b"]" } else { b"\n  ]" })?;
-        out.write_all(b",\n  \"summary\": ")?;
-        out.write_all(pretty_at(&summary, 1).as_bytes())?;
-        out.write_all(b"\n}\n")
+    }
+
+    fn tail(&self, summary: Summary, parts: usize) -> String {
+        format!(
+            "{},\n  \"summary\": {}\n}}\n",
+            if parts == 0 { "]" } else { "\n  ]" },
+            pretty_at(&summary, 1)
+        )
     }
 }
 

@@ -86,9 +86,26 @@ pub trait PerFile: Sync {
     /// The file's part of the output.
     fn draw(&self, file: &FileReport) -> String;
 
-    /// Writes the whole output: the files' parts, in order, and the run's
-    /// counts.
-    fn write(&self, files: &[String], summary: Summary, out: &mut dyn io::Write) -> io::Result<()>;
+    /// What the output starts with, before the first file's part.
+    fn head(&self) -> String;
+
+    /// What comes before a file's part; `first` for the first part.
+    fn before_part(&self, first: bool) -> &'static str;
+
+    /// What the output ends with, after the last of its `parts` file parts:
+    /// the run's counts.
+    fn tail(&self, summary: Summary, parts: usize) -> String;
+
+    /// Writes the whole output: the head, the files' parts in order, and the
+    /// tail.
+    fn write(&self, files: &[String], summary: Summary, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(self.head().as_bytes())?;
+        for (i, file) in files.iter().enumerate() {
+            out.write_all(self.before_part(i == 0).as_bytes())?;
+            out.write_all(file.as_bytes())?;
+        }
+        out.write_all(self.tail(summary, files.len()).as_bytes())
+    }
 
     /// The whole output for a finished report, its files drawn in parallel.
     fn render(&self, report: &Report) -> String {
