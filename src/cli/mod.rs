@@ -133,6 +133,13 @@ pub fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir()) {
+        // A walk lints many files, and every schema is likely needed: the
+        // workers start and compile them while the walk begins.
+        rayon::spawn(|| {
+            idplint::schema::all();
+        });
+    }
     for selector in args.select.iter().chain(&args.ignore) {
         if !rules::ALL
             .iter()
