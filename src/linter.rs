@@ -17,50 +17,6 @@ use crate::source::{
     index_of, parse, parse_value, LineIndex, Located, Members, SourceText, SpanIndex,
 };
 
-/// Bytes a thread's read buffer starts with: more than any payload the
-/// vendors accept, so one read takes a whole file.
-const READ_BUFFER_BYTES: usize = 64 * 1024;
-
-thread_local! {
-    /// Each thread reads its files into one buffer, so a file costs no
-    /// allocation and no `stat` to size one.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Reads the file at `path` into `buffer`, from its start, and returns its
-/// length. Reading goes on until the end of the file, so a short read is
-/// never taken for the end. A file that fills the buffer is measured once,
-/// and the buffer grown to its size, so a large file is not read by doubling.
-fn read_into(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    if buffer.len() < READ_BUFFER_BYTES {
-        buffer.resize(READ_BUFFER_BYTES, 0);
-    }
-    let mut filled = 0;
-    let mut measured = false;
-    loop {
-        if filled == buffer.len() {
-            let wanted = if measured {
-                buffer.len() * 2
-            } else {
-                measured = true;
-                let size = file.metadata().map_or(0, |m| m.len());
-                usize::try_from(size)
-                    .unwrap_or(usize::MAX)
-                    .saturating_add(1)
-            };
-            buffer.resize(wanted.max(buffer.len() + 1), 0);
-        }
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => return Ok(filled),
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-}
-
 /// Which rules run, and at what severity.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -378,17 +334,10 @@ impl Linter {
     }
 
     fn read_and_lint(&self, path: &Path, name: String, options: &SourceOptions) -> FileReport {
-        READ_BUFFER.with_borrow_mut(|buffer| {
-            let report = match read_into(path, buffer) {
-                Ok(len) => self.lint_bytes(&name, &buffer[..len], options),
-                Err(e) => FileReport::unreadable(name, format!("cannot read file: {e}")),
-            };
-            if buffer.len() > READ_BUFFER_BYTES {
-                // A large file's buffer is not kept for the small ones after it.
-                *buffer = Vec::new();
-            }
-            report
-        })
+        match crate::source::with_file(path, |bytes| self.lint_bytes(&name, bytes, options)) {
+            Ok(report) => report,
+            Err(e) => FileReport::unreadable(name, format!("cannot read file: {e}")),
+        }
     }
 
     /// Lints a source held in memory.
@@ -897,34 +846,5 @@ mod tests {
             };
             agrees(&text, &secret);
         }
-    }
-
-    /// A reused buffer gives back each file whole, whatever its size against
-    /// the buffer's: empty, smaller, exactly as large, one byte more, several
-    /// times larger, and then small again after a large one.
-    #[test]
-    fn read_into_gives_back_each_file_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut buffer = Vec::new();
-        let sizes = [
-            0,
-            1,
-            3_000,
-            READ_BUFFER_BYTES - 1,
-            READ_BUFFER_BYTES,
-            READ_BUFFER_BYTES + 1,
-            5 * READ_BUFFER_BYTES + 17,
-            10,
-        ];
-        for (i, size) in sizes.into_iter().enumerate() {
-            let content: Vec<u8> = (0..size).map(|b| (b * 7 + i) as u8).collect();
-            let path = dir.path().join(format!("{i}.json"));
-            std::fs::write(&path, &content).unwrap();
-            let len = read_into(&path, &mut buffer).unwrap();
-            assert_eq!(len, size);
-            assert!(buffer[..len] == content[..], "file of {size} bytes");
-        }
-        let missing = read_into(&dir.path().join("missing.json"), &mut buffer);
-        assert_eq!(missing.unwrap_err().kind(), std::io::ErrorKind::NotFound);
     }
 }
