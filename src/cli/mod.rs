@@ -1,6 +1,5 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::collections::LinkedList;
 use std::io::{BufWriter, IoSlice, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -402,52 +401,44 @@ where
 {
     // Each input is linted with the number it was found as; the places
     // those numbers go to are worked out apart from the linting.
-    let (lists, places): (LinkedList<Vec<(usize, T)>>, Vec<usize>) =
-        if paths.iter().any(|p| p.is_dir()) {
-            let (found, inputs) = std::sync::mpsc::channel();
-            std::thread::scope(|scope| {
-                // The walk's thread sorts what it found while the workers lint.
-                let walk = scope.spawn(move || {
-                    let mut orders = Vec::new();
-                    expand(paths, config, &mut |order, input| {
-                        // The receiver only goes away when the workers are gone.
-                        let _ = found.send((orders.len(), input));
-                        orders.push(order);
-                    });
-                    drop(found);
-                    places(&orders)
+    let (mut linted, places): (Vec<(usize, T)>, Vec<usize>) = if paths.iter().any(|p| p.is_dir()) {
+        let (found, inputs) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            // The walk's thread sorts what it found while the workers lint.
+            let walk = scope.spawn(move || {
+                let mut orders = Vec::new();
+                expand(paths, config, &mut |order, input| {
+                    // The receiver only goes away when the workers are gone.
+                    let _ = found.send((orders.len(), input));
+                    orders.push(order);
                 });
-                let linted = inputs
-                    .into_iter()
-                    .par_bridge()
-                    .map(|(number, input)| (number, lint(input)))
-                    .collect_vec_list();
-                let places = walk
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (linted, places)
-            })
-        } else {
-            // Nothing to walk (the pre-commit case): no thread to start.
-            let mut orders = Vec::new();
-            let mut inputs = Vec::new();
-            expand(paths, config, &mut |order, input| {
-                inputs.push((orders.len(), input));
-                orders.push(order);
+                drop(found);
+                places(&orders)
             });
             let linted = inputs
-                .into_par_iter()
+                .into_iter()
+                .par_bridge()
                 .map(|(number, input)| (number, lint(input)))
-                .collect_vec_list();
-            (linted, places(&orders))
-        };
-    // What is left runs on one thread, over a few vectors the size of the
-    // run: whole huge pages would be zeroed for them.
-    crate::without_huge_pages();
-    let mut linted: Vec<(usize, T)> = Vec::with_capacity(places.len());
-    for mut list in lists {
-        linted.append(&mut list);
-    }
+                .collect();
+            let places = walk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (linted, places)
+        })
+    } else {
+        // Nothing to walk (the pre-commit case): no thread to start.
+        let mut orders = Vec::new();
+        let mut inputs = Vec::new();
+        expand(paths, config, &mut |order, input| {
+            inputs.push((orders.len(), input));
+            orders.push(order);
+        });
+        let linted = inputs
+            .into_par_iter()
+            .map(|(number, input)| (number, lint(input)))
+            .collect();
+        (linted, places(&orders))
+    };
     linted.par_sort_unstable_by_key(|&(number, _)| places[number]);
     linted.into_iter().map(|(_, report)| report).collect()
 }
