@@ -9,8 +9,8 @@ use libmimalloc_sys::{
 mod cli;
 
 // mimalloc spends about 8% fewer instructions than the system allocator on the
-// many small values of a parsed payload. Its arenas ask for transparent huge
-// pages, which only walks keep (see `without_huge_pages`).
+// many small values of a parsed payload. Without transparent huge pages: with
+// them, its arenas took the peak memory of a 10 000-file run from 37 MB to 60-70 MB.
 #[global_allocator]
 static ALLOCATOR: Mimalloc = Mimalloc;
 
@@ -81,20 +81,6 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
 
 fn main() -> ExitCode {
     cli::main()
-}
-
-/// Stops transparent huge pages for the memory the process touches from now
-/// on. mimalloc's arenas ask for them: a walk over many files touches tens of
-/// megabytes, and huge pages spare it most of its page faults (one per 2 MiB,
-/// not per 4 KiB). A run over a few files touches little, and zeroing whole
-/// huge pages would only make it slower.
-pub(crate) fn without_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE sets a flag of the process; it reads and
-    // writes no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
 }
 
 #[cfg(test)]

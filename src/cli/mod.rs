@@ -139,8 +139,6 @@ fn check(args: CheckArgs) -> ExitCode {
         rayon::spawn(|| {
             idplint::schema::all();
         });
-    } else {
-        crate::without_huge_pages();
     }
     for selector in args.select.iter().chain(&args.ignore) {
         if !rules::ALL
