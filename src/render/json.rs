@@ -1,5 +1,6 @@
 //! `--format json`: the stable document described in the README.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -85,14 +86,23 @@ impl PerFile for Json {
 /// `value` as pretty JSON (two-space indent) for a place `depth` levels deep
 /// in a document: every line after the first is indented as if the
 /// enclosing levels were there.
+///
+/// The text is written into a buffer the thread keeps, then copied into a
+/// string of its exact length: a run keeps every file's text until the end,
+/// and a string grown by doubling would hold a third more than its text.
 fn pretty_at<T: Serialize>(value: &T, depth: usize) -> String {
-    let mut out = Vec::with_capacity(256);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Nested::at(depth));
-    match value.serialize(&mut serializer) {
-        // serde_json writes UTF-8 only.
-        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| e.to_string()),
-        Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    thread_local! {
+        static WRITTEN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
+    WRITTEN.with_borrow_mut(|out| {
+        out.clear();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Nested::at(depth));
+        match value.serialize(&mut serializer) {
+            // serde_json writes UTF-8 only.
+            Ok(()) => String::from_utf8(out.to_vec()).unwrap_or_else(|e| e.to_string()),
+            Err(e) => format!("{{\"error\": \"{e}\"}}"),
+        }
+    })
 }
 
 /// serde_json's pretty formatter, started `depth` levels deep.
