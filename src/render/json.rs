@@ -83,6 +83,9 @@ impl PerFile for Json {
     }
 }
 
+/// The largest buffer a thread keeps between two files' entries.
+const KEPT_BUFFER_BYTES: usize = 1 << 20;
+
 /// `value` as pretty JSON (two-space indent) for a place `depth` levels deep
 /// in a document: every line after the first is indented as if the
 /// enclosing levels were there.
@@ -97,11 +100,16 @@ fn pretty_at<T: Serialize>(value: &T, depth: usize) -> String {
     WRITTEN.with_borrow_mut(|out| {
         out.clear();
         let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Nested::at(depth));
-        match value.serialize(&mut serializer) {
+        let text = match value.serialize(&mut serializer) {
             // serde_json writes UTF-8 only.
             Ok(()) => String::from_utf8(out.to_vec()).unwrap_or_else(|e| e.to_string()),
             Err(e) => format!("{{\"error\": \"{e}\"}}"),
+        };
+        if out.capacity() > KEPT_BUFFER_BYTES {
+            // A large report's buffer is not kept for the small ones after it.
+            *out = Vec::new();
         }
+        text
     })
 }
 
