@@ -1,6 +1,6 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::io::{BufWriter, IoSlice, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -245,7 +245,7 @@ fn check(args: CheckArgs) -> ExitCode {
         changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
     };
 
-    let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut stdout = std::io::stdout().lock();
     let (written, summary, unreadable) = match per_file {
         Some(format) => {
             let redrawn: Vec<(usize, Drawn)> = changed
@@ -273,7 +273,7 @@ fn check(args: CheckArgs) -> ExitCode {
                     drawn.text.as_str()
                 })
                 .collect();
-            let written = write_parts(format, &parts, summary, &mut stdout);
+            let written = format.write(&parts, summary, &mut stdout);
             leave_to_exit(linted);
             (written, summary, unreadable)
         }
@@ -308,47 +308,6 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Writes a per-file format's output: its head, the files' parts and its
-/// tail, handed to the writer as they are, without copying them into a
-/// buffer first.
-fn write_parts(
-    format: &dyn PerFile,
-    parts: &[&str],
-    summary: Summary,
-    out: &mut BufWriter<impl Write>,
-) -> std::io::Result<()> {
-    // At most IOV_MAX (1024) pieces go to one system call.
-    const PIECES: usize = 1024;
-    out.write_all(format.head().as_bytes())?;
-    out.flush()?;
-    let out = out.get_mut();
-    for (chunk_index, chunk) in parts.chunks(PIECES / 2).enumerate() {
-        let mut pieces: Vec<IoSlice> = Vec::with_capacity(PIECES);
-        for (i, part) in chunk.iter().enumerate() {
-            let first = chunk_index == 0 && i == 0;
-            pieces.push(IoSlice::new(format.before_part(first).as_bytes()));
-            pieces.push(IoSlice::new(part.as_bytes()));
-        }
-        write_all_vectored(out, &mut pieces)?;
-    }
-    out.write_all(format.tail(summary, parts.len()).as_bytes())
-}
-
-/// `Write::write_all`, for pieces written with one system call where the
-/// writer can.
-fn write_all_vectored(out: &mut impl Write, mut pieces: &mut [IoSlice]) -> std::io::Result<()> {
-    IoSlice::advance_slices(&mut pieces, 0);
-    while !pieces.is_empty() {
-        match out.write_vectored(pieces) {
-            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
-            Ok(n) => IoSlice::advance_slices(&mut pieces, n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 /// The process ends soon after the output is written: freeing a run's
@@ -404,11 +363,9 @@ where
         std::thread::scope(|scope| {
             // The walk's thread sorts what it found while the workers lint.
             let walk = scope.spawn(move || {
-                let mut orders = Vec::new();
-                expand(paths, config, &mut |order, input| {
+                let orders = expand_numbered(paths, config, &mut |number, input| {
                     // The receiver only goes away when the workers are gone.
-                    let _ = found.send((orders.len(), input));
-                    orders.push(order);
+                    let _ = found.send((number, input));
                 });
                 drop(found);
                 places(&orders)
@@ -425,11 +382,9 @@ where
         })
     } else {
         // Nothing to walk (the pre-commit case): no thread to start.
-        let mut orders = Vec::new();
         let mut inputs = Vec::new();
-        expand(paths, config, &mut |order, input| {
-            inputs.push((orders.len(), input));
-            orders.push(order);
+        let orders = expand_numbered(paths, config, &mut |number, input| {
+            inputs.push((number, input));
         });
         let linted = inputs
             .into_par_iter()
@@ -439,6 +394,21 @@ where
     };
     linted.par_sort_unstable_by_key(|&(number, _)| places[number]);
     linted.into_iter().map(|(_, report)| report).collect()
+}
+
+/// [`expand`], handing each input to `found` with the number it is found as
+/// (0, 1, 2, …); returns the order of each, by number.
+fn expand_numbered(
+    paths: &[PathBuf],
+    config: &Config,
+    found: &mut dyn FnMut(usize, Input),
+) -> Vec<Order> {
+    let mut orders = Vec::new();
+    expand(paths, config, &mut |order, input| {
+        found(orders.len(), input);
+        orders.push(order);
+    });
+    orders
 }
 
 /// For each input, by the number it was found as, its place in the output.
@@ -511,61 +481,4 @@ fn walk_order(path: &Path) -> Vec<u8> {
     let mut key = path.as_os_str().as_encoded_bytes().to_vec();
     key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
     key
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Takes at most seven bytes a call, across the pieces it is handed.
-    struct Trickle(Vec<u8>);
-
-    impl Write for Trickle {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let n = buf.len().min(7);
-            self.0.extend_from_slice(&buf[..n]);
-            Ok(n)
-        }
-
-        fn write_vectored(&mut self, pieces: &[IoSlice]) -> std::io::Result<usize> {
-            let mut taken = 0;
-            for piece in pieces {
-                let n = piece.len().min(7 - taken);
-                self.0.extend_from_slice(&piece[..n]);
-                taken += n;
-                if taken == 7 {
-                    break;
-                }
-            }
-            Ok(taken)
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    /// Written in pieces, through a writer that takes a few bytes at a time,
-    /// the output is the same as written whole, over more parts than one
-    /// system call takes.
-    #[test]
-    fn parts_written_in_pieces_make_the_whole_output() {
-        let texts: Vec<String> = (0..1500).map(|i| format!("{{\"n\": {i}}}")).collect();
-        let parts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let summary = Summary {
-            files: 1500,
-            ..Summary::default()
-        };
-        for format in [&Json as &dyn PerFile, &Human::new(HumanOptions::default())] {
-            let mut whole = Vec::new();
-            format.write(&texts, summary, &mut whole).unwrap();
-            let mut out = BufWriter::new(Trickle(Vec::new()));
-            write_parts(format, &parts, summary, &mut out).unwrap();
-            out.flush().unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&out.get_ref().0),
-                String::from_utf8_lossy(&whole)
-            );
-        }
-    }
 }

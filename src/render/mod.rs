@@ -97,12 +97,21 @@ pub trait PerFile: Sync {
     fn tail(&self, summary: Summary, parts: usize) -> String;
 
     /// Writes the whole output: the head, the files' parts in order, and the
-    /// tail.
-    fn write(&self, files: &[String], summary: Summary, out: &mut dyn io::Write) -> io::Result<()> {
+    /// tail. The parts go to `out` as they are, many to one vectored write,
+    /// without being copied into a buffer first.
+    fn write(&self, files: &[&str], summary: Summary, out: &mut dyn io::Write) -> io::Result<()> {
+        // At most IOV_MAX (1024) pieces go to one system call.
+        const PIECES: usize = 1024;
         out.write_all(self.head().as_bytes())?;
-        for (i, file) in files.iter().enumerate() {
-            out.write_all(self.before_part(i == 0).as_bytes())?;
-            out.write_all(file.as_bytes())?;
+        let mut pieces: Vec<io::IoSlice> = Vec::with_capacity(PIECES);
+        for (chunk_index, chunk) in files.chunks(PIECES / 2).enumerate() {
+            pieces.clear();
+            for (i, file) in chunk.iter().enumerate() {
+                let first = chunk_index == 0 && i == 0;
+                pieces.push(io::IoSlice::new(self.before_part(first).as_bytes()));
+                pieces.push(io::IoSlice::new(file.as_bytes()));
+            }
+            write_all_vectored(out, &mut pieces)?;
         }
         out.write_all(self.tail(summary, files.len()).as_bytes())
     }
@@ -111,12 +120,28 @@ pub trait PerFile: Sync {
     fn render(&self, report: &Report) -> String {
         use rayon::prelude::*;
         let files: Vec<String> = report.files.par_iter().map(|f| self.draw(f)).collect();
+        let parts: Vec<&str> = files.iter().map(String::as_str).collect();
         let mut out = Vec::with_capacity(files.iter().map(|f| f.len() + 8).sum::<usize>() + 256);
         // Writing into memory cannot fail.
-        let _ = self.write(&files, report.summary(), &mut out);
+        let _ = self.write(&parts, report.summary(), &mut out);
         String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
+}
+
+/// `Write::write_all`, for pieces written with one system call where the
+/// writer can.
+fn write_all_vectored(out: &mut dyn io::Write, mut pieces: &mut [io::IoSlice]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut pieces, 0);
+    while !pieces.is_empty() {
+        match out.write_vectored(pieces) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut pieces, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// A file's report once drawn by a [`PerFile`] format: its text and what the
@@ -206,6 +231,58 @@ pub(crate) fn ci_path(path: &str, options: &CiOptions) -> CiPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Takes at most seven bytes a call, across the pieces it is handed.
+    struct Trickle(Vec<u8>);
+
+    impl io::Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = buf.len().min(7);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn write_vectored(&mut self, pieces: &[io::IoSlice]) -> io::Result<usize> {
+            let mut taken = 0;
+            for piece in pieces {
+                let n = piece.len().min(7 - taken);
+                self.0.extend_from_slice(&piece[..n]);
+                taken += n;
+                if taken == 7 {
+                    break;
+                }
+            }
+            Ok(taken)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Written in pieces, through a writer that takes a few bytes at a time,
+    /// the output is the whole output, over more parts than one system call
+    /// takes.
+    #[test]
+    fn parts_written_in_pieces_make_the_whole_output() {
+        let texts: Vec<String> = (0..1500).map(|i| format!("{{\"n\": {i}}}")).collect();
+        let parts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let summary = Summary {
+            files: 1500,
+            ..Summary::default()
+        };
+        for format in [&Json as &dyn PerFile, &Human::new(HumanOptions::default())] {
+            let mut whole = format.head();
+            for (i, part) in parts.iter().enumerate() {
+                whole.push_str(format.before_part(i == 0));
+                whole.push_str(part);
+            }
+            whole.push_str(&format.tail(summary, parts.len()));
+            let mut out = Trickle(Vec::new());
+            format.write(&parts, summary, &mut out).unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.0), whole);
+        }
+    }
 
     fn rel(path: &str, base: Option<&str>) -> CiPath {
         ci_path(
