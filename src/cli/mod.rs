@@ -346,11 +346,12 @@ enum Input {
 /// (every `*.json` by default, respecting .gitignore), `-` for stdin.
 /// Excluded paths are dropped, even when named explicitly.
 ///
-/// A walk runs on its own thread and hands each file to the linting
-/// workers at once, so that linting does not wait for the whole tree. The
-/// reports come back in a stable order whatever the walk order: the paths
-/// in command-line order, and within a directory its walk errors, then its
-/// files sorted.
+/// A walk runs as a task of the linting pool and hands the files it finds
+/// to the other workers in small batches, so that linting does not wait for
+/// the whole tree and no thread beyond the pool's competes for the cores.
+/// The reports come back in a stable order whatever the walk order: the
+/// paths in command-line order, and within a directory its walk errors,
+/// then its files sorted.
 fn lint_inputs<T, F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<T>
 where
     T: Send,
@@ -358,30 +359,42 @@ where
 {
     // Each input is linted with the number it was found as; the places
     // those numbers go to are worked out apart from the linting.
-    let (mut linted, places): (Vec<(usize, T)>, Vec<usize>) = if paths.iter().any(|p| p.is_dir()) {
-        let (found, inputs) = std::sync::mpsc::channel();
-        std::thread::scope(|scope| {
-            // The walk's thread sorts what it found while the workers lint.
-            let walk = scope.spawn(move || {
-                let orders = expand_numbered(paths, config, &mut |number, input| {
-                    // The receiver only goes away when the workers are gone.
-                    let _ = found.send((number, input));
+    let (batches, places): (Vec<Vec<(usize, T)>>, Vec<usize>) = if paths.iter().any(|p| p.is_dir())
+    {
+        let linted = std::sync::Mutex::new(Vec::new());
+        let places = rayon::scope(|scope| {
+            let (lint, linted) = (&lint, &linted);
+            let hand_over = |batch: Vec<(usize, Input)>| {
+                scope.spawn(move |_| {
+                    let batch: Vec<(usize, T)> = batch
+                        .into_iter()
+                        .map(|(number, input)| (number, lint(input)))
+                        .collect();
+                    linted
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(batch);
                 });
-                drop(found);
-                places(&orders)
+            };
+            let mut batch = Vec::with_capacity(WALK_BATCH);
+            let orders = expand_numbered(paths, config, &mut |number, input| {
+                batch.push((number, input));
+                if batch.len() == WALK_BATCH {
+                    hand_over(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(WALK_BATCH),
+                    ));
+                }
             });
-            let linted = inputs
-                .into_iter()
-                .par_bridge()
-                .map(|(number, input)| (number, lint(input)))
-                .collect();
-            let places = walk
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (linted, places)
-        })
+            hand_over(batch);
+            places(&orders)
+        });
+        let batches = linted
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (batches, places)
     } else {
-        // Nothing to walk (the pre-commit case): no thread to start.
+        // Nothing to walk (the pre-commit case).
         let mut inputs = Vec::new();
         let orders = expand_numbered(paths, config, &mut |number, input| {
             inputs.push((number, input));
@@ -390,11 +403,18 @@ where
             .into_par_iter()
             .map(|(number, input)| (number, lint(input)))
             .collect();
-        (linted, places(&orders))
+        (vec![linted], places(&orders))
     };
-    linted.par_sort_unstable_by_key(|&(number, _)| places[number]);
-    linted.into_iter().map(|(_, report)| report).collect()
+    let mut placed: Vec<Option<T>> = std::iter::repeat_with(|| None).take(places.len()).collect();
+    for (number, linted) in batches.into_iter().flatten() {
+        placed[places[number]] = Some(linted);
+    }
+    placed.into_iter().flatten().collect()
 }
+
+/// How many walked files a linting task takes: enough that handing them
+/// over costs little, few enough that the workers finish together.
+const WALK_BATCH: usize = 16;
 
 /// [`expand`], handing each input to `found` with the number it is found as
 /// (0, 1, 2, …); returns the order of each, by number.
@@ -430,8 +450,8 @@ type Order = (usize, Place);
 enum Place {
     /// The path itself, or the n-th error of its walk.
     Given(usize),
-    /// A file found by the walk, by its sort key (see [`walk_order`]).
-    Walked(Vec<u8>),
+    /// A file found by the walk, by its sort key under the walk's root.
+    Walked(WalkKey),
 }
 
 /// Hands every input the command line's paths stand for to `found`.
@@ -443,6 +463,7 @@ fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input
             continue;
         } else if path.is_dir() {
             let exclude = config.exclude.clone();
+            let root = path.as_os_str().as_encoded_bytes();
             let walk = ignore::WalkBuilder::new(path)
                 .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
                 .build();
@@ -455,7 +476,7 @@ fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input
                     {
                         let path = e.into_path();
                         found(
-                            (index, Place::Walked(walk_order(&path))),
+                            (index, Place::Walked(WalkKey::new(&path, root))),
                             Input::Walked(path),
                         );
                     }
@@ -475,10 +496,91 @@ fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input
     }
 }
 
-/// Component by component, as `Path` orders, but on bytes: a separator
-/// sorts before every other byte.
-fn walk_order(path: &Path) -> Vec<u8> {
-    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
-    key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
-    key
+/// Where a walked file sorts among the files of its walk: component by
+/// component, as `Path` orders, but on bytes, with a separator before every
+/// other byte. The walk's root, which every such path begins with, is left
+/// out, and the first eight bytes are kept as a number too: most comparisons
+/// of a sort end there.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct WalkKey {
+    head: u64,
+    key: Vec<u8>,
+}
+
+impl WalkKey {
+    fn new(path: &Path, root: &[u8]) -> Self {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let mut key = bytes.strip_prefix(root).unwrap_or(bytes).to_vec();
+        key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
+        let mut head = [0; 8];
+        let n = key.len().min(8);
+        head[..n].copy_from_slice(&key[..n]);
+        Self {
+            head: u64::from_be_bytes(head),
+            key,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_keys_sort_as_paths_do() {
+        let root = "walk/root";
+        let mut paths: Vec<PathBuf> = [
+            "a.json",
+            "a-b.json",
+            "a/z.json",
+            "a/b/c.json",
+            "a.jsonx",
+            "abcdefgh.json",
+            "abcdefgh/i.json",
+            "abcdefg.json",
+            "abcdefghij.json",
+            "abcdefgh-i.json",
+            "b",
+            "b/a.json",
+            "Z.json",
+            "é.json",
+            "00017-qlik-jwt-ok.json",
+            "00017-qlik-jwt.json",
+            "0001-qlik.json",
+        ]
+        .iter()
+        .map(|name| Path::new(root).join(name))
+        .collect();
+        paths.sort();
+        let mut by_key: Vec<&PathBuf> = paths.iter().collect();
+        by_key.reverse();
+        by_key.sort_by_key(|path| WalkKey::new(path, root.as_bytes()));
+        assert_eq!(by_key, paths.iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_walk_of_many_batches_comes_back_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut expected = Vec::new();
+        for sub in ["b", "a", "a/deeper", "c-d", "c"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for i in (0..37).rev() {
+                let path = dir.path().join(sub).join(format!("{i}.json"));
+                std::fs::write(&path, "{}").unwrap();
+                expected.push(path);
+            }
+        }
+        std::fs::write(dir.path().join("notes.txt"), "not linted").unwrap();
+        expected.sort();
+        let config = Config::defaults(dir.path());
+        let lone = dir.path().join("b/3.json");
+        let paths = [dir.path().to_path_buf(), lone.clone()];
+        let linted = lint_inputs(&paths, &config, |input| match input {
+            Input::Walked(path) | Input::File(path) => path,
+            Input::Stdin | Input::Error(..) => PathBuf::from("?"),
+        });
+        expected.push(lone);
+        assert!(expected.len() > 5 * WALK_BATCH);
+        assert_eq!(linted, expected);
+    }
 }
