@@ -14,7 +14,7 @@ use crate::globs::Globs;
 use crate::kind::{detect, Kind};
 use crate::rules::{self, input, ionos_fields, support, Context, Rule, RuleMeta};
 use crate::source::{
-    index_of, parse, parse_value, LineIndex, Located, Members, SourceText, SpanIndex,
+    index_of, parse, parse_value, LineIndex, Located, Members, Position, SourceText, SpanIndex,
 };
 
 /// Which rules run, and at what severity.
@@ -204,6 +204,10 @@ pub struct IonosName {
     pub id: Option<String>,
     /// The span of the `name` value.
     pub span: Span,
+    /// The line and column where the span starts.
+    pub start: Position,
+    /// The line and column where the span ends.
+    pub end: Position,
 }
 
 impl FileReport {
@@ -473,15 +477,20 @@ impl Linter {
         };
         let cx = Context::new(kind, &parsed.value, protocol.as_deref());
         if kind.is_ionos() && selection.runs(ionos_fields::IonosNameInvalid::META) {
-            report.ionos_name = ionos_fields::name_and_id(&cx).map(|(name, id)| IonosName {
-                name,
-                id,
-                span: resolve(
+            report.ionos_name = ionos_fields::name_and_id(&cx).map(|(name, id)| {
+                let span = resolve(
                     index(),
                     source.json(),
                     base,
                     &Anchor::value("/properties/name"),
-                ),
+                );
+                IonosName {
+                    name,
+                    id,
+                    span,
+                    start: lines().position(source.full(), span.offset),
+                    end: lines().position(source.full(), span.offset + span.length),
+                }
             });
         }
         let mut raw = Vec::new();
@@ -530,8 +539,8 @@ impl Linter {
         }
         sort_diagnostics(&mut report.diagnostics);
         // Excerpts are drawn only for findings; IDP208, added across files
-        // later, needs the text of a named IONOS body too.
-        if (self.keep_source && !report.diagnostics.is_empty()) || report.ionos_name.is_some() {
+        // later, may add one to a named IONOS body.
+        if self.keep_source && (!report.diagnostics.is_empty() || report.ionos_name.is_some()) {
             report.redacted_source = redact_source(
                 index(),
                 source.json(),
@@ -560,6 +569,18 @@ fn placed(
     lines: &LineIndex,
     related: Vec<Label>,
 ) -> Option<Diagnostic> {
+    let start = lines.position(text, span.offset);
+    let end = lines.position(text, span.offset + span.length);
+    placed_at(selection, finding, (span, start, end), related)
+}
+
+/// [`placed`], at a span whose line and column are known.
+fn placed_at(
+    selection: &Selection,
+    finding: Finding,
+    (span, start, end): (Span, Position, Position),
+    related: Vec<Label>,
+) -> Option<Diagnostic> {
     let severity = match selection.level(finding.rule.code)? {
         Level::Set(s) => s,
         Level::Default => finding.severity,
@@ -573,8 +594,8 @@ fn placed(
         help: finding.help,
         pointer: finding.at.pointer,
         span,
-        start: lines.position(text, span.offset),
-        end: lines.position(text, span.offset + span.length),
+        start,
+        end,
         fixable: finding.fixable,
         label: finding.label,
         related,
@@ -604,14 +625,8 @@ impl Linter {
                 continue;
             };
             let selection = self.selection_for(&file.path);
-            let text = Arc::clone(&file.redacted_source);
-            let bom = if text.starts_with('\u{feff}') {
-                '\u{feff}'.len_utf8()
-            } else {
-                0
-            };
-            let lines = LineIndex::new(&text, bom);
-            if let Some(d) = placed(&selection, finding, site.span, &text, &lines, Vec::new()) {
+            let at = (site.span, site.start, site.end);
+            if let Some(d) = placed_at(&selection, finding, at, Vec::new()) {
                 file.diagnostics.push(d);
                 sort_diagnostics(&mut file.diagnostics);
                 changed.push(i);
