@@ -224,6 +224,16 @@ impl FileReport {
         }
     }
 
+    /// A report for a file whose linting stopped on a bug in idplint (a
+    /// panic): an error, as for a file that cannot be read. It names nothing
+    /// of the file's content: a panic's own message may quote a value.
+    pub fn failed(path: impl Into<String>) -> Self {
+        Self::unreadable(
+            path,
+            "idplint failed on this file: an internal error (a bug in idplint; please report it)",
+        )
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -350,7 +360,15 @@ impl Linter {
     }
 
     /// Lints raw bytes (they may be invalid UTF-8, which is a finding).
+    ///
+    /// A panic while linting, which is a bug, does not reach the caller: the
+    /// file gets a [`FileReport::failed`] report, and a run over many files
+    /// goes on with the others.
     pub fn lint_bytes(&self, name: &str, bytes: &[u8], options: &SourceOptions) -> FileReport {
+        guarded(name, || self.lint_unguarded(name, bytes, options))
+    }
+
+    fn lint_unguarded(&self, name: &str, bytes: &[u8], options: &SourceOptions) -> FileReport {
         let selection = self.selection_for(name);
         let mut report = FileReport {
             path: name.to_string(),
@@ -704,9 +722,16 @@ fn resolve(index: &SpanIndex, text: &str, base: usize, at: &Anchor) -> Span {
     }
 }
 
+/// Runs `lint`, the linting of the file `name`; a panic in it becomes the
+/// file's [`FileReport::failed`] report.
+pub fn guarded(name: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(lint))
+        .unwrap_or_else(|_| FileReport::failed(name))
+}
+
 /// A path as reports name it: as written when it is UTF-8 (most are), else
 /// with replacement characters.
-fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     path.to_str()
         .map_or_else(|| path.display().to_string(), str::to_string)
 }
@@ -828,6 +853,31 @@ mod tests {
             text.contains(secret),
             "{text:?} / {secret:?}"
         );
+    }
+
+    #[test]
+    fn a_panic_while_linting_fails_that_file_alone() {
+        let secret = "q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6";
+        let failed = guarded("idp/okta.json", || {
+            let _ = [1, 2, 3]
+                .get(7)
+                .copied()
+                .unwrap_or_else(|| panic!("{secret}"));
+            FileReport::unreadable("never", "never")
+        });
+        assert_eq!(failed.path, "idp/okta.json");
+        let error = failed.error.expect("a failed file has an error");
+        assert!(error.contains("internal error"), "{error}");
+        assert!(!error.contains(secret), "{error}");
+        assert!(failed.diagnostics.is_empty());
+
+        // The linter is whole after a panic: the next file is linted as usual.
+        let linter = Linter::new(Options::default());
+        let text = r#"{"protocol": "OIDC", "provider": "okta", "interactive": false}"#;
+        let report = linter.lint_source("next.json", text, &SourceOptions::default());
+        assert_eq!(report.path, "next.json");
+        assert!(report.error.is_none());
+        assert!(!report.diagnostics.is_empty());
     }
 
     #[test]

@@ -118,6 +118,21 @@ struct CheckArgs {
 }
 
 pub fn main() -> ExitCode {
+    // A panic's message may quote the file being linted (a secret, say): only
+    // where the bug is gets printed, with a backtrace if RUST_BACKTRACE asks.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        let backtrace = std::backtrace::Backtrace::capture();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: internal error{at}; this is a bug in idplint, please report it"
+        );
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            let _ = writeln!(std::io::stderr(), "{backtrace}");
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -199,38 +214,38 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Json => Some(&Json),
         Format::Sarif | Format::Github | Format::Junit => None,
     };
-    let mut linted = lint_inputs(&paths, &config, |input| {
-        let report = match input {
-            Input::Stdin => {
-                let name = args
-                    .stdin_filename
-                    .clone()
-                    .unwrap_or_else(|| "<stdin>".to_string());
-                let mut bytes = Vec::new();
-                match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => {
-                        linter.lint_bytes(&name, &bytes, &config.source_options(Path::new(&name)))
-                    }
-                    Err(e) => {
-                        FileReport::unreadable(name, format!("cannot read standard input: {e}"))
-                    }
+    let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+    let lint = |input: &Input| match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            match std::io::stdin().lock().read_to_end(&mut bytes) {
+                Ok(_) => linter.lint_bytes(
+                    stdin_name,
+                    &bytes,
+                    &config.source_options(Path::new(stdin_name)),
+                ),
+                Err(e) => {
+                    FileReport::unreadable(stdin_name, format!("cannot read standard input: {e}"))
                 }
             }
-            Input::File(path) => linter.lint_file(&path, &config.source_options(&path)),
-            Input::Walked(path) => linter.lint_regular_file(&path, &config.source_options(&path)),
-            Input::Error(name, message) => FileReport::unreadable(name, message),
-        };
-        // A report that the checks across files may still add to is kept for them.
-        match per_file {
-            Some(format) if report.ionos_name.is_none() => {
-                Linted::Drawn(Drawn::new(format, &report))
-            }
-            Some(format) => {
-                let drawn = Drawn::new(format, &report);
-                Linted::Pending(Box::new(report), Some(drawn))
-            }
-            None => Linted::Pending(Box::new(report), None),
         }
+        Input::File(path) => linter.lint_file(path, &config.source_options(path)),
+        Input::Walked(path) => linter.lint_regular_file(path, &config.source_options(path)),
+        Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
+    };
+    // A report that the checks across files may still add to is kept for them.
+    let keep = |report: FileReport| match per_file {
+        Some(format) if report.ionos_name.is_none() => Linted::Drawn(Drawn::new(format, &report)),
+        Some(format) => {
+            let drawn = Drawn::new(format, &report);
+            Linted::Pending(Box::new(report), Some(drawn))
+        }
+        None => Linted::Pending(Box::new(report), None),
+    };
+    let mut linted = lint_inputs(&paths, &config, |input| {
+        // A bug met in linting or drawing one file fails that file alone.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| keep(lint(&input))))
+            .unwrap_or_else(|_| keep(FileReport::failed(input.name(stdin_name))))
     });
     let changed = {
         let (at, mut kept): (Vec<usize>, Vec<&mut FileReport>) = linted
@@ -339,6 +354,17 @@ enum Input {
     /// A regular file found by walking a directory.
     Walked(PathBuf),
     Error(String, String),
+}
+
+impl Input {
+    /// The name the input's report gives it.
+    fn name(&self, stdin_name: &str) -> String {
+        match self {
+            Input::Stdin => stdin_name.to_string(),
+            Input::File(path) | Input::Walked(path) => idplint::linter::display_name(path),
+            Input::Error(name, _) => name.clone(),
+        }
+    }
 }
 
 /// Expands the command line's paths and lints each input as it is found:
