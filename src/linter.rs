@@ -5,7 +5,7 @@ use std::borrow::{BorrowMut, Cow};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde_json::Value;
 
@@ -85,14 +85,12 @@ struct Selection(Vec<(&'static str, Setting)>);
 
 impl Selection {
     fn setting_mut(&mut self, code: &str) -> Option<&mut Setting> {
-        let i = self.0.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
-        Some(&mut self.0[i].1)
+        Some(&mut self.0[rule_position(code)?].1)
     }
 
     /// The rule's level when it runs, `None` when it does not.
     fn level(&self, code: &str) -> Option<Level> {
-        let i = self.0.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
-        Self::level_of(&self.0[i].1)
+        self.level_at(rule_position(code)?)
     }
 
     /// [`Self::level`] of the `i`-th rule of [`rules::ALL`].
@@ -107,6 +105,25 @@ impl Selection {
     fn runs(&self, meta: &RuleMeta) -> bool {
         self.level(meta.code).is_some()
     }
+}
+
+/// Where the rule with `code` is in [`rules::ALL`], and so in every
+/// [`Selection`]. Findings are placed by their rule's code, a few times per
+/// file: the codes are searched as numbers, not compared as strings.
+fn rule_position(code: &str) -> Option<usize> {
+    static KEYS: LazyLock<Vec<u64>> =
+        LazyLock::new(|| rules::ALL.iter().map(|r| code_key(r.meta().code)).collect());
+    let i = KEYS.binary_search(&code_key(code)).ok()?;
+    (rules::ALL[i].meta().code == code).then_some(i)
+}
+
+/// The first eight bytes of a rule code, big-endian: numbers that order as
+/// the codes do, and that differ for every code (see the tests).
+fn code_key(code: &str) -> u64 {
+    code.bytes()
+        .chain(std::iter::repeat(0))
+        .take(8)
+        .fold(0, |key, byte| key << 8 | u64::from(byte))
 }
 
 /// An [`Override`] with its selectors expanded to codes.
@@ -853,6 +870,19 @@ mod tests {
             text.contains(secret),
             "{text:?} / {secret:?}"
         );
+    }
+
+    #[test]
+    fn rules_are_found_by_their_code() {
+        let codes: Vec<&str> = rules::ALL.iter().map(|r| r.meta().code).collect();
+        let keys: Vec<u64> = codes.iter().map(|c| code_key(c)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+        for (i, code) in codes.iter().enumerate() {
+            assert_eq!(rule_position(code), Some(i));
+        }
+        for absent in ["", "IDP", "IDP00", "IDP0010", "IDP999", "idp001", "XYZ001"] {
+            assert_eq!(rule_position(absent), None, "{absent}");
+        }
     }
 
     #[test]

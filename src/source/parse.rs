@@ -90,6 +90,7 @@ fn run(text: &str, keep: Keep) -> Result<(Parsed, bool), SyntaxError> {
         unplaced_duplicate: false,
         duplicates: Vec::new(),
         scratch: String::new(),
+        members: Vec::with_capacity(16),
     };
     p.skip_ws();
     if p.pos >= p.bytes.len() {
@@ -128,6 +129,10 @@ struct Parser<'a> {
     unplaced_duplicate: bool,
     duplicates: Vec<DuplicateKey>,
     scratch: String,
+    /// The members of the objects being parsed, innermost last, each with
+    /// its name's span: an object's map is made once its members are
+    /// counted, at its size, instead of growing member by member.
+    members: Vec<(String, Value, usize, usize)>,
 }
 
 impl<'a> Parser<'a> {
@@ -270,13 +275,13 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize, id: u32) -> Result<Value, SyntaxError> {
         self.enter(depth)?;
         self.pos += 1;
-        let mut map = Map::new();
         let mut last = NO_NODE;
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::new()));
         }
+        let first_member = self.members.len();
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
@@ -295,34 +300,46 @@ impl<'a> Parser<'a> {
             let child_id = self.nodes.len() as u32;
             let value = self.value(depth + 1, id, Some((key_start, key_end, escaped)))?;
             self.link_child(id, &mut last, child_id);
-            // Member names are compared only where the value is kept.
             if self.keeps_values() {
-                match map.entry(name) {
-                    serde_json::map::Entry::Vacant(slot) => {
-                        slot.insert(value);
-                    }
-                    serde_json::map::Entry::Occupied(mut slot) => {
-                        if self.keeps_nodes() {
-                            self.record_duplicate(id, slot.key(), key_start, key_end);
-                        } else {
-                            self.unplaced_duplicate = true;
-                        }
-                        // The later member wins, in the earlier one's place, as
-                        // serde_json decides.
-                        slot.insert(value);
-                    }
-                }
+                self.members.push((name, value, key_start, key_end));
             }
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(self.map_of_members(id, first_member)));
                 }
                 _ => return Err(self.unexpected("`,` or `}`")),
             }
         }
+    }
+
+    /// The map of the object `id`, from its members (those from
+    /// `first_member` on). Member names are compared only here, where the
+    /// value is kept.
+    fn map_of_members(&mut self, id: u32, first_member: usize) -> Map<String, Value> {
+        let mut members = std::mem::take(&mut self.members);
+        let mut map = Map::with_capacity(members.len() - first_member);
+        for (name, value, key_start, key_end) in members.drain(first_member..) {
+            match map.entry(name) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut slot) => {
+                    if self.keeps_nodes() {
+                        self.record_duplicate(id, slot.key(), key_start, key_end);
+                    } else {
+                        self.unplaced_duplicate = true;
+                    }
+                    // The later member wins, in the earlier one's place, as
+                    // serde_json decides.
+                    slot.insert(value);
+                }
+            }
+        }
+        self.members = members;
+        map
     }
 
     fn record_duplicate(&mut self, object: u32, name: &str, key_start: usize, key_end: usize) {
