@@ -7,26 +7,12 @@ use serde::Serialize;
 use serde_json::ser::Formatter;
 
 use super::{PerFile, Report, Summary};
-use crate::diagnostic::Diagnostic;
-use crate::kind::Kind;
 use crate::linter::FileReport;
 
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
     version: &'static str,
-}
-
-#[derive(Serialize)]
-struct File<'a> {
-    path: &'a str,
-    kind: Option<Kind>,
-    skipped: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    diagnostics: &'a [Diagnostic],
 }
 
 /// The report as one JSON document, with a trailing newline.
@@ -42,17 +28,19 @@ pub struct Json;
 
 impl PerFile for Json {
     fn draw(&self, f: &FileReport) -> String {
-        pretty_at(
-            &File {
-                path: &f.path,
-                kind: f.kind,
-                skipped: f.skipped.is_some(),
-                reason: f.skipped.as_deref(),
-                error: f.error.as_deref(),
-                diagnostics: &f.diagnostics,
-            },
-            2,
-        )
+        thread_local! {
+            static WRITTEN: RefCell<String> = const { RefCell::new(String::new()) };
+        }
+        WRITTEN.with_borrow_mut(|out| {
+            out.clear();
+            write_entry(out, f);
+            let text = out.as_str().to_owned();
+            if out.capacity() > KEPT_BUFFER_BYTES {
+                // A large report's buffer is not kept for the small ones after it.
+                *out = String::new();
+            }
+            text
+        })
     }
 
     fn head(&self) -> String {
@@ -83,34 +71,148 @@ impl PerFile for Json {
     }
 }
 
-/// The largest buffer a thread keeps between two files' entries.
+/// A file's entry: the text serde_json's pretty printer gives [`File`] two
+/// levels deep in the document (a test holds the two to the same text),
+/// written directly. The JSON output of a large run is mostly these entries,
+/// and serde_json looks at every byte of every string, one at a time, for
+/// what needs escaping.
+fn write_entry(out: &mut String, f: &FileReport) {
+    const MEMBER: &str = ",\n      ";
+    const FINDING_MEMBER: &str = ",\n          ";
+    out.push_str("{\n      \"path\": ");
+    push_string(out, &f.path);
+    out.push_str(MEMBER);
+    out.push_str("\"kind\": ");
+    match f.kind {
+        Some(kind) => push_string(out, kind.name()),
+        None => out.push_str("null"),
+    }
+    out.push_str(MEMBER);
+    out.push_str("\"skipped\": ");
+    out.push_str(if f.skipped.is_some() { "true" } else { "false" });
+    for (key, value) in [("\"reason\": ", &f.skipped), ("\"error\": ", &f.error)] {
+        if let Some(value) = value {
+            out.push_str(MEMBER);
+            out.push_str(key);
+            push_string(out, value);
+        }
+    }
+    out.push_str(MEMBER);
+    out.push_str("\"diagnostics\": [");
+    for (i, d) in f.diagnostics.iter().enumerate() {
+        out.push_str(if i == 0 {
+            "\n        {"
+        } else {
+            ",\n        {"
+        });
+        out.push_str("\n          \"code\": ");
+        push_string(out, d.code);
+        let strings = [
+            ("\"name\": ", Some(d.name)),
+            ("\"severity\": ", Some(d.severity.as_str())),
+            ("\"message\": ", Some(d.message.as_str())),
+            ("\"help\": ", d.help.as_deref()),
+            ("\"pointer\": ", Some(d.pointer.as_str())),
+        ];
+        for (key, value) in strings {
+            if let Some(value) = value {
+                out.push_str(FINDING_MEMBER);
+                out.push_str(key);
+                push_string(out, value);
+            }
+        }
+        let pairs = [
+            (
+                "\"span\": ",
+                ("offset", d.span.offset),
+                ("length", d.span.length),
+            ),
+            (
+                "\"start\": ",
+                ("line", d.start.line),
+                ("column", d.start.column),
+            ),
+            ("\"end\": ", ("line", d.end.line), ("column", d.end.column)),
+        ];
+        for (key, (first, a), (second, b)) in pairs {
+            out.push_str(FINDING_MEMBER);
+            out.push_str(key);
+            out.push_str("{\n            \"");
+            out.push_str(first);
+            out.push_str("\": ");
+            out.push_str(itoa::Buffer::new().format(a));
+            out.push_str(",\n            \"");
+            out.push_str(second);
+            out.push_str("\": ");
+            out.push_str(itoa::Buffer::new().format(b));
+            out.push_str("\n          }");
+        }
+        out.push_str(FINDING_MEMBER);
+        out.push_str("\"fixable\": ");
+        out.push_str(if d.fixable { "true" } else { "false" });
+        out.push_str("\n        }");
+    }
+    if !f.diagnostics.is_empty() {
+        out.push_str("\n      ");
+    }
+    out.push_str("]\n    }");
+}
+
+/// `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and
+/// the control characters, the usual ones in short form.
+fn push_string(out: &mut String, text: &str) {
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    out.push('"');
+    // Without an early exit the check runs on many bytes at once; most
+    // strings need no escape.
+    if !text.bytes().fold(false, |found, b| found | needs_escape(b)) {
+        out.push_str(text);
+    } else {
+        let mut plain = 0;
+        for (i, b) in text.bytes().enumerate() {
+            if !needs_escape(b) {
+                continue;
+            }
+            out.push_str(&text[plain..i]);
+            plain = i + 1;
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u00");
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 0xf)]));
+                }
+            }
+        }
+        out.push_str(&text[plain..]);
+    }
+    out.push('"');
+}
+
+/// The largest buffer a thread keeps between two files' entries. The entry
+/// is copied out of it into a string of its exact length: a run keeps every
+/// file's text until the end, and a string grown by doubling would hold a
+/// third more than its text.
 const KEPT_BUFFER_BYTES: usize = 1 << 20;
 
 /// `value` as pretty JSON (two-space indent) for a place `depth` levels deep
 /// in a document: every line after the first is indented as if the
 /// enclosing levels were there.
-///
-/// The text is written into a buffer the thread keeps, then copied into a
-/// string of its exact length: a run keeps every file's text until the end,
-/// and a string grown by doubling would hold a third more than its text.
 fn pretty_at<T: Serialize>(value: &T, depth: usize) -> String {
-    thread_local! {
-        static WRITTEN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Nested::at(depth));
+    match value.serialize(&mut serializer) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| e.to_string()),
+        Err(e) => format!("{{\"error\": \"{e}\"}}"),
     }
-    WRITTEN.with_borrow_mut(|out| {
-        out.clear();
-        let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Nested::at(depth));
-        let text = match value.serialize(&mut serializer) {
-            // serde_json writes UTF-8 only.
-            Ok(()) => String::from_utf8(out.to_vec()).unwrap_or_else(|e| e.to_string()),
-            Err(e) => format!("{{\"error\": \"{e}\"}}"),
-        };
-        if out.capacity() > KEPT_BUFFER_BYTES {
-            // A large report's buffer is not kept for the small ones after it.
-            *out = Vec::new();
-        }
-        text
-    })
 }
 
 /// serde_json's pretty formatter, started `depth` levels deep.
@@ -204,11 +306,71 @@ impl Formatter for Nested {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use serde::Serialize;
 
-    use super::{render_json, File, Tool};
+    use super::{render_json, Tool};
+    use crate::diagnostic::{Diagnostic, Severity, Span};
+    use crate::kind::Kind;
     use crate::linter::FileReport;
+    use crate::source::Position;
     use crate::{Linter, Options, Report, SourceOptions, Summary};
+
+    /// A file's entry as the README describes it; the output must be what
+    /// serde_json makes of it.
+    #[derive(Serialize)]
+    struct File<'a> {
+        path: &'a str,
+        kind: Option<Kind>,
+        skipped: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str>,
+        diagnostics: &'a [Diagnostic],
+    }
+
+    /// Every character that JSON escapes, in every string of an entry.
+    fn escaped_everywhere() -> Vec<FileReport> {
+        let odd = "q\"uote\\back\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f} \u{7f}é€😀\u{2028}/end";
+        let diagnostic = |help: Option<String>| Diagnostic {
+            code: "IDP009",
+            name: "placeholder-value",
+            severity: Severity::Info,
+            message: format!("`{odd}` holds {odd}"),
+            help,
+            pointer: format!("/options/{odd}/0"),
+            span: Span {
+                offset: 12_345_678_901,
+                length: 0,
+            },
+            start: Position {
+                line: 1,
+                column: usize::MAX,
+            },
+            end: Position { line: 9, column: 1 },
+            fixable: true,
+            label: None,
+            related: Vec::new(),
+        };
+        let mut skipped = FileReport::unreadable(format!("dir/{odd}.json"), odd);
+        skipped.error = None;
+        skipped.skipped = Some(format!("not a payload: {odd}"));
+        vec![
+            FileReport {
+                path: odd.to_string(),
+                kind: Some(Kind::IonosEnsure),
+                skipped: None,
+                error: None,
+                diagnostics: vec![diagnostic(Some(odd.to_string())), diagnostic(None)],
+                redacted_source: Arc::from(""),
+                ionos_name: None,
+            },
+            skipped,
+            FileReport::unreadable("", ""),
+        ]
+    }
 
     #[derive(Serialize)]
     struct Document<'a> {
@@ -247,6 +409,7 @@ mod tests {
             "gone.json".to_string(),
             "cannot read gone.json: no such file".to_string(),
         ));
+        files.extend(escaped_everywhere());
         assert!(files.iter().any(|f| f.diagnostics.len() > 1));
         assert!(files.iter().any(|f| f.skipped.is_some()));
         let report = Report { files };
