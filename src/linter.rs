@@ -741,7 +741,7 @@ fn resolve(index: &SpanIndex, text: &str, base: usize, at: &Anchor) -> Span {
 
 /// Runs `lint`, the linting of the file `name`; a panic in it becomes the
 /// file's [`FileReport::failed`] report.
-pub fn guarded(name: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
+fn guarded(name: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(lint))
         .unwrap_or_else(|_| FileReport::failed(name))
 }

@@ -376,8 +376,8 @@ impl Input {
 /// Excluded paths are dropped, even when named explicitly.
 ///
 /// A walk runs as a task of the linting pool and hands the files it finds
-/// to the other workers in small batches, so that linting does not wait for
-/// the whole tree and no thread beyond the pool's competes for the cores.
+/// to the pool in small batches, so that linting does not wait for the
+/// whole tree and no thread beyond the pool's competes for the cores.
 /// The reports come back in a stable order whatever the walk order: the
 /// paths in command-line order, and within a directory its walk errors,
 /// then its files sorted.
@@ -415,7 +415,9 @@ where
                     ));
                 }
             });
-            hand_over(batch);
+            if !batch.is_empty() {
+                hand_over(batch);
+            }
             places(&orders)
         });
         let batches = linted
