@@ -109,18 +109,26 @@ impl Selection {
 
 /// Where the rule with `code` is in [`rules::ALL`], and so in every
 /// [`Selection`]. Findings are placed by their rule's code, a few times per
-/// file: the codes are searched as numbers, not compared as strings.
+/// file: the codes are searched as numbers (their [`order_key`]s, which
+/// differ for every code, see the tests), not compared as strings.
 fn rule_position(code: &str) -> Option<usize> {
-    static KEYS: LazyLock<Vec<u64>> =
-        LazyLock::new(|| rules::ALL.iter().map(|r| code_key(r.meta().code)).collect());
-    let i = KEYS.binary_search(&code_key(code)).ok()?;
+    static KEYS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        rules::ALL
+            .iter()
+            .map(|r| order_key(r.meta().code.as_bytes()))
+            .collect()
+    });
+    let i = KEYS.binary_search(&order_key(code.as_bytes())).ok()?;
     (rules::ALL[i].meta().code == code).then_some(i)
 }
 
-/// The first eight bytes of a rule code, big-endian: numbers that order as
-/// the codes do, and that differ for every code (see the tests).
-fn code_key(code: &str) -> u64 {
-    code.bytes()
+/// The first eight bytes of `bytes` as a big-endian number, zero-padded:
+/// two byte strings order as their keys do, unless the keys are equal.
+/// Sorting or searching by the key first saves most byte comparisons.
+pub fn order_key(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .copied()
         .chain(std::iter::repeat(0))
         .take(8)
         .fold(0, |key, byte| key << 8 | u64::from(byte))
@@ -875,7 +883,7 @@ mod tests {
     #[test]
     fn rules_are_found_by_their_code() {
         let codes: Vec<&str> = rules::ALL.iter().map(|r| r.meta().code).collect();
-        let keys: Vec<u64> = codes.iter().map(|c| code_key(c)).collect();
+        let keys: Vec<u64> = codes.iter().map(|c| order_key(c.as_bytes())).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
         for (i, code) in codes.iter().enumerate() {
             assert_eq!(rule_position(code), Some(i));

@@ -530,8 +530,8 @@ fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input
 /// Where a walked file sorts among the files of its walk: component by
 /// component, as `Path` orders, but on bytes, with a separator before every
 /// other byte. The walk's root, which every such path begins with, is left
-/// out, and the first eight bytes are kept as a number too: most comparisons
-/// of a sort end there.
+/// out, and the key's [`idplint::linter::order_key`] is kept too: most
+/// comparisons of a sort end there.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct WalkKey {
     head: u64,
@@ -543,11 +543,8 @@ impl WalkKey {
         let bytes = path.as_os_str().as_encoded_bytes();
         let mut key = bytes.strip_prefix(root).unwrap_or(bytes).to_vec();
         key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
-        let mut head = [0; 8];
-        let n = key.len().min(8);
-        head[..n].copy_from_slice(&key[..n]);
         Self {
-            head: u64::from_be_bytes(head),
+            head: idplint::linter::order_key(&key),
             key,
         }
     }
