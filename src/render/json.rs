@@ -1,10 +1,8 @@
 //! `--format json`: the stable document described in the README.
 
 use std::cell::RefCell;
-use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::Formatter;
 
 use super::{PerFile, Report, Summary};
 use crate::linter::FileReport;
@@ -20,7 +18,7 @@ pub fn render_json(report: &Report) -> String {
     Json.render(report)
 }
 
-/// `--format json`. Each file's entry is serialised on its own, already
+/// `--format json`. Each file's entry is written on its own, already
 /// indented to its place in the document: the text is the same as
 /// serialising the whole document at once.
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,7 +48,7 @@ impl PerFile for Json {
         };
         format!(
             "{{\n  \"version\": 1,\n  \"tool\": {},\n  \"files\": [",
-            pretty_at(&tool, 1)
+            pretty_nested(&tool)
         )
     }
 
@@ -66,13 +64,14 @@ impl PerFile for Json {
         format!(
             "{},\n  \"summary\": {}\n}}\n",
             if parts == 0 { "]" } else { "\n  ]" },
-            pretty_at(&summary, 1)
+            pretty_nested(&summary)
         )
     }
 }
 
-/// A file's entry: the text serde_json's pretty printer gives [`File`] two
-/// levels deep in the document (a test holds the two to the same text),
+/// A file's entry: the text serde_json's pretty printer gives a file's
+/// entry (its members as the README lists them) two levels deep in the
+/// document (a test holds the two to the same text),
 /// written directly. The JSON output of a large run is mostly these entries,
 /// and serde_json looks at every byte of every string, one at a time, for
 /// what needs escaping.
@@ -202,105 +201,13 @@ fn push_string(out: &mut String, text: &str) {
 /// third more than its text.
 const KEPT_BUFFER_BYTES: usize = 1 << 20;
 
-/// `value` as pretty JSON (two-space indent) for a place `depth` levels deep
-/// in a document: every line after the first is indented as if the
-/// enclosing levels were there.
-fn pretty_at<T: Serialize>(value: &T, depth: usize) -> String {
-    let mut out = Vec::new();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Nested::at(depth));
-    match value.serialize(&mut serializer) {
-        // serde_json writes UTF-8 only.
-        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| e.to_string()),
+/// `value` as pretty JSON (two-space indent) one level deep in the
+/// document: every line after the first is indented as if the enclosing
+/// object were there. (Pretty JSON has no line break inside a string.)
+fn pretty_nested<T: Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => text.replace('\n', "\n  "),
         Err(e) => format!("{{\"error\": \"{e}\"}}"),
-    }
-}
-
-/// serde_json's pretty formatter, started `depth` levels deep.
-struct Nested {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Nested {
-    fn at(depth: usize) -> Self {
-        Self {
-            depth,
-            has_value: false,
-        }
-    }
-
-    fn new_line<W: ?Sized + Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
-        const SPACES: &[u8; 64] = &[b' '; 64];
-        writer.write_all(if comma { b",\n" } else { b"\n" })?;
-        let mut width = self.depth * 2;
-        while width > 0 {
-            let run = width.min(SPACES.len());
-            writer.write_all(&SPACES[..run])?;
-            width -= run;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(writer, false)?;
-        }
-        writer.write_all(bracket)
-    }
-}
-
-impl Formatter for Nested {
-    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.open(writer, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.close(writer, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.new_line(writer, !first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.open(writer, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.close(writer, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.new_line(writer, !first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 
