@@ -14,35 +14,46 @@ const NAMED: usize = 3;
 /// IDP208: IONOS identity providers of different files with the same name
 /// (PUT bodies with the same `id` are one resource and do not count). One
 /// finding per file, with the index of its report.
-pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, Finding)> {
+pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, usize, Finding)> {
     let files: Vec<&FileReport> = files.iter().map(Borrow::borrow).collect();
-    let mut named: Vec<(&str, usize)> = files
+    // (name, file, site in the file)
+    let mut named: Vec<(&str, usize, usize)> = files
         .iter()
         .enumerate()
-        .filter_map(|(i, file)| Some((file.ionos_name.as_ref()?.name.as_str(), i)))
+        .flat_map(|(i, file)| {
+            file.ionos_names
+                .iter()
+                .enumerate()
+                .map(move |(j, site)| (site.name.as_str(), i, j))
+        })
         .collect();
     named.sort_unstable();
+    let id_of = |i: usize, j: usize| files[i].ionos_names[j].id.as_deref();
     let mut out = Vec::new();
     for holders in named.chunk_by(|a, b| a.0 == b.0).filter(|h| h.len() > 1) {
         let name = holders[0].0;
-        for &(_, i) in holders {
-            let id = files[i].ionos_name.as_ref().and_then(|s| s.id.as_deref());
-            let others: Vec<&str> = holders
+        for &(_, i, j) in holders {
+            let id = id_of(i, j);
+            let mut others: Vec<String> = holders
                 .iter()
-                .filter(|&&(_, j)| j != i)
-                .filter(|&&(_, j)| {
-                    let other = files[j].ionos_name.as_ref().and_then(|s| s.id.as_deref());
-                    id.is_none() || other != id
+                .filter(|&&(_, k, l)| (k, l) != (i, j))
+                .filter(|&&(_, k, l)| id.is_none() || id_of(k, l) != id)
+                .map(|&(_, k, l)| match &files[k].ionos_names[l].request {
+                    Some(_) if k == i => format!(
+                        "`{}` line {}",
+                        files[k].path, files[k].ionos_names[l].start.line
+                    ),
+                    _ => format!("`{}`", files[k].path),
                 })
-                .map(|&(_, j)| files[j].path.as_str())
                 .collect();
+            others.dedup();
             if others.is_empty() {
                 continue;
             }
             let mut listed = others
                 .iter()
                 .take(NAMED)
-                .map(|p| format!("`{p}`"))
+                .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
             if others.len() > NAMED {
@@ -50,6 +61,7 @@ pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, 
             }
             out.push((
                 i,
+                j,
                 Finding::new(
                     IonosNameInvalid::META,
                     format!(

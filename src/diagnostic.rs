@@ -164,6 +164,24 @@ pub struct Diagnostic {
     /// member a value conflicts with).
     #[serde(skip)]
     pub related: Vec<Label>,
+    /// In a container (Markdown, a script, an `.http` file, a Postman
+    /// collection), the request whose body the finding is about; `pointer`
+    /// is then a pointer into that body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<std::sync::Arc<RequestRef>>,
+}
+
+/// A request in a container file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestRef {
+    /// Its place among the file's identity-provider requests, from 0.
+    pub index: usize,
+    /// The method and URL as written (`POST https://${TENANT}/api/v1/identity-providers`);
+    /// none for a body without a request around it (a JSON fence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
+    /// Where the request (or the body) starts.
+    pub start: Position,
 }
 
 impl std::fmt::Display for Diagnostic {

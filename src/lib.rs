@@ -18,6 +18,7 @@
 //! ```
 
 pub mod config;
+pub mod container;
 pub mod cross_file;
 pub mod diagnostic;
 pub mod facts;
@@ -29,9 +30,9 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 
-pub use diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
+pub use diagnostic::{Anchor, Diagnostic, Finding, Label, RequestRef, Severity, Span, Target};
 pub use kind::Kind;
-pub use linter::{FileReport, IonosName, Linter, Options, Override, SourceOptions};
+pub use linter::{BodyFile, FileReport, IonosName, Linter, Options, Override, SourceOptions};
 pub use render::{Report, Summary};
 
 /// The README's examples, compiled and run as doctests.

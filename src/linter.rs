@@ -9,12 +9,14 @@ use std::sync::{Arc, LazyLock};
 
 use serde_json::Value;
 
-use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, Severity, Span, Target};
+use crate::container::{self, Body, Decoded, Format, Route, Variables};
+use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, RequestRef, Severity, Span, Target};
 use crate::globs::Globs;
 use crate::kind::{detect, Kind};
 use crate::rules::{self, input, ionos_fields, support, Context, Rule, RuleMeta};
 use crate::source::{
-    index_of, parse, parse_value, LineIndex, Located, Members, Position, SourceText, SpanIndex,
+    index_of, parse, parse_value, DecodeError, LineIndex, Located, Members, Position, SourceText,
+    SpanIndex,
 };
 
 /// Which rules run, and at what severity.
@@ -51,6 +53,10 @@ pub struct SourceOptions {
     pub kind: Option<Kind>,
     /// The protocol of the IdP a Qlik patch targets (`OIDC`, `jwtAuth`, `SAML`).
     pub protocol: Option<String>,
+    /// The container the source is (Markdown, a shell script, an `.http`
+    /// file, a Postman collection); `None` decides from the source's name
+    /// (a `.json` name, or none, is a plain payload).
+    pub container: Option<Format>,
 }
 
 /// The linter: built once, used for any number of sources, from any thread.
@@ -60,6 +66,7 @@ pub struct Linter {
     base: Selection,
     overrides: Vec<Layer>,
     keep_source: bool,
+    variables: Arc<Variables>,
 }
 
 /// A rule's configured severity.
@@ -203,9 +210,15 @@ impl Default for Linter {
 pub struct FileReport {
     /// The name the source was given (a path, or the stdin name).
     pub path: String,
-    /// The recognised or given kind.
+    /// The recognised or given kind (in a container, the first payload's).
     pub kind: Option<Kind>,
-    /// Why the file was skipped (IDP003), if it was.
+    /// How many identity-provider payloads were linted: 1 for a payload
+    /// file, the count of request bodies in a container.
+    pub payloads: usize,
+    /// The container the file was read as; `None` for a JSON payload file.
+    pub container: Option<Format>,
+    /// Why the file was skipped (IDP003: not a payload; a container without
+    /// an identity-provider request), if it was.
     pub skipped: Option<String>,
     /// Why the file could not be linted (unreadable), if so.
     pub error: Option<String>,
@@ -215,9 +228,23 @@ pub struct FileReport {
     /// file has no finding to show, or when the linter keeps no text
     /// ([`Linter::without_source_text`]).
     pub redacted_source: Arc<str>,
-    /// The IONOS identity provider's name, for the checks across the files
-    /// of a run ([`Linter::check_across_files`]).
-    pub ionos_name: Option<IonosName>,
+    /// The IONOS identity providers' names, for the checks across the
+    /// files of a run ([`Linter::check_across_files`]).
+    pub ionos_names: Vec<IonosName>,
+    /// Bodies a container's requests read from other files (`-d @body.json`),
+    /// with the kind their request gives them.
+    pub body_files: Vec<BodyFile>,
+}
+
+/// A request body kept in a file of its own, named by a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyFile {
+    /// The path as written in the container.
+    pub path: String,
+    /// The kind the request's method and URL give it.
+    pub kind: Option<Kind>,
+    /// Where the path is written in the container.
+    pub span: Span,
 }
 
 /// Where an IONOS body names its identity provider.
@@ -233,19 +260,32 @@ pub struct IonosName {
     pub start: Position,
     /// The line and column where the span ends.
     pub end: Position,
+    /// The request the body belongs to, in a container.
+    pub request: Option<Arc<RequestRef>>,
 }
 
 impl FileReport {
+    /// An empty report for the source named `path`.
+    pub fn new(path: impl Into<String>, kind: Option<Kind>) -> Self {
+        Self {
+            path: path.into(),
+            kind,
+            payloads: 0,
+            container: None,
+            skipped: None,
+            error: None,
+            diagnostics: Vec::new(),
+            redacted_source: Arc::from(""),
+            ionos_names: Vec::new(),
+            body_files: Vec::new(),
+        }
+    }
+
     /// A report for a source that could not be read.
     pub fn unreadable(path: impl Into<String>, error: impl Into<String>) -> Self {
         Self {
-            path: path.into(),
-            kind: None,
-            skipped: None,
             error: Some(error.into()),
-            diagnostics: Vec::new(),
-            redacted_source: Arc::from(""),
-            ionos_name: None,
+            ..Self::new(path, None)
         }
     }
 
@@ -298,6 +338,7 @@ impl Linter {
             base,
             overrides: options.overrides.iter().map(Layer::new).collect(),
             keep_source: true,
+            variables: Arc::default(),
         }
     }
 
@@ -307,6 +348,14 @@ impl Linter {
     /// except for a named IONOS body, which the check across files needs.
     pub fn without_source_text(mut self) -> Self {
         self.keep_source = false;
+        self
+    }
+
+    /// A linter that fills in template variables (`${NAME}`, `{{name}}`) in
+    /// the bodies of containers with these values, and checks them like
+    /// literal values.
+    pub fn with_variables(mut self, variables: Variables) -> Self {
+        self.variables = Arc::new(variables);
         self
     }
 
@@ -395,85 +444,372 @@ impl Linter {
 
     fn lint_unguarded(&self, name: &str, bytes: &[u8], options: &SourceOptions) -> FileReport {
         let selection = self.selection_for(name);
-        let mut report = FileReport {
-            path: name.to_string(),
-            kind: options.kind,
-            skipped: None,
-            error: None,
-            diagnostics: Vec::new(),
-            redacted_source: Arc::from(""),
-            ionos_name: None,
-        };
+        let mut report = FileReport::new(name, options.kind);
         let source = match SourceText::decode(bytes) {
             Ok(s) => s,
             Err(e) => {
-                let lines = LineIndex::new(&e.lossy, 0);
-                // The excerpt shows the text with U+FFFD in place of the bad bytes.
-                let d = placed(
-                    &selection,
-                    Finding::new(
-                        input::InvalidJson::META,
-                        "the file is not valid UTF-8",
-                        Anchor::value(""),
-                    )
-                    .label("invalid byte sequence")
-                    .help("save the file as UTF-8"),
-                    Span {
-                        offset: e.offset,
-                        length: e.length,
-                    },
-                    &e.lossy,
-                    &lines,
-                    Vec::new(),
-                );
-                report.diagnostics.extend(d);
-                report.redacted_source = Arc::from(e.lossy.as_str());
+                self.undecodable(&selection, &mut report, e);
                 return report;
             }
         };
+        let container = options.container.or_else(|| Format::for_name(name));
+        match container {
+            None => self.lint_json(&selection, &mut report, &source, options),
+            Some(format) => self.lint_container(&selection, &mut report, &source, format, options),
+        }
+        report
+    }
+
+    /// A file that is not UTF-8: one finding at the first bad byte.
+    fn undecodable(&self, selection: &Selection, report: &mut FileReport, e: DecodeError) {
+        let lines = LineIndex::new(&e.lossy, 0);
+        // The excerpt shows the text with U+FFFD in place of the bad bytes.
+        let d = placed(
+            selection,
+            Finding::new(
+                input::InvalidJson::META,
+                "the file is not valid UTF-8",
+                Anchor::value(""),
+            )
+            .label("invalid byte sequence")
+            .help("save the file as UTF-8"),
+            Span {
+                offset: e.offset,
+                length: e.length,
+            },
+            &e.lossy,
+            &lines,
+            Vec::new(),
+        );
+        report.diagnostics.extend(d);
+        report.redacted_source = Arc::from(e.lossy.as_str());
+    }
+
+    /// A plain JSON file: the file is the body.
+    fn lint_json(
+        &self,
+        selection: &Selection,
+        report: &mut FileReport,
+        source: &SourceText<'_>,
+        options: &SourceOptions,
+    ) {
         let base = source.json_offset();
-        // Line starts are needed only to place a finding.
-        let line_index = std::cell::OnceCell::new();
+        let line_index = OnceCell::new();
         let lines = || line_index.get_or_init(|| LineIndex::new(source.full(), base));
-        let parse = if source.json().len() > INDEX_ON_DEMAND_ABOVE {
+        let file = FileText {
+            full: source.full(),
+            lines: &lines,
+        };
+        let body = BodyText {
+            json: source.json(),
+            place: Place::Offset(base),
+            whole_values: &[],
+        };
+        let outcome = self.lint_body(selection, &file, &body, options, options.kind, None);
+        match outcome {
+            BodyOutcome::NotPayload(value) => {
+                if Format::sniff(&value) {
+                    return self.lint_container(
+                        selection,
+                        report,
+                        source,
+                        Format::Postman,
+                        options,
+                    );
+                }
+                report.skipped = Some(unknown_payload_reason(&value));
+            }
+            BodyOutcome::Linted(linted) => {
+                report.kind = linted.kind;
+                report.payloads = usize::from(linted.kind.is_some());
+                report.diagnostics = linted.diagnostics;
+                report.ionos_names.extend(linted.ionos_name);
+                sort_diagnostics(&mut report.diagnostics);
+                // Excerpts are drawn only for findings; IDP208, added across
+                // files later, may add one to a named IONOS body.
+                if self.keep_source
+                    && (!report.diagnostics.is_empty() || !report.ionos_names.is_empty())
+                {
+                    report.redacted_source = redact_source(source.full(), &linted.secrets);
+                }
+            }
+        }
+    }
+
+    /// A container: every identity-provider request it holds, each body
+    /// linted and its findings placed in the container file.
+    fn lint_container(
+        &self,
+        selection: &Selection,
+        report: &mut FileReport,
+        source: &SourceText<'_>,
+        format: Format,
+        options: &SourceOptions,
+    ) {
+        let full = source.full();
+        let text = source.json();
+        let base = source.json_offset();
+        let line_index = OnceCell::new();
+        let lines = || line_index.get_or_init(|| LineIndex::new(full, base));
+        let file = FileText {
+            full,
+            lines: &lines,
+        };
+        report.container = Some(format);
+        let mut found = container::extract(format, text);
+        if base > 0 {
+            let whole = Decoded::verbatim(text, base);
+            let inner = std::mem::take(&mut found);
+            found.absorb(inner, &whole);
+        }
+        let mut variables = self.variables.as_ref().clone();
+        for (name, value) in &found.variables {
+            variables.set_default(name.clone(), value.clone());
+        }
+        let mut secrets = Vec::new();
+        for problem in &found.problems {
+            let mut finding = Finding::new(
+                input::ContainerSyntax::META,
+                problem.message.clone(),
+                Anchor::value(""),
+            )
+            .label("here");
+            if let Some(help) = &problem.help {
+                finding = finding.help(help.clone());
+            }
+            let span = Span {
+                offset: problem.span.start,
+                length: problem.span.len(),
+            };
+            report
+                .diagnostics
+                .extend(placed(selection, finding, span, full, lines(), Vec::new()));
+        }
+        let mut index = 0;
+        for request in &found.requests {
+            let Some(url) = &request.url else {
+                continue;
+            };
+            let route = container::route(&request.method, &url.text);
+            if route == Route::Elsewhere {
+                continue;
+            }
+            let request_ref = Arc::new(RequestRef {
+                index,
+                line: Some(request_line(&request.method, &url.text)),
+                start: lines().position(full, request.span.start),
+            });
+            index += 1;
+            let mut diagnostics = Vec::new();
+            for header in &request.headers {
+                if let Some(range) = container::header_secret(header) {
+                    let range = header.map_range(range);
+                    secrets.push(range.clone());
+                    let name = header.text.split(':').next().unwrap_or("").trim();
+                    let finding = Finding::new(
+                        crate::rules::secret_in_file::SecretInFile::META,
+                        format!("a literal credential is committed in the `{name}` header"),
+                        Anchor::value(""),
+                    )
+                    .label("credential")
+                    .help("read it from the environment (`-H \"Authorization: Bearer $TOKEN\"`) and revoke the committed one");
+                    let span = Span {
+                        offset: range.start,
+                        length: range.len(),
+                    };
+                    diagnostics.extend(placed(selection, finding, span, full, lines(), Vec::new()));
+                }
+            }
+            let kind = match &route {
+                Route::Kind(kind) => Some(*kind),
+                Route::WrongMethod {
+                    takes,
+                    kind,
+                    endpoint,
+                } => {
+                    if request.body.is_some() {
+                        let finding = Finding::new(
+                            input::RequestMethod::META,
+                            format!(
+                                "a body sent with {} to `{endpoint}`, which takes a body only with {takes} ({kind})",
+                                request.method
+                            ),
+                            Anchor::value(""),
+                        )
+                        .label(format!("{} here", request.method))
+                        .help(format!("send it with {takes}, or to the endpoint that takes {}", request.method));
+                        let at = request
+                            .method_span
+                            .clone()
+                            .unwrap_or(request.span.start..request.span.start);
+                        let span = Span {
+                            offset: at.start,
+                            length: at.len(),
+                        };
+                        diagnostics.extend(placed(
+                            selection,
+                            finding,
+                            span,
+                            full,
+                            lines(),
+                            Vec::new(),
+                        ));
+                    }
+                    None
+                }
+                Route::Elsewhere => None,
+            };
+            match &request.body {
+                Some(Body::Inline(body)) => {
+                    let filled = container::fill(body, &variables);
+                    let body = BodyText {
+                        json: &filled.body.text,
+                        place: Place::Mapped(&filled.body),
+                        whole_values: &filled.whole_values,
+                    };
+                    let kind = options.kind.or(kind);
+                    if let BodyOutcome::Linted(linted) =
+                        self.lint_body(selection, &file, &body, options, kind, Some(&request_ref))
+                    {
+                        report.payloads += 1;
+                        report.kind = report.kind.or(linted.kind);
+                        diagnostics.extend(linted.diagnostics);
+                        report.ionos_names.extend(linted.ionos_name);
+                        secrets.extend(linted.secrets);
+                    }
+                }
+                Some(Body::File { path, span }) => {
+                    report.body_files.push(BodyFile {
+                        path: path.clone(),
+                        kind: options.kind.or(kind),
+                        span: Span {
+                            offset: span.start,
+                            length: span.len(),
+                        },
+                    });
+                }
+                None => {}
+            }
+            for d in &mut diagnostics {
+                d.request = Some(request_ref.clone());
+            }
+            report.diagnostics.extend(diagnostics);
+        }
+        for body in &found.bare_bodies {
+            let filled = container::fill(body, &variables);
+            let body = BodyText {
+                json: &filled.body.text,
+                place: Place::Mapped(&filled.body),
+                whole_values: &filled.whole_values,
+            };
+            // A fence that does not parse, or is no payload, is someone
+            // else's JSON: only a recognised payload is linted.
+            let Ok(parsed) = parse_value(body.json) else {
+                continue;
+            };
+            let Some(kind) = options.kind.or_else(|| detect(&parsed.value)) else {
+                continue;
+            };
+            let request_ref = Arc::new(RequestRef {
+                index,
+                line: None,
+                start: lines().position(
+                    full,
+                    body.place
+                        .span(Span {
+                            offset: 0,
+                            length: 0,
+                        })
+                        .offset,
+                ),
+            });
+            index += 1;
+            if let BodyOutcome::Linted(linted) = self.lint_body(
+                selection,
+                &file,
+                &body,
+                options,
+                Some(kind),
+                Some(&request_ref),
+            ) {
+                report.payloads += 1;
+                report.kind = report.kind.or(linted.kind);
+                let mut diagnostics = linted.diagnostics;
+                for d in &mut diagnostics {
+                    d.request = Some(request_ref.clone());
+                }
+                report.diagnostics.extend(diagnostics);
+                report.ionos_names.extend(linted.ionos_name);
+                secrets.extend(linted.secrets);
+            }
+        }
+        if report.payloads == 0 && report.diagnostics.is_empty() && report.body_files.is_empty() {
+            report.skipped = Some(format!(
+                "no identity-provider request found in this {}",
+                format.noun()
+            ));
+        }
+        sort_diagnostics(&mut report.diagnostics);
+        if self.keep_source && (!report.diagnostics.is_empty() || !report.ionos_names.is_empty()) {
+            report.redacted_source = redact_source(full, &secrets);
+        }
+    }
+
+    /// Parses one body, decides its kind, runs the schema pass and the
+    /// rules, and places the findings in the file.
+    fn lint_body(
+        &self,
+        selection: &Selection,
+        file: &FileText<'_>,
+        body: &BodyText<'_>,
+        options: &SourceOptions,
+        kind: Option<Kind>,
+        request: Option<&Arc<RequestRef>>,
+    ) -> BodyOutcome {
+        let json = body.json;
+        let place = |span: Span| body.place.span(span);
+        let lines = file.lines;
+        let parse = if json.len() > INDEX_ON_DEMAND_ABOVE {
             parse_value
         } else {
             parse
         };
-        let parsed = match parse(source.json()) {
+        let parsed = match parse(json) {
             Ok(p) => p,
             Err(e) => {
                 let d = placed(
-                    &selection,
+                    selection,
                     Finding::new(input::InvalidJson::META, e.message, Anchor::value(""))
                         .label("here")
                         .help(e.help),
-                    Span {
-                        offset: base + e.offset,
+                    place(Span {
+                        offset: e.offset,
                         length: e.length,
-                    },
-                    source.full(),
+                    }),
+                    file.full,
                     lines(),
                     Vec::new(),
                 );
-                report.diagnostics.extend(d);
-                report.redacted_source = Arc::from(source.full());
-                return report;
+                return BodyOutcome::Linted(Linted {
+                    kind,
+                    diagnostics: d.into_iter().collect(),
+                    ionos_name: None,
+                    secrets: Vec::new(),
+                });
             }
         };
-        let deferred_index = std::cell::OnceCell::new();
+        let deferred_index = OnceCell::new();
         let index = || {
             if parsed.index.is_empty() {
-                deferred_index.get_or_init(|| index_of(source.json()))
+                deferred_index.get_or_init(|| index_of(json))
             } else {
                 &parsed.index
             }
         };
-        let Some(kind) = options.kind.or_else(|| detect(&parsed.value)) else {
-            report.skipped = Some(unknown_payload_reason(&parsed.value));
-            return report;
+        let Some(kind) = kind.or_else(|| detect(&parsed.value)) else {
+            return BodyOutcome::NotPayload(parsed.value);
         };
-        report.kind = Some(kind);
+        let at = |anchor: &Anchor| place(resolve(index(), json, 0, anchor));
 
         let mut findings = Vec::new();
         for dup in &parsed.duplicates {
@@ -489,17 +825,17 @@ impl Linter {
                 )
                 .label("defined again here")
                 .help("keep one of the two members: servers disagree on which one wins"),
-                Some(Span {
-                    offset: base + dup.second.0,
+                Some(place(Span {
+                    offset: dup.second.0,
                     length: dup.second.1 - dup.second.0,
-                }),
+                })),
                 vec![label(
-                    Span {
-                        offset: base + dup.first.0,
+                    place(Span {
+                        offset: dup.first.0,
                         length: dup.first.1 - dup.first.0,
-                    },
+                    }),
                     "first defined here".to_string(),
-                    source.full(),
+                    file.full,
                     lines(),
                 )],
             ));
@@ -519,23 +855,22 @@ impl Linter {
             _ => None,
         };
         let cx = Context::new(kind, &parsed.value, protocol.as_deref());
-        if kind.is_ionos() && selection.runs(ionos_fields::IonosNameInvalid::META) {
-            report.ionos_name = ionos_fields::name_and_id(&cx).map(|(name, id)| {
-                let span = resolve(
-                    index(),
-                    source.json(),
-                    base,
-                    &Anchor::value("/properties/name"),
-                );
+        let ionos_name = if kind.is_ionos() && selection.runs(ionos_fields::IonosNameInvalid::META)
+        {
+            ionos_fields::name_and_id(&cx).map(|(name, id)| {
+                let span = at(&Anchor::value("/properties/name"));
                 IonosName {
                     name,
                     id,
                     span,
-                    start: lines().position(source.full(), span.offset),
-                    end: lines().position(source.full(), span.offset + span.length),
+                    start: lines().position(file.full, span.offset),
+                    end: lines().position(file.full, span.offset + span.length),
+                    request: request.cloned(),
                 }
-            });
-        }
+            })
+        } else {
+            None
+        };
         let mut raw = Vec::new();
         if [
             input::MissingField::META,
@@ -553,47 +888,166 @@ impl Linter {
                 rule.check(&cx, &mut raw);
             }
         }
+        let holes = hole_pointers(index(), json, body.whole_values);
+        if !holes.is_empty() {
+            raw.retain(|f| !holes.iter().any(|(p, _)| under(&f.at.pointer, p)));
+            for (pointer, written) in &holes {
+                raw.push(
+                    Finding::new(
+                        crate::rules::placeholders::TemplateVariable::META,
+                        format!("`{pointer}` is the template variable `{written}`, standing for a whole value: its type and format are not checked"),
+                        Anchor::value(pointer.clone()),
+                    )
+                    .label("template variable")
+                    .help("pass its value with --var or --env-file to check it"),
+                );
+            }
+        }
         findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
 
-        let secrets = SecretMasks::new(if findings.is_empty() {
+        let secret_values = if findings.is_empty() {
             Vec::new()
         } else {
             support::secret_values(cx.secret_pointers(), &parsed.value)
-        });
+        };
+        let masks = SecretMasks::new(secret_values);
+        let mut diagnostics = Vec::new();
         for (finding, span, related) in findings {
             if !selection.runs(finding.rule) {
                 continue;
             }
-            let span = span.unwrap_or_else(|| resolve(index(), source.json(), base, &finding.at));
+            let span = span.unwrap_or_else(|| at(&finding.at));
             let mut related = related;
-            related.extend(finding.related.iter().map(|(at, message)| {
-                label(
-                    resolve(index(), source.json(), base, at),
-                    message.clone(),
-                    source.full(),
-                    lines(),
-                )
-            }));
-            if let Some(mut d) = placed(&selection, finding, span, source.full(), lines(), related)
-            {
-                redact_text(&mut d, &secrets);
-                report.diagnostics.push(d);
+            related.extend(
+                finding.related.iter().map(|(anchor, message)| {
+                    label(at(anchor), message.clone(), file.full, lines())
+                }),
+            );
+            if let Some(mut d) = placed(selection, finding, span, file.full, lines(), related) {
+                redact_text(&mut d, &masks);
+                diagnostics.push(d);
             }
         }
-        sort_diagnostics(&mut report.diagnostics);
-        // Excerpts are drawn only for findings; IDP208, added across files
-        // later, may add one to a named IONOS body.
-        if self.keep_source && (!report.diagnostics.is_empty() || report.ionos_name.is_some()) {
-            report.redacted_source = redact_source(
-                index(),
-                source.json(),
-                base,
-                source.full(),
-                cx.secret_pointers(),
-            );
+        // Secret values are masked in excerpts; a body's are found only
+        // when something will be drawn.
+        let mut secrets = Vec::new();
+        if self.keep_source && (!diagnostics.is_empty() || ionos_name.is_some()) {
+            for pointer in cx.secret_pointers() {
+                if let Some(located) = index().locate(json, pointer) {
+                    let (start, end) = located.value;
+                    // Keep the quotes; mask what is between them.
+                    let inner = (start + 1).min(end)..end.saturating_sub(1);
+                    let span = place(Span {
+                        offset: inner.start,
+                        length: inner.len(),
+                    });
+                    secrets.push(span.offset..span.offset + span.length);
+                }
+            }
         }
-        report
+        BodyOutcome::Linted(Linted {
+            kind: Some(kind),
+            diagnostics,
+            ionos_name,
+            secrets,
+        })
     }
+}
+
+/// The file a body is in: its text and line starts (computed when first
+/// needed: only to place a finding).
+struct FileText<'a> {
+    full: &'a str,
+    lines: &'a dyn Fn() -> &'a LineIndex,
+}
+
+/// One body to lint and where its bytes are in the file.
+struct BodyText<'a> {
+    json: &'a str,
+    place: Place<'a>,
+    /// Ranges of `json` that stand for a whole value of unknown type.
+    whole_values: &'a [(std::ops::Range<usize>, String)],
+}
+
+/// How a body's byte offsets become the file's.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    /// The body is the file from this offset (after a BOM).
+    Offset(usize),
+    /// The body was decoded from the file.
+    Mapped(&'a Decoded),
+}
+
+impl Place<'_> {
+    fn span(&self, span: Span) -> Span {
+        match self {
+            Place::Offset(base) => Span {
+                offset: base + span.offset,
+                length: span.length,
+            },
+            Place::Mapped(decoded) => {
+                let range = decoded.map_range(span.offset..span.offset + span.length);
+                Span {
+                    offset: range.start,
+                    length: range.len(),
+                }
+            }
+        }
+    }
+}
+
+enum BodyOutcome {
+    /// Parsed, but of no known kind.
+    NotPayload(Value),
+    Linted(Linted),
+}
+
+struct Linted {
+    kind: Option<Kind>,
+    diagnostics: Vec<Diagnostic>,
+    ionos_name: Option<IonosName>,
+    /// Byte ranges of the file holding secret values, to mask in excerpts.
+    secrets: Vec<std::ops::Range<usize>>,
+}
+
+/// The pointers of the values that stand for whole-value template
+/// variables, with the variables as written.
+fn hole_pointers(
+    index: &SpanIndex,
+    json: &str,
+    whole_values: &[(std::ops::Range<usize>, String)],
+) -> Vec<(String, String)> {
+    if whole_values.is_empty() {
+        return Vec::new();
+    }
+    index
+        .pointers(json)
+        .into_iter()
+        .filter_map(|pointer| {
+            let (start, end) = index.locate(json, &pointer)?.value;
+            let (_, written) = whole_values
+                .iter()
+                .find(|(range, _)| range.start == start && range.end == end)?;
+            Some((pointer, written.clone()))
+        })
+        .collect()
+}
+
+/// True when `pointer` is `parent` or lies under it.
+fn under(pointer: &str, parent: &str) -> bool {
+    pointer == parent
+        || (pointer.starts_with(parent) && pointer.as_bytes().get(parent.len()) == Some(&b'/'))
+}
+
+/// `POST https://…/api/v1/identity-providers`, shortened when long.
+fn request_line(method: &str, url: &str) -> String {
+    const LONGEST: usize = 200;
+    let url = url.trim();
+    if url.len() <= LONGEST {
+        return format!("{method} {url}");
+    }
+    let cut = crate::source::floor_char_boundary(url, LONGEST);
+    format!("{method} {}…", &url[..cut])
 }
 
 /// Above this many bytes, a document's span index is built only when a
@@ -642,6 +1096,7 @@ fn placed_at(
         fixable: finding.fixable,
         label: finding.label,
         related,
+        request: None,
     })
 }
 
@@ -662,17 +1117,21 @@ impl Linter {
     /// of the reports it added to.
     pub fn check_across_files<R: BorrowMut<FileReport>>(&self, files: &mut [R]) -> Vec<usize> {
         let mut changed = Vec::new();
-        for (i, finding) in crate::cross_file::duplicate_ionos_names(files) {
+        for (i, site, finding) in crate::cross_file::duplicate_ionos_names(files) {
             let file = files[i].borrow_mut();
-            let Some(site) = &file.ionos_name else {
+            let Some(site) = file.ionos_names.get(site) else {
                 continue;
             };
+            let request = site.request.clone();
             let selection = self.selection_for(&file.path);
             let at = (site.span, site.start, site.end);
-            if let Some(d) = placed_at(&selection, finding, at, Vec::new()) {
+            if let Some(mut d) = placed_at(&selection, finding, at, Vec::new()) {
+                d.request = request;
                 file.diagnostics.push(d);
                 sort_diagnostics(&mut file.diagnostics);
-                changed.push(i);
+                if changed.last() != Some(&i) {
+                    changed.push(i);
+                }
             }
         }
         changed
@@ -828,40 +1287,33 @@ impl<'a> SecretMasks<'a> {
     }
 }
 
-/// The file's text with every secret string's contents masked byte for byte,
-/// so that offsets stay valid for excerpts.
-fn redact_source(
-    index: &SpanIndex,
-    json: &str,
-    base: usize,
-    full: &str,
-    pointers: &[String],
-) -> Arc<str> {
-    if pointers.is_empty() {
+/// The file's text with the bytes of every secret value masked byte for
+/// byte, so that offsets stay valid for excerpts. The same secret pasted
+/// elsewhere in the file is masked too.
+fn redact_source(full: &str, secrets: &[std::ops::Range<usize>]) -> Arc<str> {
+    if secrets.is_empty() {
         return Arc::from(full);
     }
     let mut bytes = full.as_bytes().to_vec();
     let mut needles = Vec::new();
-    for pointer in pointers {
-        if let Some(located) = index.locate(json, pointer) {
-            let (start, end) = (base + located.value.0, base + located.value.1);
-            // Keep the quotes; mask what is between them.
-            let inner = (start + 1).min(end)..end.saturating_sub(1);
-            needles.push(full[inner.clone()].to_string());
-            bytes[inner].fill(b'*');
-        }
+    for range in secrets {
+        let Some(text) = full.get(range.clone()) else {
+            continue;
+        };
+        needles.push(text);
+        bytes[range.clone()].fill(b'*');
     }
-    // The same secret pasted into another member is still the secret.
     for needle in needles.iter().filter(|n| n.len() >= 8) {
-        let found: Vec<usize> = full
-            .match_indices(needle.as_str())
-            .map(|(i, _)| i)
-            .collect();
-        for at in found {
+        for (at, _) in full.match_indices(*needle) {
             bytes[at..at + needle.len()].fill(b'*');
         }
     }
-    Arc::from(String::from_utf8(bytes).unwrap_or_default())
+    // Masking whole characters keeps the text UTF-8; a range that cuts one
+    // (it cannot, ranges come from string values) would fall back to lossy.
+    match String::from_utf8(bytes) {
+        Ok(text) => Arc::from(text),
+        Err(e) => Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
+    }
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ fn unreadable_file_exits_2_and_the_others_are_still_linted() {
 }
 
 #[test]
-fn directories_are_walked_for_json_respecting_gitignore() {
+fn directories_are_walked_for_json_and_containers_respecting_gitignore() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     fs::create_dir(root.join(".git")).unwrap();
@@ -137,7 +137,11 @@ fn directories_are_walked_for_json_respecting_gitignore() {
     fs::write(root.join("package.json"), r#"{"name": "x"}"#).unwrap();
     let doc = json_report(&[root], 1);
     let paths = reported_paths(&doc, root);
-    assert_eq!(paths, ["idp/qlik/broken.json", "package.json"]);
+    // A Markdown file is a container: walked, and skipped for holding no request.
+    assert_eq!(
+        paths,
+        ["idp/README.md", "idp/qlik/broken.json", "package.json"]
+    );
 }
 
 #[test]

@@ -8,6 +8,16 @@ use idplint::render::{render_human, HumanOptions};
 use idplint::rules::ALL;
 use idplint::{Linter, Options, Report, SourceOptions};
 
+/// The name an example is linted under: a curl command is a shell script
+/// (the container rules' examples), anything else a JSON payload.
+fn example_name(role: &str, example: &str) -> String {
+    if example.starts_with("curl ") {
+        format!("{role}.sh")
+    } else {
+        format!("{role}.json")
+    }
+}
+
 #[test]
 fn every_rule_passes_and_fails_its_examples() {
     let linter = Linter::new(Options::default());
@@ -21,7 +31,11 @@ fn every_rule_passes_and_fails_its_examples() {
             ));
         }
         for (i, example) in meta.pass.iter().enumerate() {
-            let report = linter.lint_source("pass.json", example, &SourceOptions::default());
+            let report = linter.lint_source(
+                &example_name("pass", example),
+                example,
+                &SourceOptions::default(),
+            );
             let hits: Vec<_> = report
                 .diagnostics
                 .iter()
@@ -37,7 +51,11 @@ fn every_rule_passes_and_fails_its_examples() {
             }
         }
         for (i, example) in meta.fail.iter().enumerate() {
-            let report = linter.lint_source("fail.json", example, &SourceOptions::default());
+            let report = linter.lint_source(
+                &example_name("fail", example),
+                example,
+                &SourceOptions::default(),
+            );
             let hits = report
                 .diagnostics
                 .iter()
@@ -80,7 +98,7 @@ fn rendered_fail_examples() {
             .enumerate()
             .map(|(i, e)| {
                 linter.lint_source(
-                    &format!("{}-fail-{i}.json", meta.code),
+                    &example_name(&format!("{}-fail-{i}", meta.code), e),
                     e,
                     &SourceOptions::default(),
                 )

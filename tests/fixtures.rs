@@ -47,8 +47,8 @@ fn options_for(path: &Path) -> SourceOptions {
         .filter(|n| ["OIDC", "jwtAuth", "SAML"].contains(n))
         .map(str::to_string);
     SourceOptions {
-        kind: None,
         protocol,
+        ..SourceOptions::default()
     }
 }
 

@@ -80,6 +80,7 @@ fn awkward_report() -> Report {
             start: position(1, 6),
             end: position(1, 7),
         }],
+        request: None,
     };
     let mut file = FileReport::unreadable("idp/odd, name: 100%.json", "");
     file.error = None;

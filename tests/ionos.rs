@@ -11,7 +11,7 @@ fn lint(text: &str, kind: Option<Kind>) -> (Option<Kind>, bool, Vec<&'static str
         text,
         &SourceOptions {
             kind,
-            protocol: None,
+            ..SourceOptions::default()
         },
     );
     // Infos (the template variable IDP010) are beside the point here.
@@ -103,7 +103,7 @@ fn response_members_are_no_unknown_fields() {
             body,
             &SourceOptions {
                 kind: Some(kind),
-                protocol: None,
+                ..SourceOptions::default()
             },
         );
         let unknown: Vec<_> = report

@@ -113,6 +113,12 @@ struct CheckArgs {
     /// The name to report for standard input
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+    /// A template variable's value for bodies in containers (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Template variables' values from a dotenv file (`NAME=value` lines)
+    #[arg(long, value_name = "FILE")]
+    env_file: Option<PathBuf>,
     #[command(flatten)]
     config: config::ConfigArgs,
 }
@@ -184,6 +190,16 @@ fn check(args: CheckArgs) -> ExitCode {
         }),
         deny_warnings: args.deny_warnings,
         max_warnings: args.max_warnings,
+        vars: match env_file_vars(args.env_file.as_deref()) {
+            Ok(mut vars) => {
+                vars.extend(args.vars.iter().cloned());
+                vars
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        },
     };
     let config = match config::resolve(&args.config, flags) {
         Ok(config) => config,
@@ -192,9 +208,10 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.config.show_config {
         return config::show(&config);
     }
+    let linter = Linter::new(config.options()).with_variables(config.variables());
     let linter = match args.format {
-        Format::Human => Linter::new(config.options()),
-        _ => Linter::new(config.options()).without_source_text(),
+        Format::Human => linter,
+        _ => linter.without_source_text(),
     };
 
     let paths = if args.paths.is_empty() {
@@ -235,7 +252,7 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     // A report that the checks across files may still add to is kept for them.
     let keep = |report: FileReport| match per_file {
-        Some(format) if report.ionos_name.is_none() => Linted::Drawn(Drawn::new(format, &report)),
+        Some(format) if report.ionos_names.is_empty() => Linted::Drawn(Drawn::new(format, &report)),
         Some(format) => {
             let drawn = Drawn::new(format, &report);
             Linted::Pending(Box::new(report), Some(drawn))
@@ -318,6 +335,16 @@ fn check(args: CheckArgs) -> ExitCode {
     if written.and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(2);
     }
+    if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
+        eprintln!(
+            "idplint: no identity-provider payload found in {}",
+            if summary.files == 1 {
+                "the file given".to_string()
+            } else {
+                format!("the {} files given", summary.files)
+            }
+        );
+    }
 
     if unreadable {
         ExitCode::from(2)
@@ -326,6 +353,47 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `NAME=VALUE` of `--var`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
+}
+
+/// The variables of `--env-file`, in the order written.
+fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text = read_small_text(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut variables = idplint::container::Variables::new();
+    let bad = variables.read_dotenv(&text);
+    if let Some(line) = bad.first() {
+        return Err(format!(
+            "{}:{line}: not a `NAME=value` line",
+            path.display()
+        ));
+    }
+    Ok(variables.into_pairs())
+}
+
+/// A small text file (a configuration or dotenv file): a regular file of at
+/// most 1 MiB, so a FIFO or a device cannot hang or fill the run.
+fn read_small_text(path: &Path) -> std::io::Result<String> {
+    const LARGEST: u64 = 1 << 20;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > LARGEST {
+        return Err(std::io::Error::other("larger than 1 MiB"));
+    }
+    std::fs::read_to_string(path)
 }
 
 /// The process ends soon after the output is written: freeing a run's

@@ -44,6 +44,8 @@ struct RawConfig {
     patch_protocol: Table,
     #[serde(default)]
     overrides: Vec<Spanned<RawOverride>>,
+    #[serde(default)]
+    vars: Table,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +84,11 @@ pub(super) fn parse(path: &Path, text: &str, root: &Path) -> Result<Config, Vec<
             .unwrap_or_else(|| Globs::none(Some(root))),
         deny_warnings: raw.deny_warnings,
         max_warnings: raw.max_warnings.as_ref().and_then(|m| cx.count(m)),
+        vars: raw
+            .vars
+            .iter()
+            .map(|(name, value)| (name.get_ref().clone(), value.get_ref().clone()))
+            .collect(),
         kinds: cx.pinned(&raw.kinds, "kind", Kind::from_name, &kind_names()),
         patch_protocol: cx.pinned(
             &raw.patch_protocol,

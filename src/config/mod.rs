@@ -91,6 +91,9 @@ pub struct Config {
     pub kind: Option<Kind>,
     /// The protocol of every patch (`--protocol`); wins over `patch_protocol`.
     pub protocol: Option<String>,
+    /// Values of template variables in container bodies (`[vars]`; the
+    /// command line's `--var` and `--env-file` go on top).
+    pub vars: BTreeMap<String, String>,
 }
 
 /// A value for the files one glob matches.
@@ -122,6 +125,8 @@ pub struct Flags {
     pub deny_warnings: bool,
     /// `--max-warnings`.
     pub max_warnings: Option<usize>,
+    /// `--var NAME=VALUE` and the lines of `--env-file`: over `[vars]`.
+    pub vars: Vec<(String, String)>,
 }
 
 impl Config {
@@ -143,6 +148,7 @@ impl Config {
             overrides: Vec::new(),
             kind: None,
             protocol: None,
+            vars: BTreeMap::new(),
         }
     }
 
@@ -192,7 +198,17 @@ impl Config {
         self.protocol = flags.protocol.or(self.protocol);
         self.deny_warnings |= flags.deny_warnings;
         self.max_warnings = flags.max_warnings.or(self.max_warnings);
+        self.vars.extend(flags.vars);
         self
+    }
+
+    /// The template variables' values, for the linter.
+    pub fn variables(&self) -> crate::container::Variables {
+        let mut variables = crate::container::Variables::new();
+        for (name, value) in &self.vars {
+            variables.set(name.clone(), value.clone());
+        }
+        variables
     }
 
     /// The options to build the linter from.
@@ -214,6 +230,7 @@ impl Config {
                 .protocol
                 .clone()
                 .or_else(|| last_match(&self.patch_protocol, path).cloned()),
+            container: None,
         }
     }
 
@@ -223,13 +240,17 @@ impl Config {
         self.exclude.matches_with_ancestors(path)
     }
 
-    /// True when a file found by walking a directory is one to lint.
+    /// True when a file found by walking a directory is one to lint: by
+    /// default every `*.json` file and every container (Markdown, shell and
+    /// PowerShell scripts, `.http` files).
     pub fn is_included(&self, path: &Path) -> bool {
         match &self.include {
             Some(include) => include.matches(path),
-            None => path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+            None => path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                e.eq_ignore_ascii_case("json")
+                    || crate::container::Format::extensions()
+                        .any(|known| known.eq_ignore_ascii_case(e))
+            }),
         }
     }
 
@@ -266,7 +287,10 @@ impl fmt::Display for Config {
         writeln!(f, "ignore = {}", list(&self.ignore))?;
         match &self.include {
             Some(include) => writeln!(f, "include = {}", list(include.patterns()))?,
-            None => writeln!(f, "# include: every *.json file")?,
+            None => writeln!(
+                f,
+                "# include: every *.json file, and Markdown, shell, PowerShell, cmd and .http files"
+            )?,
         }
         writeln!(f, "exclude = {}", list(self.exclude.patterns()))?;
         writeln!(f, "deny-warnings = {}", self.deny_warnings)?;

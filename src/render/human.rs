@@ -434,20 +434,36 @@ impl PerFile for Human {
 
     fn tail(&self, s: Summary, _parts: usize) -> String {
         let checked = s.files - s.skipped;
-        let mut line = format!(
-            "{}: {}, {}, {} in {}",
+        let counts = format!(
+            "{}: {}, {}, {}",
             if s.errors > 0 { "failed" } else { "passed" },
             plural(s.errors, "error", "errors"),
             plural(s.warnings, "warning", "warnings"),
             plural(s.infos, "info", "infos"),
-            plural(checked, "file", "files"),
         );
-        if s.skipped > 0 {
-            line.push_str(&format!(
-                " ({} skipped: not identity-provider payloads)",
-                s.skipped
-            ));
-        }
+        let mut line = if s.containers == 0 {
+            let mut line = format!("{counts} in {}", plural(checked, "file", "files"));
+            if s.skipped > 0 {
+                line.push_str(&format!(
+                    " ({} skipped: not identity-provider payloads)",
+                    s.skipped
+                ));
+            }
+            line
+        } else {
+            let mut line = format!(
+                "{counts} in {} in {}",
+                plural(s.payloads(), "payload", "payloads"),
+                plural(checked, "file", "files"),
+            );
+            if s.skipped > 0 {
+                line.push_str(&format!(
+                    "; {} without payloads",
+                    plural(s.skipped, "file", "files")
+                ));
+            }
+            line
+        };
         line.push('\n');
         line
     }

@@ -86,6 +86,14 @@ fn write_entry(out: &mut String, f: &FileReport) {
         Some(kind) => push_string(out, kind.name()),
         None => out.push_str("null"),
     }
+    if let Some(container) = f.container {
+        out.push_str(MEMBER);
+        out.push_str("\"container\": ");
+        push_string(out, container.name());
+        out.push_str(MEMBER);
+        out.push_str("\"payloads\": ");
+        out.push_str(itoa::Buffer::new().format(f.payloads));
+    }
     out.push_str(MEMBER);
     out.push_str("\"skipped\": ");
     out.push_str(if f.skipped.is_some() { "true" } else { "false" });
@@ -149,6 +157,20 @@ fn write_entry(out: &mut String, f: &FileReport) {
         out.push_str(FINDING_MEMBER);
         out.push_str("\"fixable\": ");
         out.push_str(if d.fixable { "true" } else { "false" });
+        if let Some(request) = &d.request {
+            out.push_str(FINDING_MEMBER);
+            out.push_str("\"request\": {\n            \"index\": ");
+            out.push_str(itoa::Buffer::new().format(request.index));
+            if let Some(line) = &request.line {
+                out.push_str(",\n            \"line\": ");
+                push_string(out, line);
+            }
+            out.push_str(",\n            \"start\": {\n              \"line\": ");
+            out.push_str(itoa::Buffer::new().format(request.start.line));
+            out.push_str(",\n              \"column\": ");
+            out.push_str(itoa::Buffer::new().format(request.start.column));
+            out.push_str("\n            }\n          }");
+        }
         out.push_str("\n        }");
     }
     if !f.diagnostics.is_empty() {
@@ -213,8 +235,6 @@ fn pretty_nested<T: Serialize>(value: &T) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use serde::Serialize;
 
     use super::{render_json, Tool};
@@ -230,6 +250,10 @@ mod tests {
     struct File<'a> {
         path: &'a str,
         kind: Option<Kind>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        container: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        payloads: Option<usize>,
         skipped: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<&'a str>,
@@ -260,19 +284,15 @@ mod tests {
             fixable: true,
             label: None,
             related: Vec::new(),
+            request: None,
         };
         let mut skipped = FileReport::unreadable(format!("dir/{odd}.json"), odd);
         skipped.error = None;
         skipped.skipped = Some(format!("not a payload: {odd}"));
         vec![
             FileReport {
-                path: odd.to_string(),
-                kind: Some(Kind::IonosEnsure),
-                skipped: None,
-                error: None,
                 diagnostics: vec![diagnostic(Some(odd.to_string())), diagnostic(None)],
-                redacted_source: Arc::from(""),
-                ionos_name: None,
+                ..FileReport::new(odd, Some(Kind::IonosEnsure))
             },
             skipped,
             FileReport::unreadable("", ""),
@@ -332,6 +352,8 @@ mod tests {
                 .map(|f| File {
                     path: &f.path,
                     kind: f.kind,
+                    container: f.container.map(|c| c.name()),
+                    payloads: f.container.map(|_| f.payloads),
                     skipped: f.skipped.is_some(),
                     reason: f.skipped.as_deref(),
                     error: f.error.as_deref(),

@@ -33,6 +33,17 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Containers (Markdown, scripts, `.http` files, Postman collections)
+    /// that held at least one identity-provider payload.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub containers: usize,
+    /// The payloads found in those containers.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub container_payloads: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -44,7 +55,18 @@ impl Summary {
             errors: file.count(Severity::Error),
             warnings: file.count(Severity::Warning),
             infos: file.count(Severity::Info),
+            containers: usize::from(file.container.is_some() && file.payloads > 0),
+            container_payloads: if file.container.is_some() {
+                file.payloads
+            } else {
+                0
+            },
         }
+    }
+
+    /// Every payload linted: one per payload file, and those in containers.
+    pub fn payloads(&self) -> usize {
+        (self.files - self.skipped).saturating_sub(self.containers) + self.container_payloads
     }
 }
 
@@ -58,6 +80,8 @@ impl std::ops::Add for Summary {
             errors: self.errors + other.errors,
             warnings: self.warnings + other.warnings,
             infos: self.infos + other.infos,
+            containers: self.containers + other.containers,
+            container_payloads: self.container_payloads + other.container_payloads,
         }
     }
 }

@@ -154,3 +154,57 @@ declare_rule! {
     }
 }
 impl Rule for UnknownField {}
+
+declare_rule! {
+    /// a container's own syntax is broken where a request is written
+    ///
+    /// ## Why
+    /// idplint finds request bodies inside the files where people keep them: curl commands in
+    /// shell scripts and Markdown, `.http` files, Postman collections. When the container itself
+    /// is broken around a request — a quote that is never closed, a heredoc whose end marker is
+    /// missing — the shell (or the tool) would send something else than the file seems to say,
+    /// or nothing at all. The finding sits on the broken place, not on the body.
+    ///
+    /// ## Fix
+    /// Close the quote, or add the heredoc's end marker on a line of its own.
+    ///
+    /// ## References
+    /// - GNU Bash manual, Quoting and Here Documents: https://www.gnu.org/software/bash/manual/bash.html#Quoting
+    /// - curl, `--data`: https://curl.se/docs/manpage.html#-d
+    pub ContainerSyntax {
+        code: "IDP012",
+        name: "container-syntax",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: ["curl -X POST https://acme.eu.qlikcloud.com/api/v1/identity-providers \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"protocol\": \"jwtAuth\", \"provider\": \"external\", \"options\": {\"issuer\": \"https://issuer.acme-corp.io\", \"staticKeys\": []}}'\n"],
+        fail: ["curl -X POST https://acme.eu.qlikcloud.com/api/v1/identity-providers \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"protocol\": \"jwtAuth\", \"provider\": \"external\"}\n"],
+    }
+}
+impl Rule for ContainerSyntax {}
+
+declare_rule! {
+    /// a body is sent to an identity-provider endpoint with a method it does not take
+    ///
+    /// ## Why
+    /// Each endpoint takes a body with one method: Qlik creates with `POST
+    /// /api/v1/identity-providers` and changes with `PATCH /api/v1/identity-providers/{id}`;
+    /// IONOS creates with `POST /federation/identityproviders` and creates or replaces with `PUT
+    /// /federation/identityproviders/{id}`. A `PUT` to Qlik, a `POST` to an IONOS id, a `GET`
+    /// with a body is refused (405) or ignores the body.
+    ///
+    /// ## Fix
+    /// Use the method the endpoint takes, or the endpoint that takes the method.
+    ///
+    /// ## References
+    /// - https://qlik.dev/apis/rest/identity-providers/
+    /// - https://docs.ionos.com/cloud/identity-access-management/how-tos/create-identity-provider
+    pub RequestMethod {
+        code: "IDP013",
+        name: "request-method",
+        severity: Error,
+        kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
+        pass: ["curl -X PATCH https://acme.eu.qlikcloud.com/api/v1/identity-providers/65f1c0c1e2d3 \\\n  -H 'Content-Type: application/json' \\\n  -d '[{\"op\": \"replace\", \"path\": \"/description\", \"value\": \"Staff login\"}]'\n"],
+        fail: ["curl -X PUT https://acme.eu.qlikcloud.com/api/v1/identity-providers/65f1c0c1e2d3 \\\n  -H 'Content-Type: application/json' \\\n  -d '[{\"op\": \"replace\", \"path\": \"/description\", \"value\": \"Staff login\"}]'\n"],
+    }
+}
+impl Rule for RequestMethod {}

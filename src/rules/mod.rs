@@ -601,6 +601,8 @@ pub static ALL: &[&dyn Rule] = &[
     &placeholders::PlaceholderValue,
     &placeholders::TemplateVariable,
     &secret_in_file::SecretInFile,
+    &input::ContainerSyntax,
+    &input::RequestMethod,
     &protocol::ProtocolUnknown,
     &protocol::ProviderProtocolMismatch,
     &mode::InteractiveModeMismatch,

@@ -960,6 +960,7 @@ mod tests {
         let options = SourceOptions {
             kind: Some(crate::Kind::QlikPatch),
             protocol: protocol.map(str::to_string),
+            ..SourceOptions::default()
         };
         Linter::new(Options::default())
             .lint_source("t.json", text, &options)
@@ -1075,8 +1076,8 @@ mod tests {
             r#"[{"op": "replace", "path": "/options/claimsMapping", "value": {}},
                 {"op": "replace", "path": "/pendingOptions/realm", "value": "acme"}]"#,
             &SourceOptions {
-                kind: None,
                 protocol: Some("SAML".to_string()),
+                ..SourceOptions::default()
             },
         );
         let helps: Vec<&str> = found

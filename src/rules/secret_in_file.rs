@@ -15,6 +15,10 @@ declare_rule! {
     /// everyone who can read the file, for as long as the history is kept, and lets anyone
     /// impersonate the tenant towards the identity provider.
     ///
+    /// In a script, a Markdown runbook, an `.http` file or a Postman collection, a literal bearer
+    /// token or API key in a request's `Authorization` (or `X-API-Key`) header is the same kind of
+    /// secret: it is reported at the credential and masked in every output.
+    ///
     /// Not raised for a template variable (`${OKTA_CLIENT_SECRET}`), which is the fix, nor for
     /// a documentation placeholder, which IDP009 reports. idplint never prints a secret value:
     /// messages leave it out and excerpts show it masked.

@@ -1,0 +1,484 @@
+//! The container stage: finding identity-provider requests inside the files
+//! where people keep them — curl commands in shell scripts and Markdown,
+//! `.http` request files, Postman collections — each body decoded with a
+//! byte map back to the file ([`map::Decoded`]).
+//!
+//! Which files are containers, which Markdown fences are looked into, and
+//! which endpoints decide a request's kind are data: `rules/containers.json`.
+
+mod http;
+pub mod map;
+mod markdown;
+mod postman;
+pub mod request;
+mod shell;
+mod templates;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::kind::Kind;
+pub use map::{Decoded, Hole, Segment};
+pub use request::{Body, Extracted, Problem, Request};
+pub use shell::Dialect;
+pub use templates::{fill, Filled, Variables};
+
+/// A file format that holds requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Shell(Dialect),
+    Http,
+    Postman,
+}
+
+impl Format {
+    /// The format's name in the JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Shell(Dialect::Posix) => "shell",
+            Format::Shell(Dialect::Cmd) => "cmd",
+            Format::Shell(Dialect::PowerShell) => "powershell",
+            Format::Http => "http",
+            Format::Postman => "postman",
+        }
+    }
+
+    /// What the format is called in a message.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown file",
+            Format::Shell(_) => "script",
+            Format::Http => "HTTP request file",
+            Format::Postman => "Postman collection",
+        }
+    }
+
+    /// The format of the file named `name`, from its extension; `None` for
+    /// a plain JSON file (a Postman collection is told from its name here,
+    /// and from its content by [`Format::sniff`]).
+    pub fn for_name(name: &str) -> Option<Format> {
+        let facts = &*FACTS;
+        let lower = name.to_ascii_lowercase();
+        if facts.postman_suffixes.iter().any(|s| lower.ends_with(s)) {
+            return Some(Format::Postman);
+        }
+        let extension = lower.rsplit_once('.').map(|(_, e)| e)?;
+        if extension.contains('/') || extension.contains('\\') {
+            return None;
+        }
+        facts.by_extension.get(extension).copied()
+    }
+
+    /// True when a JSON document is a Postman collection (by its
+    /// `info.schema`, or `info` and `item` at the top).
+    pub fn sniff(value: &serde_json::Value) -> bool {
+        postman::is_collection(value)
+    }
+
+    /// The file extensions of every container format, for directory walks.
+    pub fn extensions() -> impl Iterator<Item = &'static str> {
+        FACTS.by_extension.keys().map(String::as_str)
+    }
+
+    /// The name of the file suffixes that mark a Postman collection.
+    pub fn postman_suffixes() -> &'static [String] {
+        &FACTS.postman_suffixes
+    }
+}
+
+/// Everything found in a container file, every range a range of `text`.
+pub fn extract(format: Format, text: &str) -> Extracted {
+    match format {
+        Format::Markdown => extract_markdown(text),
+        Format::Shell(dialect) => shell::extract(text, dialect, false),
+        Format::Http => extract_http(text),
+        Format::Postman => postman::extract(text),
+    }
+}
+
+fn extract_markdown(text: &str) -> Extracted {
+    let mut found = Extracted::default();
+    for fence in markdown::fences(text) {
+        if fence.skip {
+            continue;
+        }
+        let content = &fence.content;
+        let inner = match FACTS.fence_language(&fence.lang) {
+            Some(FenceLanguage::Json) => bare_body(content),
+            Some(FenceLanguage::Http) => extract_http(&content.text),
+            Some(FenceLanguage::Shell(dialect, console)) => {
+                // Documentation labels Windows commands `bash` too: the
+                // text, not the label, tells a POSIX shell from cmd.
+                let dialect = dialect.unwrap_or_else(|| shell::sniff(&content.text));
+                shell::extract(&content.text, dialect, console)
+            }
+            None if fence.lang.is_empty() => {
+                let trimmed = content.text.trim_start();
+                if trimmed.starts_with('{') || trimmed.starts_with('[') {
+                    bare_body(content)
+                } else if looks_like_shell(&content.text) {
+                    let dialect = shell::sniff(&content.text);
+                    shell::extract(&content.text, dialect, false)
+                } else {
+                    continue;
+                }
+            }
+            None => continue,
+        };
+        found.absorb(inner, content);
+    }
+    found
+}
+
+/// A fence's whole content as one body whose shape decides its kind, in the
+/// fence's own coordinates.
+fn bare_body(content: &Decoded) -> Extracted {
+    let mut body = Decoded::verbatim(&content.text, 0);
+    templates::mark_holes(&mut body);
+    Extracted {
+        bare_bodies: vec![body],
+        ..Extracted::default()
+    }
+}
+
+fn looks_like_shell(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches("$ ");
+        line.starts_with("curl ") || line.starts_with("curl.exe ") || line.starts_with("qlik ")
+    })
+}
+
+fn extract_http(text: &str) -> Extracted {
+    let (mut found, curls) = http::extract(text);
+    for range in curls {
+        let Some(part) = text.get(range.clone()) else {
+            continue;
+        };
+        let inner = shell::extract(part, Dialect::Posix, false);
+        found.absorb(inner, &Decoded::verbatim(part, range.start));
+    }
+    found
+}
+
+/// Where a request goes, by its method and URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// An identity-provider endpoint that takes this body.
+    Kind(Kind),
+    /// An identity-provider endpoint that does not take a body with this
+    /// method: what it takes instead.
+    WrongMethod {
+        /// `POST`, `PATCH`, `PUT`.
+        takes: &'static str,
+        /// The kind it would be with that method.
+        kind: Kind,
+        /// `…/federation/identityproviders/{id}` as the endpoint is named.
+        endpoint: String,
+    },
+    /// Another endpoint: not ours to lint.
+    Elsewhere,
+}
+
+/// The route of a request with a body: `method` as sent, `url` as written
+/// (host and prefix may be template variables).
+pub fn route(method: &str, url: &str) -> Route {
+    let path = url_path(url);
+    for endpoint in &FACTS.endpoints {
+        let Some(at) = path.rfind(endpoint.path.as_str()) else {
+            continue;
+        };
+        let rest = &path[at + endpoint.path.len()..];
+        let (table, shown) = if rest.is_empty() {
+            (&endpoint.collection, endpoint.path.clone())
+        } else if rest.starts_with('/') && rest.len() > 1 && !rest[1..].contains('/') {
+            (&endpoint.item, format!("{}/{{id}}", endpoint.path))
+        } else {
+            continue;
+        };
+        if let Some(kind) = table.get(&method.to_ascii_uppercase()) {
+            return Route::Kind(*kind);
+        }
+        let Some((takes, kind)) = table.iter().next() else {
+            continue;
+        };
+        return Route::WrongMethod {
+            takes: leak_method(takes),
+            kind: *kind,
+            endpoint: shown,
+        };
+    }
+    Route::Elsewhere
+}
+
+fn leak_method(method: &str) -> &'static str {
+    ["POST", "PATCH", "PUT", "GET", "DELETE"]
+        .into_iter()
+        .find(|m| *m == method)
+        .unwrap_or("POST")
+}
+
+/// The path of a URL as written: after `scheme://host`, without query,
+/// fragment or trailing slash.
+fn url_path(url: &str) -> &str {
+    let url = url.trim();
+    let url = url.split(['?', '#']).next().unwrap_or("");
+    let url = match url.find("://") {
+        Some(at) => {
+            let after = &url[at + 3..];
+            after.find('/').map_or("", |slash| &after[slash..])
+        }
+        None => url,
+    };
+    url.trim_end_matches('/')
+}
+
+/// The range, in a header's decoded text, of a literal credential it
+/// carries (`Authorization: Bearer eyJ…`, `X-API-Key: …`); `None` for a
+/// template variable or a documentation placeholder.
+pub fn header_secret(header: &Decoded) -> Option<Range<usize>> {
+    let text = &header.text;
+    let (written_name, value) = text.split_once(':')?;
+    let name = written_name.trim().to_ascii_lowercase();
+    if !FACTS.secret_headers.contains(&name) {
+        return None;
+    }
+    let value_start = written_name.len() + 1;
+    let mut start = value_start + (value.len() - value.trim_start().len());
+    let mut credential = value.trim();
+    if let Some((scheme, rest)) = credential.split_once(char::is_whitespace) {
+        if FACTS
+            .auth_schemes
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(scheme))
+        {
+            let skipped = credential.len() - rest.trim_start().len();
+            start += skipped;
+            credential = rest.trim();
+        }
+    }
+    let range = start..start + credential.len();
+    let placeholders = &crate::facts::facts().placeholders;
+    let templated = header
+        .holes
+        .iter()
+        .any(|h| h.out.start < range.end && range.start < h.out.end);
+    if credential.len() < 8
+        || templated
+        || placeholders.is_placeholder(credential)
+        || placeholders.is_template(credential)
+        || credential.contains(char::is_whitespace)
+    {
+        return None;
+    }
+    Some(range)
+}
+
+/// The language of a Markdown fence, as far as requests go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FenceLanguage {
+    Json,
+    Http,
+    /// A shell; the dialect when the language names one, and whether the
+    /// block is a terminal session (commands after prompts).
+    Shell(Option<Dialect>, bool),
+}
+
+#[derive(Deserialize)]
+struct EndpointFile {
+    path: String,
+    collection: HashMap<String, String>,
+    item: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct ContainersFile {
+    endpoints: Vec<EndpointFile>,
+    extensions: HashMap<String, Vec<String>>,
+    postman_suffixes: Vec<String>,
+    fence_languages: HashMap<String, Vec<String>>,
+    secret_headers: Vec<String>,
+    auth_schemes: Vec<String>,
+}
+
+struct Endpoint {
+    path: String,
+    collection: HashMap<String, Kind>,
+    item: HashMap<String, Kind>,
+}
+
+struct Facts {
+    endpoints: Vec<Endpoint>,
+    by_extension: HashMap<String, Format>,
+    postman_suffixes: Vec<String>,
+    fence_languages: HashMap<String, FenceLanguage>,
+    secret_headers: Vec<String>,
+    auth_schemes: Vec<String>,
+}
+
+impl Facts {
+    fn fence_language(&self, lang: &str) -> Option<FenceLanguage> {
+        self.fence_languages.get(lang).copied()
+    }
+}
+
+static FACTS: LazyLock<Facts> = LazyLock::new(|| {
+    let file: ContainersFile = serde_json::from_str(include_str!("../../rules/containers.json"))
+        .expect("rules/containers.json is valid");
+    let kinds = |table: HashMap<String, String>| -> HashMap<String, Kind> {
+        table
+            .into_iter()
+            .map(|(method, kind)| {
+                let kind = Kind::from_name(&kind).expect("rules/containers.json names kinds");
+                (method, kind)
+            })
+            .collect()
+    };
+    let endpoints = file
+        .endpoints
+        .into_iter()
+        .map(|e| Endpoint {
+            path: e.path,
+            collection: kinds(e.collection),
+            item: kinds(e.item),
+        })
+        .collect();
+    let mut by_extension = HashMap::new();
+    for (format, extensions) in file.extensions {
+        let format = match format.as_str() {
+            "markdown" => Format::Markdown,
+            "posix" => Format::Shell(Dialect::Posix),
+            "powershell" => Format::Shell(Dialect::PowerShell),
+            "cmd" => Format::Shell(Dialect::Cmd),
+            "http" => Format::Http,
+            other => panic!("rules/containers.json: unknown container format `{other}`"),
+        };
+        for e in extensions {
+            by_extension.insert(e, format);
+        }
+    }
+    let console = file
+        .fence_languages
+        .get("console")
+        .cloned()
+        .unwrap_or_default();
+    let mut fence_languages = HashMap::new();
+    for (language, names) in &file.fence_languages {
+        let meaning = match language.as_str() {
+            "json" => FenceLanguage::Json,
+            "http" => FenceLanguage::Http,
+            "posix" => FenceLanguage::Shell(None, false),
+            "powershell" => FenceLanguage::Shell(Some(Dialect::PowerShell), false),
+            "cmd" => FenceLanguage::Shell(Some(Dialect::Cmd), false),
+            "console" => continue,
+            other => panic!("rules/containers.json: unknown fence language `{other}`"),
+        };
+        for name in names {
+            let meaning = match meaning {
+                FenceLanguage::Shell(dialect, _) => {
+                    FenceLanguage::Shell(dialect, console.contains(name))
+                }
+                other => other,
+            };
+            fence_languages.insert(name.clone(), meaning);
+        }
+    }
+    Facts {
+        endpoints,
+        by_extension,
+        postman_suffixes: file.postman_suffixes,
+        fence_languages,
+        secret_headers: file.secret_headers,
+        auth_schemes: file.auth_schemes,
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_line_decides_the_kind() {
+        let cases = [
+            ("POST", "https://acme.eu.qlikcloud.com/api/v1/identity-providers", Route::Kind(Kind::QlikCreate)),
+            ("PATCH", "https://${TENANT}/api/v1/identity-providers/${IDP_ID}", Route::Kind(Kind::QlikPatch)),
+            ("POST", "{{baseUrl}}/api/v1/identity-providers/", Route::Kind(Kind::QlikCreate)),
+            ("POST", "https://iam.ionos.com/federation/identityproviders", Route::Kind(Kind::IonosCreate)),
+            ("put", "https://iam.ionos.com/federation/identityproviders/3f1c0c1e-1111-4d5e-9a1b-2c3d4e5f6a7b?depth=1", Route::Kind(Kind::IonosEnsure)),
+            ("POST", "https://acme.eu.qlikcloud.com/api/v1/spaces", Route::Elsewhere),
+            ("POST", "https://acme.eu.qlikcloud.com/api/v1/identity-providers/abc/actions/promote", Route::Elsewhere),
+            ("POST", "https://iam.ionos.com/federation/domains", Route::Elsewhere),
+        ];
+        for (method, url, expected) in cases {
+            assert_eq!(route(method, url), expected, "{method} {url}");
+        }
+        assert_eq!(
+            route(
+                "PUT",
+                "https://acme.eu.qlikcloud.com/api/v1/identity-providers"
+            ),
+            Route::WrongMethod {
+                takes: "POST",
+                kind: Kind::QlikCreate,
+                endpoint: "/api/v1/identity-providers".into()
+            }
+        );
+        assert_eq!(
+            route(
+                "POST",
+                "https://iam.ionos.com/federation/identityproviders/${ID}"
+            ),
+            Route::WrongMethod {
+                takes: "PUT",
+                kind: Kind::IonosEnsure,
+                endpoint: "/federation/identityproviders/{id}".into()
+            }
+        );
+    }
+
+    #[test]
+    fn containers_are_known_by_their_names() {
+        assert_eq!(Format::for_name("docs/runbook.md"), Some(Format::Markdown));
+        assert_eq!(
+            Format::for_name("create-idp.SH"),
+            Some(Format::Shell(Dialect::Posix))
+        );
+        assert_eq!(
+            Format::for_name("x.ps1"),
+            Some(Format::Shell(Dialect::PowerShell))
+        );
+        assert_eq!(Format::for_name("requests/idp.http"), Some(Format::Http));
+        assert_eq!(
+            Format::for_name("IdP.postman_collection.json"),
+            Some(Format::Postman)
+        );
+        assert_eq!(Format::for_name("idp/okta.json"), None);
+        assert_eq!(Format::for_name("Makefile"), None);
+        assert_eq!(Format::for_name("dir.md/file"), None);
+    }
+
+    #[test]
+    fn literal_credentials_in_headers_are_secrets() {
+        let secret = |h: &str| {
+            let d = Decoded::verbatim(h, 0);
+            header_secret(&d).map(|r| h[r].to_string())
+        };
+        assert_eq!(
+            secret("Authorization: Bearer eyJ0eXAiOiJKV1QiLCJraWQiO").as_deref(),
+            Some("eyJ0eXAiOiJKV1QiLCJraWQiO")
+        );
+        assert_eq!(
+            secret("x-api-key:   k3y-8f7a6d5c4b3a").as_deref(),
+            Some("k3y-8f7a6d5c4b3a")
+        );
+        assert_eq!(secret("Authorization: Bearer <API-key>"), None);
+        assert_eq!(secret("Authorization: Bearer <ACCESS_TOKEN>"), None);
+        assert_eq!(secret("Authorization: Bearer ${TOKEN}"), None);
+        assert_eq!(secret("Authorization: Bearer {{token}}"), None);
+        assert_eq!(secret("Content-Type: application/json"), None);
+    }
+}

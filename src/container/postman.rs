@@ -1,0 +1,1075 @@
+//! Requests of a Postman collection (v2.0 and v2.1), with the bodies'
+//! JSON-string escapes mapped back to the collection file.
+//!
+//! A body is written in the collection as a JSON string (`"raw": "{\n
+//! \"protocol\": \"jwtAuth\"}"`): decoding it loses positions, so the
+//! collection is read by a small position-keeping JSON scanner, and each
+//! string is decoded escape by escape ([`decode_json_string`]), every escape
+//! mapped to its bytes in the file.
+
+use std::ops::Range;
+
+use serde_json::Value;
+
+use super::map::Decoded;
+use super::request::{Body, Extracted, Problem, Request};
+
+/// True for a Postman collection: its `info.schema` names a Postman
+/// collection schema, or it has the `info` and `item` members every
+/// collection has.
+pub fn is_collection(value: &Value) -> bool {
+    let Some(root) = value.as_object() else {
+        return false;
+    };
+    let info = root.get("info");
+    if let Some(schema) = info.and_then(|i| i.get("schema")).and_then(Value::as_str) {
+        let schema = schema.to_ascii_lowercase();
+        if schema.contains("getpostman.com") && schema.contains("collection") {
+            return true;
+        }
+    }
+    info.is_some_and(Value::is_object) && root.get("item").is_some_and(Value::is_array)
+}
+
+/// The requests of a collection, their URLs and bodies mapped to `text`,
+/// and the collection's (and its folders' and items') variables.
+pub fn extract(text: &str) -> Extracted {
+    let mut out = Extracted::default();
+    let tree = match Tree::parse(text) {
+        Ok(tree) => tree,
+        Err(at) => {
+            let at = floor_boundary(text, at);
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            out.problems.push(Problem {
+                span: at..end,
+                message: "the Postman collection is not valid JSON".to_string(),
+                help: Some("export the collection again from Postman".to_string()),
+            });
+            return out;
+        }
+    };
+    let w = Walk { text, tree: &tree };
+    if tree.nodes[ROOT].kind != Kind::Object {
+        return out;
+    }
+    w.variables(ROOT, &mut out.variables);
+    if let Some(items) = w.member(ROOT, "item") {
+        w.items(items, &mut out, 0);
+    }
+    out
+}
+
+/// Decodes the JSON string literal at `literal` (quotes included) of
+/// `text`, every character copied and every escape (`\"`, `\n`, `\u00e9`,
+/// a surrogate pair as one) standing for its bytes. `None` when the range is
+/// not a well-formed string literal.
+pub fn decode_json_string(text: &str, literal: Range<usize>) -> Option<Decoded> {
+    let lit = text.get(literal.clone())?;
+    if lit.len() < 2 || !lit.starts_with('"') || !lit.ends_with('"') {
+        return None;
+    }
+    let start = literal.start + 1;
+    let inner = &lit[1..lit.len() - 1];
+    let b = inner.as_bytes();
+    let mut d = Decoded::new();
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..]
+            .iter()
+            .position(|&c| c == b'\\')
+            .map_or(b.len(), |k| i + k);
+        if run > i {
+            let piece = &inner[i..run];
+            if piece.contains('"') {
+                return None;
+            }
+            d.push_verbatim(piece, start + i);
+            i = run;
+            continue;
+        }
+        // An escape at `i`.
+        let simple = match b.get(i + 1)? {
+            b'"' => Some("\""),
+            b'\\' => Some("\\"),
+            b'/' => Some("/"),
+            b'b' => Some("\u{8}"),
+            b'f' => Some("\u{c}"),
+            b'n' => Some("\n"),
+            b'r' => Some("\r"),
+            b't' => Some("\t"),
+            b'u' => None,
+            _ => return None,
+        };
+        if let Some(s) = simple {
+            d.push_mapped(s, start + i..start + i + 2);
+            i += 2;
+            continue;
+        }
+        let high = hex4(b.get(i + 2..i + 6)?)?;
+        let (c, len) = if (0xD800..0xDC00).contains(&high) {
+            // A surrogate pair is one character.
+            if b.get(i + 6..i + 8) != Some(b"\\u") {
+                return None;
+            }
+            let low = hex4(b.get(i + 8..i + 12)?)?;
+            if !(0xDC00..0xE000).contains(&low) {
+                return None;
+            }
+            let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+            (char::from_u32(code)?, 12)
+        } else {
+            (char::from_u32(high)?, 6)
+        };
+        let mut buf = [0; 4];
+        d.push_mapped(c.encode_utf8(&mut buf), start + i..start + i + len);
+        i += len;
+    }
+    Some(d)
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(b).ok()?;
+    if s.len() != 4 || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(s, 16).ok()
+}
+
+/// `d` with every `{{name}}` (`{{ name }}`, `{{$guid}}`, `{{$dotenv X}}`)
+/// marked as a hole standing for its source bytes.
+pub fn with_template_holes(d: &Decoded) -> Decoded {
+    let spans = template_spans(&d.text);
+    if spans.is_empty() {
+        return d.clone();
+    }
+    let mut out = Decoded::new();
+    let mut at = 0;
+    for (span, name) in spans {
+        slice_into(&mut out, d, at..span.start);
+        out.push_hole(&d.text[span.clone()], &name, d.map_range(span.clone()));
+        at = span.end;
+    }
+    slice_into(&mut out, d, at..d.text.len());
+    out
+}
+
+/// The `{{…}}` templates of `text`: their ranges and names (the trimmed
+/// inside). A template does not span lines.
+pub fn template_spans(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(k) = text[at..].find("{{") {
+        let open = at + k;
+        let Some(k) = text[open + 2..].find("}}") else {
+            break;
+        };
+        let close = open + 2 + k;
+        let inner = &text[open + 2..close];
+        // `{{a {{b}}`: the template is the last opening's.
+        if let Some(again) = inner.rfind("{{") {
+            at = open + 2 + again;
+            continue;
+        }
+        let name = inner.trim();
+        if name.is_empty() || inner.contains(['\n', '\r']) {
+            at = close.max(open + 2);
+            continue;
+        }
+        out.push((open..close + 2, name.to_string()));
+        at = close + 2;
+    }
+    out
+}
+
+/// Appends the bytes `range` of `src` (char boundaries) with their map.
+fn slice_into(dst: &mut Decoded, src: &Decoded, range: Range<usize>) {
+    if range.is_empty() {
+        return;
+    }
+    let first = src.segments.partition_point(|s| s.out.end <= range.start);
+    for s in &src.segments[first..] {
+        if s.out.start >= range.end {
+            break;
+        }
+        let from = s.out.start.max(range.start);
+        let to = s.out.end.min(range.end);
+        let Some(piece) = src.text.get(from..to) else {
+            continue;
+        };
+        if s.verbatim {
+            dst.push_verbatim(piece, s.src.start + (from - s.out.start));
+        } else {
+            dst.push_mapped(piece, s.src.clone());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Walking the collection
+
+const ROOT: usize = 0;
+
+/// Folders nested deeper than this are not walked (the scanner's depth
+/// limit bounds it already).
+const MAX_ITEM_DEPTH: usize = 64;
+
+struct Walk<'a> {
+    text: &'a str,
+    tree: &'a Tree,
+}
+
+impl Walk<'_> {
+    fn node(&self, id: usize) -> &Node {
+        &self.tree.nodes[id]
+    }
+
+    /// The last member `key` of object `id`, as serde_json keeps it.
+    fn member(&self, id: usize, key: &str) -> Option<usize> {
+        let n = self.node(id);
+        if n.kind != Kind::Object {
+            return None;
+        }
+        n.children
+            .iter()
+            .rev()
+            .copied()
+            .find(|&c| self.node(c).key.as_deref() == Some(key))
+    }
+
+    /// A string value, decoded with its map.
+    fn string(&self, id: usize) -> Option<Decoded> {
+        let n = self.node(id);
+        (n.kind == Kind::String)
+            .then(|| decode_json_string(self.text, n.span.clone()))
+            .flatten()
+    }
+
+    fn member_string(&self, id: usize, key: &str) -> Option<Decoded> {
+        self.string(self.member(id, key)?)
+    }
+
+    fn is_true(&self, id: usize, key: &str) -> bool {
+        self.member(id, key)
+            .is_some_and(|m| self.node(m).kind == Kind::True)
+    }
+
+    /// A scalar as text: a string decoded, anything else as written.
+    fn scalar(&self, id: usize) -> Option<Decoded> {
+        let n = self.node(id);
+        match n.kind {
+            Kind::String => self.string(id),
+            Kind::Object | Kind::Array => None,
+            _ => Some(Decoded::verbatim(&self.text[n.span.clone()], n.span.start)),
+        }
+    }
+
+    /// `variable: [{key, value, disabled}]` of object `id`.
+    fn variables(&self, id: usize, out: &mut Vec<(String, String)>) {
+        let Some(list) = self.member(id, "variable") else {
+            return;
+        };
+        for &v in &self.node(list).children {
+            if self.node(v).kind != Kind::Object || self.is_true(v, "disabled") {
+                continue;
+            }
+            let Some(key) = self
+                .member_string(v, "key")
+                .or_else(|| self.member_string(v, "id"))
+            else {
+                continue;
+            };
+            let value = self
+                .member(v, "value")
+                .and_then(|m| self.scalar(m))
+                .map(|d| d.text)
+                .unwrap_or_default();
+            out.push((key.text, value));
+        }
+    }
+
+    fn items(&self, list: usize, out: &mut Extracted, depth: usize) {
+        if depth > MAX_ITEM_DEPTH || self.node(list).kind != Kind::Array {
+            return;
+        }
+        for &item in &self.node(list).children {
+            if self.node(item).kind != Kind::Object {
+                continue;
+            }
+            self.variables(item, &mut out.variables);
+            if let Some(request) = self.member(item, "request") {
+                if let Some(r) = self.request(request) {
+                    out.requests.push(r);
+                }
+            }
+            if let Some(inner) = self.member(item, "item") {
+                self.items(inner, out, depth + 1);
+            }
+        }
+    }
+
+    fn request(&self, id: usize) -> Option<Request> {
+        let n = self.node(id);
+        let mut r = Request {
+            span: n.span.clone(),
+            method: "GET".to_string(),
+            ..Request::default()
+        };
+        match n.kind {
+            Kind::String => {
+                r.url = self.string(id).map(|d| with_template_holes(&d));
+                return Some(r);
+            }
+            Kind::Object => {}
+            _ => return None,
+        }
+        if let Some(m) = self.member_string(id, "method") {
+            if !m.text.trim().is_empty() {
+                r.method = m.text.trim().to_ascii_uppercase();
+                r.method_span = Some(m.map_range(0..m.text.len()));
+            }
+        }
+        r.url = self.member(id, "url").and_then(|u| self.url(u));
+        r.headers = self.headers(id);
+        r.body = self.member(id, "body").and_then(|b| self.body(b));
+        Some(r)
+    }
+
+    fn url(&self, id: usize) -> Option<Decoded> {
+        let n = self.node(id);
+        let url = match n.kind {
+            Kind::String => self.string(id)?,
+            Kind::Object => match self.member_string(id, "raw") {
+                Some(raw) => raw,
+                None => self.joined_url(id)?,
+            },
+            _ => return None,
+        };
+        Some(with_template_holes(&url))
+    }
+
+    /// A URL object without `raw`: protocol://host:port/path?query, the
+    /// separators synthesized at the next part's place.
+    fn joined_url(&self, id: usize) -> Option<Decoded> {
+        let mut d = Decoded::new();
+        let pieces = |sep: &str, part: Option<usize>, join: &str, d: &mut Decoded| {
+            let Some(part) = part else { return false };
+            let parts: Vec<usize> = match self.node(part).kind {
+                Kind::Array => self.node(part).children.clone(),
+                _ => vec![part],
+            };
+            let mut wrote = false;
+            for (k, p) in parts.into_iter().enumerate() {
+                let Some(text) = self.scalar(p) else { continue };
+                let at = self.node(p).span.start;
+                let sep = if k == 0 { sep } else { join };
+                d.push_mapped(sep, at..at);
+                d.append(&text);
+                wrote = true;
+            }
+            wrote
+        };
+        if let Some(protocol) = self.member_string(id, "protocol") {
+            d.append(&protocol);
+            let at = self.node(self.member(id, "protocol")?).span.end;
+            d.push_mapped("://", at..at);
+        }
+        if !pieces("", self.member(id, "host"), ".", &mut d) {
+            return None;
+        }
+        pieces(":", self.member(id, "port"), ":", &mut d);
+        pieces("/", self.member(id, "path"), "/", &mut d);
+        if let Some(query) = self.member(id, "query") {
+            let mut first = true;
+            for &q in &self.node(query).children {
+                if self.node(q).kind != Kind::Object || self.is_true(q, "disabled") {
+                    continue;
+                }
+                let Some(key) = self.member_string(q, "key") else {
+                    continue;
+                };
+                let at = self.node(q).span.start;
+                d.push_mapped(if first { "?" } else { "&" }, at..at);
+                d.append(&key);
+                if let Some(value) = self.member(q, "value").and_then(|v| self.scalar(v)) {
+                    let at = self.node(self.member(q, "value")?).span.start;
+                    d.push_mapped("=", at..at);
+                    d.append(&value);
+                }
+                first = false;
+            }
+        }
+        Some(d)
+    }
+
+    /// `header: [{key, value, disabled}]` as `Key: value` lines.
+    fn headers(&self, id: usize) -> Vec<Decoded> {
+        let Some(list) = self.member(id, "header") else {
+            return Vec::new();
+        };
+        if self.node(list).kind == Kind::String {
+            return self
+                .string(list)
+                .map(|d| with_template_holes(&d))
+                .into_iter()
+                .collect();
+        }
+        let mut out = Vec::new();
+        for &h in &self.node(list).children {
+            if self.node(h).kind != Kind::Object || self.is_true(h, "disabled") {
+                continue;
+            }
+            let Some(mut d) = self.member_string(h, "key") else {
+                continue;
+            };
+            let value = self.member(h, "value");
+            let at = value.map_or(self.node(h).span.end, |v| self.node(v).span.start);
+            d.push_mapped(": ", at..at);
+            if let Some(v) = value.and_then(|v| self.scalar(v)) {
+                d.append(&v);
+            }
+            out.push(with_template_holes(&d));
+        }
+        out
+    }
+
+    fn body(&self, id: usize) -> Option<Body> {
+        let n = self.node(id);
+        if n.kind == Kind::String {
+            return Some(Body::Inline(with_template_holes(&self.string(id)?)));
+        }
+        if n.kind != Kind::Object || self.is_true(id, "disabled") {
+            return None;
+        }
+        let mode = self.member_string(id, "mode").map(|m| m.text);
+        match mode.as_deref() {
+            Some("raw") | None => {
+                let raw = self.member_string(id, "raw")?;
+                Some(Body::Inline(with_template_holes(&raw)))
+            }
+            Some("file") => {
+                let file = self.member(id, "file")?;
+                let src = self.member_string(file, "src")?;
+                Some(Body::File {
+                    span: src.map_range(0..src.text.len()),
+                    path: src.text,
+                })
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+// ---------------------------------------------------------------------------
+// A position-keeping JSON scanner
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    True,
+    False,
+    Null,
+}
+
+#[derive(Debug)]
+struct Node {
+    kind: Kind,
+    /// The value's bytes (a string's with its quotes).
+    span: Range<usize>,
+    /// The member name, decoded, for object members.
+    key: Option<String>,
+    children: Vec<usize>,
+}
+
+/// Every value of a JSON document with its byte range; node 0 is the root.
+#[derive(Debug)]
+struct Tree {
+    nodes: Vec<Node>,
+}
+
+/// Nesting deeper than this is refused (serde_json's own limit).
+const MAX_DEPTH: usize = 128;
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// Scans `text` (a leading BOM skipped); the error is a byte offset.
+    fn parse(text: &str) -> Result<Tree, usize> {
+        let mut s = Scanner {
+            text,
+            b: text.as_bytes(),
+            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
+            nodes: Vec::new(),
+        };
+        s.ws();
+        s.value(None, 0)?;
+        s.ws();
+        if s.pos < s.b.len() {
+            return Err(s.pos);
+        }
+        Ok(Tree { nodes: s.nodes })
+    }
+}
+
+impl Scanner<'_> {
+    fn ws(&mut self) {
+        while self.pos < self.b.len() && matches!(self.b[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+            self.pos += 1;
+        }
+    }
+
+    fn push(&mut self, kind: Kind, start: usize, key: Option<String>) -> usize {
+        self.nodes.push(Node {
+            kind,
+            span: start..start,
+            key,
+            children: Vec::new(),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Scans one value at `pos`; returns its node.
+    fn value(&mut self, key: Option<String>, depth: usize) -> Result<usize, usize> {
+        let start = self.pos;
+        let Some(&c) = self.b.get(start) else {
+            return Err(start);
+        };
+        let id = match c {
+            b'{' | b'[' => {
+                if depth >= MAX_DEPTH {
+                    return Err(start);
+                }
+                let object = c == b'{';
+                let kind = if object { Kind::Object } else { Kind::Array };
+                let id = self.push(kind, start, key);
+                self.pos += 1;
+                self.ws();
+                let close = if object { b'}' } else { b']' };
+                if self.b.get(self.pos) == Some(&close) {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        let member_key = if object {
+                            if self.b.get(self.pos) != Some(&b'"') {
+                                return Err(self.pos);
+                            }
+                            let k = self.string()?;
+                            let name = decode_json_string(self.text, k).ok_or(self.pos)?.text;
+                            self.ws();
+                            if self.b.get(self.pos) != Some(&b':') {
+                                return Err(self.pos);
+                            }
+                            self.pos += 1;
+                            self.ws();
+                            Some(name)
+                        } else {
+                            None
+                        };
+                        let child = self.value(member_key, depth + 1)?;
+                        self.nodes[id].children.push(child);
+                        self.ws();
+                        match self.b.get(self.pos) {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.ws();
+                            }
+                            Some(&c) if c == close => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return Err(self.pos),
+                        }
+                    }
+                }
+                id
+            }
+            b'"' => {
+                let id = self.push(Kind::String, start, key);
+                self.string()?;
+                id
+            }
+            b't' | b'f' | b'n' => {
+                let (word, kind): (&[u8], _) = match c {
+                    b't' => (b"true", Kind::True),
+                    b'f' => (b"false", Kind::False),
+                    _ => (b"null", Kind::Null),
+                };
+                if !self.b[start..].starts_with(word) {
+                    return Err(start);
+                }
+                self.pos += word.len();
+                self.push(kind, start, key)
+            }
+            b'-' | b'0'..=b'9' => {
+                while self.pos < self.b.len()
+                    && matches!(
+                        self.b[self.pos],
+                        b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+                    )
+                {
+                    self.pos += 1;
+                }
+                let number = &self.text[start..self.pos];
+                if serde_json::from_str::<serde_json::Number>(number).is_err() {
+                    return Err(start);
+                }
+                self.push(Kind::Number, start, key)
+            }
+            _ => return Err(start),
+        };
+        self.nodes[id].span.end = self.pos;
+        Ok(id)
+    }
+
+    /// Scans a string literal at `pos` (its opening quote); returns its
+    /// range with the quotes. Escapes are checked by [`decode_json_string`]
+    /// when the string is read.
+    fn string(&mut self) -> Result<Range<usize>, usize> {
+        let start = self.pos;
+        let mut i = start + 1;
+        loop {
+            let k = self.b[i.min(self.b.len())..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .ok_or(self.b.len())?;
+            i += k;
+            match self.b[i] {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(start..i + 1);
+                }
+                b'\\' => {
+                    if i + 1 >= self.b.len() {
+                        return Err(i);
+                    }
+                    i += 2;
+                }
+                _ => return Err(i),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const V21: &str = r#"{
+  "info": {
+    "_postman_id": "5f0c2a55-1c1e-4f7e-9d7e-2b1f0f3c9a11",
+    "name": "Qlik Cloud IdP",
+    "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+  },
+  "item": [
+    {
+      "name": "Identity providers",
+      "item": [
+        {
+          "name": "Create JWT IdP",
+          "request": {
+            "method": "POST",
+            "header": [
+              {"key": "Content-Type", "value": "application/json"},
+              {"key": "Authorization", "value": "Bearer {{token}}"},
+              {"key": "X-Debug", "value": "1", "disabled": true}
+            ],
+            "body": {
+              "mode": "raw",
+              "raw": "{\n  \"tenantIds\": [\"{{tenantId}}\"],\n  \"provider\": \"external\",\n  \"protocol\": \"jwtAuth\",\n  \"description\": \"Caf\u00e9 \ud83d\ude00 SSO\",\n  \"options\": {\"issuer\": \"https:\/\/issuer.example\"}\n}",
+              "options": {"raw": {"language": "json"}}
+            },
+            "url": {
+              "raw": "{{baseUrl}}/api/v1/identity-providers",
+              "host": ["{{baseUrl}}"],
+              "path": ["api", "v1", "identity-providers"]
+            }
+          },
+          "response": []
+        },
+        {
+          "name": "Patch IdP",
+          "request": {
+            "method": "patch",
+            "header": [],
+            "body": {
+              "mode": "raw",
+              "raw": "[\n  {\"op\": \"replace\", \"path\": \"/active\", \"value\": true}\n]"
+            },
+            "url": {
+              "raw": "{{baseUrl}}/api/v1/identity-providers/{{ idpId }}"
+            }
+          }
+        }
+      ],
+      "variable": [{"key": "folderVar", "value": 5}]
+    },
+    {
+      "name": "Upload",
+      "request": {
+        "method": "POST",
+        "body": {"mode": "file", "file": {"src": "./idp.json"}},
+        "url": {"protocol": "https", "host": ["tenant", "eu", "qlikcloud", "com"], "path": ["api", "v1", "identity-providers"], "query": [{"key": "dry", "value": "1"}, {"key": "x", "value": "y", "disabled": true}]}
+      }
+    },
+    {
+      "name": "Disabled body",
+      "request": {"method": "PUT", "url": "https://h/x", "body": {"mode": "raw", "raw": "{}", "disabled": true}}
+    },
+    {
+      "name": "Form",
+      "request": {"method": "POST", "url": "https://h/x", "body": {"mode": "urlencoded", "urlencoded": []}}
+    }
+  ],
+  "variable": [
+    {"key": "baseUrl", "value": "https://tenant.eu.qlikcloud.com"},
+    {"key": "tenantId", "value": "xYz-123"},
+    {"key": "old", "value": "gone", "disabled": true}
+  ]
+}
+"#;
+
+    const V20: &str = r#"{
+  "info": {"name": "Old", "schema": "https://schema.getpostman.com/json/collection/v2.0.0/collection.json"},
+  "item": [
+    {"name": "List", "request": "https://tenant.eu.qlikcloud.com/api/v1/identity-providers?limit={{limit}}"},
+    {"name": "Create", "request": {"url": "https://api.ionos.com/cloudapi/v6/iam/federation/identityproviders", "method": "POST",
+      "body": {"mode": "raw", "raw": "{\"properties\": {\"name\": \"Entra\"}}"}}}
+  ]
+}"#;
+
+    /// `needle` in the decoded text maps to `source` in the file.
+    fn assert_maps(text: &str, d: &Decoded, needle: &str, source: &str) {
+        assert!(d.is_well_formed());
+        let at = d
+            .text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {:?}", d.text));
+        assert_eq!(&text[d.map_range(at..at + needle.len())], source);
+    }
+
+    fn inline(r: &Request) -> &Decoded {
+        match &r.body {
+            Some(Body::Inline(d)) => d,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_v21_collection() {
+        let value: Value = serde_json::from_str(V21).unwrap();
+        assert!(is_collection(&value));
+        let x = extract(V21);
+        assert!(x.problems.is_empty());
+        assert_eq!(x.requests.len(), 5);
+
+        let create = &x.requests[0];
+        assert_eq!(create.method, "POST");
+        assert_eq!(&V21[create.method_span.clone().unwrap()], "POST");
+        assert!(V21[create.span.clone()].starts_with("{\n            \"method\""));
+        let url = create.url.as_ref().unwrap();
+        assert_eq!(url.text, "{{baseUrl}}/api/v1/identity-providers");
+        assert_eq!(url.holes.len(), 1);
+        assert_eq!(url.holes[0].name, "baseUrl");
+        assert_maps(V21, url, "{{baseUrl}}", "{{baseUrl}}");
+        assert_eq!(
+            create
+                .headers
+                .iter()
+                .map(|h| h.text.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "Content-Type: application/json",
+                "Authorization: Bearer {{token}}"
+            ]
+        );
+        assert_eq!(create.headers[1].holes[0].name, "token");
+        assert_maps(V21, &create.headers[1], "Bearer", "Bearer");
+
+        let body = inline(create);
+        let expected = "{\n  \"tenantIds\": [\"{{tenantId}}\"],\n  \"provider\": \"external\",\n  \"protocol\": \"jwtAuth\",\n  \"description\": \"Café 😀 SSO\",\n  \"options\": {\"issuer\": \"https://issuer.example\"}\n}";
+        assert_eq!(body.text, expected);
+        let v: Value = serde_json::from_str(&body.text).unwrap();
+        assert_eq!(v["protocol"], "jwtAuth");
+        assert_maps(
+            V21,
+            body,
+            "\"protocol\": \"jwtAuth\"",
+            r#"\"protocol\": \"jwtAuth\""#,
+        );
+        assert_maps(V21, body, "é", r"\u00e9");
+        assert_maps(V21, body, "😀", r"\ud83d\ude00");
+        assert_maps(V21, body, "Café 😀 SSO", r"Caf\u00e9 \ud83d\ude00 SSO");
+        assert_maps(V21, body, "https://issuer", r"https:\/\/issuer");
+        assert_maps(V21, body, "\n  \"provider", r#"\n  \"provider"#);
+        assert_eq!(body.holes.len(), 1);
+        assert_eq!(body.holes[0].name, "tenantId");
+        assert_eq!(&body.text[body.holes[0].out.clone()], "{{tenantId}}");
+        assert_eq!(
+            &V21[body.map_range(body.holes[0].out.clone())],
+            "{{tenantId}}"
+        );
+        // the whole body maps to the literal's inside
+        let all = body.map_range(0..body.text.len());
+        assert!(V21[all.start - 1..].starts_with("\"{\\n"));
+        assert!(V21[..all.end + 1].ends_with("}\""));
+
+        let patch = &x.requests[1];
+        assert_eq!(patch.method, "PATCH");
+        assert_eq!(&V21[patch.method_span.clone().unwrap()], "patch");
+        let url = patch.url.as_ref().unwrap();
+        assert_eq!(
+            url.holes
+                .iter()
+                .map(|h| h.name.as_str())
+                .collect::<Vec<_>>(),
+            ["baseUrl", "idpId"]
+        );
+        assert_maps(V21, url, "{{ idpId }}", "{{ idpId }}");
+        let body = inline(patch);
+        assert_eq!(
+            body.text,
+            "[\n  {\"op\": \"replace\", \"path\": \"/active\", \"value\": true}\n]"
+        );
+        assert_maps(V21, body, "true}", "true}");
+        assert_maps(V21, body, "\"/active\"", r#"\"/active\""#);
+
+        let upload = &x.requests[2];
+        let url = upload.url.as_ref().unwrap();
+        assert_eq!(
+            url.text,
+            "https://tenant.eu.qlikcloud.com/api/v1/identity-providers?dry=1"
+        );
+        assert!(url.is_well_formed());
+        assert_maps(V21, url, "qlikcloud", "qlikcloud");
+        match &upload.body {
+            Some(Body::File { path, span }) => {
+                assert_eq!(path, "./idp.json");
+                assert_eq!(&V21[span.clone()], "./idp.json");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(x.requests[3].method, "PUT");
+        assert_eq!(x.requests[3].body, None);
+        assert_eq!(x.requests[4].body, None);
+
+        assert_eq!(
+            x.variables,
+            [
+                (
+                    "baseUrl".to_string(),
+                    "https://tenant.eu.qlikcloud.com".to_string()
+                ),
+                ("tenantId".to_string(), "xYz-123".to_string()),
+                ("folderVar".to_string(), "5".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_v20_collection_with_a_bare_string_request() {
+        let value: Value = serde_json::from_str(V20).unwrap();
+        assert!(is_collection(&value));
+        let x = extract(V20);
+        assert_eq!(x.requests.len(), 2);
+        let list = &x.requests[0];
+        assert_eq!(list.method, "GET");
+        assert_eq!(list.method_span, None);
+        let url = list.url.as_ref().unwrap();
+        assert_eq!(url.holes[0].name, "limit");
+        assert_maps(V20, url, "?limit={{limit}}", "?limit={{limit}}");
+        assert_eq!(list.body, None);
+        let create = &x.requests[1];
+        let body = inline(create);
+        assert_eq!(body.text, r#"{"properties": {"name": "Entra"}}"#);
+        assert_maps(V20, body, "\"Entra\"", r#"\"Entra\""#);
+        assert_maps(V20, body, "{\"name\"", r#"{\"name\""#);
+    }
+
+    #[test]
+    fn is_collection_tells_collections_from_payloads() {
+        let yes = [
+            r#"{"info": {"schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}}"#,
+            r#"{"info": {"name": "x"}, "item": []}"#,
+        ];
+        let no = [
+            r#"{"protocol": "jwtAuth", "info": "x"}"#,
+            r#"{"info": {"schema": "https://json-schema.org/draft-07/schema"}}"#,
+            r#"[{"info": {}, "item": []}]"#,
+            r#"{"item": []}"#,
+        ];
+        for t in yes {
+            assert!(is_collection(&serde_json::from_str(t).unwrap()), "{t}");
+        }
+        for t in no {
+            assert!(!is_collection(&serde_json::from_str(t).unwrap()), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_broken_collection_is_a_problem_at_its_place() {
+        let text = "{\"item\": [ {\"request\": \"x\" ]}";
+        let x = extract(text);
+        assert!(x.requests.is_empty());
+        assert_eq!(x.problems.len(), 1);
+        assert_eq!(&text[x.problems[0].span.clone()], "]");
+        let x = extract("\u{feff}{\"item\": [{\"request\": {\"body\": \"{}\"}}]}");
+        assert_eq!(x.requests.len(), 1);
+        assert!(matches!(&x.requests[0].body, Some(Body::Inline(d)) if d.text == "{}"));
+    }
+
+    #[test]
+    fn decode_json_string_escapes() {
+        let text = r#"x"a\"b\\c\/d\b\f\n\r\t\u0041\u00e9\ud83d\ude00€""#;
+        let d = decode_json_string(text, 1..text.len()).unwrap();
+        assert_eq!(d.text, "a\"b\\c/d\u{8}\u{c}\n\r\tAé😀€");
+        assert_eq!(d.text, serde_json::from_str::<String>(&text[1..]).unwrap());
+        assert!(d.is_well_formed());
+        assert_eq!(&text[d.map_range(0..1)], "a");
+        assert_eq!(&text[d.map_range(1..2)], "\\\"");
+        let at = d.text.find('😀').unwrap();
+        assert_eq!(&text[d.map_range(at..at + 4)], r"\ud83d\ude00");
+        assert_eq!(&text[d.map_range(at + 1..at + 2)], r"\ud83d\ude00");
+        let at = d.text.find('€').unwrap();
+        assert_eq!(&text[d.map_range(at..at + 3)], "€");
+        for bad in [
+            r#""\"#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\ud83d""#,
+            r#""\ud83d\u0041""#,
+            r#""a"b""#,
+            "\"",
+            "x",
+            r#""\uDE00""#,
+        ] {
+            assert_eq!(decode_json_string(bad, 0..bad.len()), None, "{bad}");
+        }
+        assert_eq!(decode_json_string("\"é\"", 0..2), None);
+        assert_eq!(decode_json_string("\"\"", 0..9), None);
+        assert_eq!(decode_json_string("\"\"", 0..2).unwrap().text, "");
+    }
+
+    #[test]
+    fn templates() {
+        let spans = |t: &str| {
+            template_spans(t)
+                .into_iter()
+                .map(|(r, n)| (t[r].to_string(), n))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            spans("{{a}} {{ b.c }} {{$dotenv X}} {{$guid}} {{}} {{x\ny}} {{p {{q}} {{open"),
+            [
+                ("{{a}}".to_string(), "a".to_string()),
+                ("{{ b.c }}".to_string(), "b.c".to_string()),
+                ("{{$dotenv X}}".to_string(), "$dotenv X".to_string()),
+                ("{{$guid}}".to_string(), "$guid".to_string()),
+                ("{{q}}".to_string(), "q".to_string()),
+            ]
+        );
+        assert!(spans("{{{{").is_empty());
+        assert_eq!(spans("{{{a}}}").len(), 1);
+    }
+
+    #[test]
+    fn deep_and_big_inputs() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(extract(&deep).problems.len(), 1);
+        let mut big = String::from("{\"info\": {}, \"item\": [");
+        for i in 0..20_000 {
+            if i > 0 {
+                big.push(',');
+            }
+            big.push_str(r#"{"request": {"method": "POST", "url": "https://h/{{x}}", "body": {"mode": "raw", "raw": "{\"a\": \"\u00e9\"}"}}}"#);
+        }
+        big.push_str("]}");
+        assert!(big.len() > 1_000_000);
+        let start = std::time::Instant::now();
+        let x = extract(&big);
+        assert_eq!(x.requests.len(), 20_000);
+        assert!(start.elapsed().as_secs() < 10);
+    }
+
+    fn collection_with_raw(raw: &str) -> String {
+        format!(
+            "{{\"info\": {{\"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/\"}}, \"item\": [{{\"request\": {{\"method\": \"POST\", \"body\": {{\"mode\": \"raw\", \"raw\": {}}}}}}}]}}",
+            serde_json::to_string(raw).unwrap()
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn encoded_bodies_decode_back_exactly(raw in any::<String>()) {
+            let text = collection_with_raw(&raw);
+            let x = extract(&text);
+            prop_assert_eq!(x.requests.len(), 1);
+            let Some(Body::Inline(d)) = &x.requests[0].body else {
+                return Err(TestCaseError::fail("no body"));
+            };
+            prop_assert_eq!(&d.text, &raw);
+            prop_assert!(d.is_well_formed());
+            // every character maps to its encoding in the file
+            for (at, c) in raw.char_indices() {
+                let src = d.map_range(at..at + c.len_utf8());
+                let encoded = serde_json::to_string(&c.to_string()).unwrap();
+                prop_assert_eq!(&text[src], &encoded[1..encoded.len() - 1]);
+            }
+        }
+
+        #[test]
+        fn escaped_strings_with_unicode_escapes_decode(raw in "[a-z\"\\\\é😀\n\u{1}]{0,20}") {
+            let escaped: String = raw.chars().map(|c| match c {
+                'a'..='z' => c.to_string(),
+                c => c.encode_utf16(&mut [0; 2]).iter().map(|u| format!("\\u{u:04x}")).collect(),
+            }).collect();
+            let text = format!("\"{escaped}\"");
+            let d = decode_json_string(&text, 0..text.len()).unwrap();
+            prop_assert_eq!(&d.text, &raw);
+            prop_assert!(d.is_well_formed());
+        }
+
+        #[test]
+        fn any_input_is_extracted_without_panicking(text in any::<String>()) {
+            check_extracted(&text, &extract(&text));
+        }
+
+        #[test]
+        fn json_like_inputs_are_extracted_without_panicking(
+            text in "[{}\\[\\]\",:\\\\u0-9a-z \n]{0,80}"
+        ) {
+            let wrapped = format!("{{\"item\": [{{\"request\": {text}}}]}}");
+            check_extracted(&wrapped, &extract(&wrapped));
+            check_extracted(&text, &extract(&text));
+        }
+    }
+
+    fn check_extracted(text: &str, x: &Extracted) {
+        for r in &x.requests {
+            assert!(r.span.end <= text.len());
+            for d in r.url.iter().chain(&r.headers).chain(match &r.body {
+                Some(Body::Inline(d)) => Some(d),
+                _ => None,
+            }) {
+                assert!(d.is_well_formed());
+                let all = d.map_range(0..d.text.len());
+                assert!(all.end <= text.len());
+            }
+        }
+    }
+}
