@@ -11,7 +11,10 @@
 #   - the peers with bench/peer-schema.json: check-jsonschema (PyPI) and ajv-cli with
 #     ajv-formats (npm), installed into a scratch directory when missing;
 #   - one file (the pre-commit case) for idplint, the floor and both peers;
-#   - one big payload (BIG_MB, default 50 MB) for idplint's time and peak RSS.
+#   - one big payload (BIG_MB, default 50 MB) for idplint's time and peak RSS;
+#   - containers: RUNBOOK_COUNT (default 1000) Markdown runbooks made from the corpus
+#     (scripts/gen_runbooks.py), each body twice (a curl command, a JSON fence), against
+#     the floor of the same payloads as .json files.
 # Reports medians of RUNS timed runs (default 5), peak RSS, ratios and, per defect
 # kind, which tool flagged which files. Writes bench/results.md and bench/results.json.
 #
@@ -153,6 +156,12 @@ add single-idplint "$IDPLINT" check "$SINGLE"
 add single-floor "$FLOOR" "$SINGLE_DIR"
 [ -n "$CJS" ] && add single-check-jsonschema "$CJS" --schemafile "$SCHEMA" -o json "$SINGLE"
 [ -n "$AJV" ] && add single-ajv "$AJV" validate --spec=draft7 -c ajv-formats -s "$SCHEMA" -d "$SINGLE"
+# Containers: Markdown runbooks with the body in a curl command and a JSON fence,
+# against the read + parse floor of the same payloads.
+RUNBOOKS=$WORK/runbooks
+python3 "$ROOT/scripts/gen_runbooks.py" "$CORPUS" "$RUNBOOKS" "${RUNBOOK_COUNT:-1000}"
+add runbooks-idplint "$IDPLINT" check --format json "$RUNBOOKS"
+add runbooks-floor "$FLOOR" "$RUNBOOKS-payloads"
 if [ "$BIG_MB" -gt 0 ]; then
     add big-idplint "$IDPLINT" check --format json "$BIG"
     add big-floor "$FLOOR" "$BIG_DIR"
@@ -181,7 +190,7 @@ mkdir -p "$OUT"
 ajv_version=""
 [ -n "$AJV" ] && ajv_version=$(node -p "['ajv-cli','ajv','ajv-formats'].map(p => p + ' ' + require('$PEERS/npm/node_modules/' + p + '/package.json').version).join(', ')" 2>/dev/null || true)
 BENCH_ROOT=$ROOT BENCH_N=$N BENCH_RUNS=$RUNS BENCH_SEED=$SEED BENCH_BIG_MB=$BIG_MB \
-    BENCH_WORKDIR=$WORK BENCH_CORPUS=$CORPUS BENCH_SINGLE=$SINGLE BENCH_BIG=$BIG \
+    BENCH_WORKDIR=$WORK BENCH_CORPUS=$CORPUS BENCH_RUNBOOKS=$RUNBOOKS BENCH_SINGLE=$SINGLE BENCH_BIG=$BIG \
     BENCH_CASES="${CASES[*]}" BENCH_OUTDIR=$OUT \
     BENCH_LOAD_BEFORE=$LOAD_BEFORE BENCH_LOAD_AFTER=$LOAD_AFTER BENCH_PEER_NOTES=$PEER_NOTES \
     BENCH_IDPLINT_VERSION="$("$IDPLINT" --version 2>/dev/null)" \

@@ -246,6 +246,7 @@ def main():
         "single_check_jsonschema_over_idplint": ratio(med("single-check-jsonschema"), med("single-idplint")),
         "single_ajv_over_idplint": ratio(med("single-ajv"), med("single-idplint")),
         "big_idplint_over_floor": ratio(med("big-idplint"), med("big-floor")),
+        "runbooks_idplint_over_floor": ratio(med("runbooks-idplint"), med("runbooks-floor")),
     }
     per_file = {
         "all_rules_us": None if med("idplint-json") is None else med("idplint-json") / N * 1e6,
@@ -355,6 +356,33 @@ def main():
             times = "–" if not c["peak_rss_kib"] else "%.2f×" % (c["peak_rss_kib"] * 1024 / big_size)
             w("| %s | %s | %s – %s | %s | %s | %s |" % (label, fmt_s(c["median_s"]), fmt_s(c["min_s"]),
                                                       fmt_s(c["max_s"]), tput, fmt_mb(c["peak_rss_kib"]), times))
+        w("")
+    if "runbooks-idplint" in cases:
+        runbooks = ENV.get("BENCH_RUNBOOKS", "")
+        count = len([n for n in os.listdir(runbooks) if n.endswith(".md")]) if runbooks else 0
+        payloads = None
+        try:
+            doc = json.loads(read(os.path.join(WORK, "runs", "runbooks-idplint", "stdout")))
+            payloads = sum(f.get("payloads", 0) for f in doc["files"])
+        except (OSError, ValueError, KeyError):
+            pass
+        w("## Containers\n")
+        w("%d Markdown runbooks made from the corpus, each body written twice: in a curl "
+          "command (single quotes, a quote spliced as `'\\''`) in a `bash` fence, and in a "
+          "`json` fence; %s payloads found. The floor reads and parses the same %d payloads "
+          "as `.json` files." % (count, "?" if payloads is None else payloads, count))
+        w("")
+        w("| tool | median | min – max | per runbook | × floor | peak RSS |")
+        w("|---|---:|---:|---:|---:|---:|")
+        for name, label in [("runbooks-floor", "floor (the payloads as .json)"),
+                            ("runbooks-idplint", "`idplint check --format json DIR`")]:
+            c = cases.get(name)
+            if not c or not count:
+                continue
+            w("| %s | %s | %s – %s | %.0f µs | %s | %s |" % (
+                label, fmt_s(c["median_s"]), fmt_s(c["min_s"]), fmt_s(c["max_s"]),
+                (c["median_s"] or 0) / count * 1e6, fmt_x(ratio(c["median_s"], med("runbooks-floor"))),
+                fmt_mb(c["peak_rss_kib"])))
         w("")
     w("## Defects found\n")
     w("Files flagged per defect kind (from the file names). idplint counts a file when its "

@@ -45,8 +45,14 @@ fn the_qlik_documentation_page_is_linted_from_its_curl_commands() {
         .expect("the truncated pem is reported");
     assert_eq!((pem.start.line, pem.start.column), (47, 28));
     let written = text_at(path, pem.span.offset, pem.span.length);
-    assert!(written.starts_with("\\\"-----BEGIN CERTIFICATE-----MIIFwzCC"), "{written}");
-    assert!(written.ends_with("-----END CERTIFICATE-----\\\""), "{written}");
+    assert!(
+        written.starts_with("\\\"-----BEGIN CERTIFICATE-----MIIFwzCC"),
+        "{written}"
+    );
+    assert!(
+        written.ends_with("-----END CERTIFICATE-----\\\""),
+        "{written}"
+    );
     let request = pem.request.as_ref().expect("a request");
     assert_eq!(request.index, 0);
     assert_eq!(
@@ -60,7 +66,10 @@ fn the_qlik_documentation_page_is_linted_from_its_curl_commands() {
         .filter(|d| d.request.as_ref().is_some_and(|r| r.index == 1))
         .collect();
     assert!(!azure.is_empty());
-    assert!(azure.iter().all(|d| (76..=119).contains(&d.start.line)), "{azure:?}");
+    assert!(
+        azure.iter().all(|d| (76..=119).contains(&d.start.line)),
+        "{azure:?}"
+    );
     insta::assert_snapshot!("docs__qlik-create-identity-providers", human(report));
 }
 
@@ -106,7 +115,10 @@ fn a_deployment_script_is_linted_request_by_request() {
     );
     // Okta written `Okta`, in the heredoc body.
     let provider = at("IDP102");
-    assert_eq!(text_at(path, provider.span.offset, provider.span.length), "\"Okta\"");
+    assert_eq!(
+        text_at(path, provider.span.offset, provider.span.length),
+        "\"Okta\""
+    );
     assert_eq!(provider.start.line, 31);
     // PUT to the Qlik id URL.
     let method = at("IDP013");
@@ -119,7 +131,10 @@ fn a_deployment_script_is_linted_request_by_request() {
     );
     assert_eq!(ionos_type.severity, Severity::Error);
     let text = human(report);
-    assert!(!text.contains("c2lnbmF0dXJl"), "the committed token is masked");
+    assert!(
+        !text.contains("c2lnbmF0dXJl"),
+        "the committed token is masked"
+    );
     insta::assert_snapshot!("containers__create-idp.sh", text);
 }
 
@@ -180,7 +195,10 @@ fn a_postman_collection_with_folders_and_variables() {
     let json = render_json(&Report {
         files: vec![report],
     });
-    assert!(!json.contains("q8Z~fT3.kLm0"), "no secret in the JSON output");
+    assert!(
+        !json.contains("q8Z~fT3.kLm0"),
+        "no secret in the JSON output"
+    );
     assert!(json.contains("\"container\": \"postman\""));
     assert!(json.contains("\"line\": \"PATCH {{baseUrl}}/api/v1/identity-providers/{{idpId}}\""));
 }
@@ -188,15 +206,28 @@ fn a_postman_collection_with_folders_and_variables() {
 #[test]
 fn broken_containers_are_reported_where_they_break() {
     for (path, line, column, message) in [
-        ("testdata/containers/broken-quote.sh", 6, 6, "unterminated single quote"),
-        ("testdata/containers/missing-heredoc-end.sh", 5, 20, "no end marker"),
+        (
+            "testdata/containers/broken-quote.sh",
+            6,
+            6,
+            "unterminated single quote",
+        ),
+        (
+            "testdata/containers/missing-heredoc-end.sh",
+            5,
+            20,
+            "no end marker",
+        ),
     ] {
         let report = lint(path);
         let d = &report.diagnostics[0];
         assert_eq!(d.code, "IDP012", "{path}");
         assert_eq!((d.start.line, d.start.column), (line, column), "{path}");
         assert!(d.message.contains(message), "{path}: {}", d.message);
-        assert!(report.diagnostics.iter().all(|d| d.code != "IDP001"), "{path}");
+        assert!(
+            report.diagnostics.iter().all(|d| d.code != "IDP001"),
+            "{path}"
+        );
     }
 }
 
@@ -221,7 +252,10 @@ fn variables_from_the_command_line_are_checked_like_literals() {
         .iter()
         .find(|d| d.code == "IDP201")
         .expect("the substituted value is checked");
-    assert_eq!(&script[clock.span.offset..clock.span.offset + clock.span.length], "\"$SKEW\"");
+    assert_eq!(
+        &script[clock.span.offset..clock.span.offset + clock.span.length],
+        "\"$SKEW\""
+    );
 }
 
 #[test]

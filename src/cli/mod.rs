@@ -13,7 +13,7 @@ use idplint::render::{
     PerFile, Summary,
 };
 use idplint::rules;
-use idplint::{FileReport, Kind, Linter, Report};
+use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
 mod config;
@@ -252,7 +252,9 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     // A report that the checks across files may still add to is kept for them.
     let keep = |report: FileReport| match per_file {
-        Some(format) if report.ionos_names.is_empty() => Linted::Drawn(Drawn::new(format, &report)),
+        Some(format) if report.ionos_names.is_empty() && report.body_files.is_empty() => {
+            Linted::Drawn(Drawn::new(format, &report))
+        }
         Some(format) => {
             let drawn = Drawn::new(format, &report);
             Linted::Pending(Box::new(report), Some(drawn))
@@ -267,6 +269,15 @@ fn check(args: CheckArgs) -> ExitCode {
         // moving a pointer there costs less than moving a result.
         Box::new(linted)
     });
+    // Bodies that containers' requests read from files of their own
+    // (`-d @body.json`), linted with the kind of their request.
+    for (path, kind) in named_bodies(&linted, &paths, &config) {
+        let options = SourceOptions {
+            kind: kind.or(config.source_options(&path).kind),
+            ..config.source_options(&path)
+        };
+        linted.push(Box::new(keep(linter.lint_file(&path, &options))));
+    }
     let changed = {
         let (at, mut kept): (Vec<usize>, Vec<&mut FileReport>) = linted
             .iter_mut()
@@ -353,6 +364,43 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The files that containers' requests name as their bodies, resolved
+/// against the container's directory, with the kind of their request; not
+/// those the run lints anyway (named, or found by walking a directory).
+fn named_bodies(
+    linted: &[Box<Linted>],
+    paths: &[PathBuf],
+    config: &Config,
+) -> Vec<(PathBuf, Option<Kind>)> {
+    let reports = linted.iter().filter_map(|l| match &**l {
+        Linted::Pending(report, _) if !report.body_files.is_empty() => Some(report),
+        _ => None,
+    });
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let inputs: Vec<(PathBuf, bool)> = paths
+        .iter()
+        .filter_map(|p| Some((canonical(p)?, p.is_dir())))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for report in reports {
+        let dir = Path::new(&report.path).parent().unwrap_or(Path::new(""));
+        for body in &report.body_files {
+            let path = dir.join(&body.path);
+            let Some(real) = canonical(&path).filter(|p| p.is_file()) else {
+                continue;
+            };
+            let covered = inputs.iter().any(|(input, is_dir)| {
+                *input == real || (*is_dir && real.starts_with(input) && config.is_included(&real))
+            });
+            if !covered && !config.is_excluded(&path) && seen.insert(real) {
+                out.push((path, body.kind));
+            }
+        }
+    }
+    out
 }
 
 /// `NAME=VALUE` of `--var`.
