@@ -355,3 +355,95 @@ fn rules_and_explain() {
     let out = idplint().args(["explain", "IDP31"]).assert().code(2);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("did you mean"));
 }
+
+#[test]
+fn containers_in_a_directory_are_counted_as_payloads_and_files() {
+    let out = idplint()
+        .args(["check", &testdata("containers"), &testdata("docs")])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.contains("in 16 payloads in 8 files; 1 file without payloads"),
+        "{summary}"
+    );
+    let doc = json_report(&[testdata("containers/runbook.md")], 1);
+    let file = &doc["files"][0];
+    assert_eq!(file["container"], "markdown");
+    assert_eq!(file["payloads"], 3);
+    let request = &file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["request"]["line"].is_string())
+        .expect("a diagnostic of a curl request")["request"];
+    assert_eq!(
+        request["line"],
+        "POST https://$TENANT/api/v1/identity-providers"
+    );
+    assert_eq!(request["start"]["line"], 31);
+}
+
+#[test]
+fn variables_come_from_the_command_line_and_an_env_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("create.sh");
+    fs::write(
+        &script,
+        "curl -X POST \"https://$TENANT/api/v1/identity-providers\" -d '{\"provider\": \"external\", \"protocol\": \"jwtAuth\", \"clockToleranceSec\": '\"$SKEW\"', \"options\": {\"issuer\": \"https://portal.acme-corp.io\", \"staticKeys\": [{\"kid\": \"k\", \"pem\": \"'\"$PEM\"'\"}]}}'\n",
+    )
+    .unwrap();
+    let codes = |doc: &Value| -> Vec<String> {
+        doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let plain = json_report(&[&script], 0);
+    assert!(!codes(&plain).contains(&"IDP201".to_string()));
+    let out = idplint()
+        .args(["check", "--format", "json", "--var", "SKEW=9000"])
+        .arg(&script)
+        .assert()
+        .code(1);
+    assert!(codes(&json_of(&out.get_output().stdout)).contains(&"IDP201".to_string()));
+    let env = dir.path().join(".env");
+    fs::write(&env, "# values for the check\nexport SKEW=30\n").unwrap();
+    let out = idplint()
+        .args(["check", "--format", "json", "--env-file"])
+        .arg(&env)
+        .arg(&script)
+        .assert()
+        .code(0);
+    assert!(!codes(&json_of(&out.get_output().stdout)).contains(&"IDP201".to_string()));
+    fs::write(&env, "SKEW=30\nthis is not a line\n").unwrap();
+    idplint()
+        .args(["check", "--env-file"])
+        .arg(&env)
+        .arg(&script)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(":2: not a `NAME=value` line"));
+}
+
+#[test]
+fn files_without_any_payload_are_said_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.md");
+    fs::write(
+        &notes,
+        "# Notes\n\n```bash\ncurl https://acme.eu.qlikcloud.com/api/v1/spaces\n```\n",
+    )
+    .unwrap();
+    idplint()
+        .args(["check"])
+        .arg(&notes)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains(
+            "no identity-provider payload found",
+        ));
+}

@@ -320,3 +320,25 @@ fn show_config_without_a_file_shows_the_defaults() {
     );
     assert!(run.stdout.contains("select = []"), "{}", run.stdout);
 }
+
+#[test]
+fn vars_in_the_file_fill_in_template_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idplint.toml");
+    std::fs::write(
+        &path,
+        "[vars]\nSKEW = \"9000\"\nTENANT = \"acme.eu.qlikcloud.com\"\n",
+    )
+    .unwrap();
+    let config = idplint::config::Config::load(&path).expect("the file is valid");
+    assert_eq!(config.vars.get("SKEW").map(String::as_str), Some("9000"));
+    let script = "curl -X POST \"https://$TENANT/api/v1/identity-providers\" -d '{\"provider\": \"external\", \"protocol\": \"jwtAuth\", \"clockToleranceSec\": '\"$SKEW\"', \"options\": {\"issuer\": \"https://portal.acme-corp.io\", \"staticKeys\": []}}'\n";
+    let report = idplint::Linter::new(config.options())
+        .with_variables(config.variables())
+        .lint_source("create.sh", script, &idplint::SourceOptions::default());
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == "IDP201"),
+        "{:#?}",
+        report.diagnostics
+    );
+}

@@ -34,7 +34,7 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     /// Containers (Markdown, scripts, `.http` files, Postman collections)
-    /// that held at least one identity-provider payload.
+    /// linted and not skipped: with a payload, or a finding of their own.
     #[serde(skip_serializing_if = "is_zero")]
     pub containers: usize,
     /// The payloads found in those containers.
@@ -55,7 +55,7 @@ impl Summary {
             errors: file.count(Severity::Error),
             warnings: file.count(Severity::Warning),
             infos: file.count(Severity::Info),
-            containers: usize::from(file.container.is_some() && file.payloads > 0),
+            containers: usize::from(file.container.is_some() && file.skipped.is_none()),
             container_payloads: if file.container.is_some() {
                 file.payloads
             } else {
