@@ -2,7 +2,7 @@
 
 use time::{Duration, OffsetDateTime};
 
-use super::key_material::{CertificateInfo, Key};
+use super::support::key_material::{CertificateInfo, Key};
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
@@ -111,7 +111,7 @@ fn dates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::key_material::{KeyInfo, Subject};
+    use crate::rules::support::key_material::{KeyInfo, Subject};
     use time::{Date, Month};
 
     fn day(y: i32, m: u8, d: u8) -> OffsetDateTime {

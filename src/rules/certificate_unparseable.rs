@@ -1,6 +1,6 @@
 //! IDP302 certificate-unparseable.
 
-use super::key_material::{Failure, Material};
+use super::support::key_material::{Failure, Material};
 use super::support::shorten;
 use super::{Context, Rule};
 use crate::declare_rule;

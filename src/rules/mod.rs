@@ -22,7 +22,6 @@ pub mod input;
 pub mod ionos_fields;
 pub mod ionos_protocol;
 pub mod ionos_update;
-pub mod key_material;
 pub mod mode;
 pub mod patch;
 pub mod pem_armour_in_base64_field;
@@ -30,7 +29,6 @@ pub mod pem_not_single_line;
 pub mod pem_private_key;
 pub mod pem_wrong_label;
 pub mod placeholders;
-mod pointer_table;
 pub mod protocol;
 pub mod protocol_only_field;
 pub mod provider_options;
@@ -38,7 +36,6 @@ pub mod read_only_field;
 pub mod response_as_request;
 pub mod secret_in_file;
 pub mod static_keys_count;
-mod string_classes;
 pub mod support;
 pub mod urls;
 pub mod weak_key;
@@ -136,12 +133,12 @@ pub struct Context<'a> {
     texts: std::cell::OnceCell<placeholders::Texts<'a>>,
     secret_pointers: std::cell::OnceCell<Vec<String>>,
     read_only_pointers: std::cell::OnceCell<Vec<String>>,
-    materials: std::cell::OnceCell<Vec<key_material::Material<'a>>>,
+    materials: std::cell::OnceCell<Vec<support::key_material::Material<'a>>>,
     url_values: std::cell::OnceCell<Vec<urls::UrlValue<'a>>>,
     patch_targets: std::cell::OnceCell<PatchTargets<'a>>,
     claim_mappings: std::cell::OnceCell<Vec<claims::Mapping<'a>>>,
-    pointer_table: std::cell::OnceCell<Option<pointer_table::PointerTable<'a>>>,
-    string_classes: string_classes::StringClasses<'a>,
+    pointer_table: std::cell::OnceCell<Option<support::pointer_table::PointerTable<'a>>>,
+    string_classes: support::string_classes::StringClasses<'a>,
 }
 
 /// A Qlik patch operation that has a `path` and a `value`, as a field query
@@ -295,7 +292,7 @@ impl<'a> Context<'a> {
             patch_targets: std::cell::OnceCell::new(),
             claim_mappings: std::cell::OnceCell::new(),
             pointer_table: std::cell::OnceCell::new(),
-            string_classes: string_classes::StringClasses::default(),
+            string_classes: support::string_classes::StringClasses::default(),
         }
     }
 
@@ -314,9 +311,10 @@ impl<'a> Context<'a> {
     }
 
     /// The key material of every certificate-bearing field (see
-    /// [`key_material::materials`]), read and decoded once per document.
-    pub fn materials(&self) -> &[key_material::Material<'a>] {
-        self.materials.get_or_init(|| key_material::materials(self))
+    /// [`support::key_material::materials`]), read and decoded once per document.
+    pub fn materials(&self) -> &[support::key_material::Material<'a>] {
+        self.materials
+            .get_or_init(|| support::key_material::materials(self))
     }
 
     /// Every claims mapping of the payload, with its mode.
@@ -369,9 +367,9 @@ impl<'a> Context<'a> {
 
     /// The table of the document's values, built on first use; `None` for a
     /// document too large for one.
-    fn pointer_table(&self) -> Option<&pointer_table::PointerTable<'a>> {
+    fn pointer_table(&self) -> Option<&support::pointer_table::PointerTable<'a>> {
         self.pointer_table
-            .get_or_init(|| pointer_table::PointerTable::of(self.root))
+            .get_or_init(|| support::pointer_table::PointerTable::of(self.root))
             .as_ref()
     }
 

@@ -1,6 +1,6 @@
 //! IDP305 pem-armour-in-base64-field.
 
-use super::key_material::{plural, Shape};
+use super::support::key_material::{plural, Shape};
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};

@@ -1,6 +1,6 @@
 //! IDP301 pem-not-single-line.
 
-use super::key_material::plural;
+use super::support::key_material::plural;
 use super::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;

@@ -1,6 +1,6 @@
 //! IDP304 pem-wrong-label.
 
-use super::key_material::{Material, Shape};
+use super::support::key_material::{Material, Shape};
 use super::support::shorten;
 use super::{Context, Rule};
 use crate::declare_rule;

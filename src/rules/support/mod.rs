@@ -1,4 +1,6 @@
-//! Helpers that more than one rule needs.
+//! The machinery the rules share: key material parsing, the table of a
+//! document's values, what each string is (template, placeholder), pointer
+//! and message helpers.
 
 use std::ops::ControlFlow;
 
@@ -6,6 +8,10 @@ use serde_json::Value;
 
 use crate::facts::facts;
 use crate::source::{last_token, tokens, Members};
+
+pub mod key_material;
+pub(crate) mod pointer_table;
+pub(crate) mod string_classes;
 
 /// The JSON type of a value, as messages name it.
 pub fn json_type_name(value: &Value) -> &'static str {
@@ -135,14 +141,14 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
 /// Pointers of every secret string in the document: members named as
 /// secrets, patch values aimed at such a member, and private keys (PEM, or
 /// bare base64 whose DER is a private key).
-pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
+pub fn secret_pointers(cx: &crate::rules::Context<'_>) -> Vec<String> {
     let secrets = &facts().secrets;
     let mut out = Vec::new();
     cx.walk_strings(&mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
         if (named && !is_whole_template(s))
             || secrets.mentions_private_key(s)
-            || super::key_material::is_private_key_base64(s)
+            || key_material::is_private_key_base64(s)
         {
             out.push(pointer.to_string());
         }
@@ -170,7 +176,7 @@ pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
 pub fn secret_values<'a>(pointers: &[String], root: &'a Value) -> Vec<&'a str> {
     pointers
         .iter()
-        .filter_map(|p| super::resolve(root, p).and_then(Value::as_str))
+        .filter_map(|p| crate::rules::resolve(root, p).and_then(Value::as_str))
         .collect()
 }
 
@@ -385,9 +391,9 @@ fn is_whole_template(value: &str) -> bool {
 /// The finding for a string field longer than the API accepts: the message
 /// counts characters, the label repeats the count, `help` says what to do.
 pub fn too_long(
-    rule: &'static super::RuleMeta,
+    rule: &'static crate::rules::RuleMeta,
     name: &str,
-    field: &super::Field<'_>,
+    field: &crate::rules::Field<'_>,
     chars: usize,
     max: usize,
     help: String,
@@ -405,7 +411,7 @@ pub fn too_long(
 /// array: a lone string gets a fixable "wrap it"; anything else names its type
 /// and shows `example`.
 pub fn not_a_string_array(
-    rule: &'static super::RuleMeta,
+    rule: &'static crate::rules::RuleMeta,
     name: &str,
     value: &Value,
     at: crate::Anchor,

@@ -14,8 +14,8 @@ use x509_parser::prelude::FromDer;
 use x509_parser::public_key::{PublicKey, RSAPublicKey};
 use x509_parser::x509::{SubjectPublicKeyInfo, X509Name};
 
-use super::{Context, Field};
 use crate::facts::{facts, CertificateField, KeyEncoding, KeySyntax};
+use crate::rules::{Context, Field};
 use crate::source::find_byte;
 
 /// A certificate-bearing field's value, taken apart.
@@ -870,8 +870,8 @@ fn label_of(text: &str) -> (String, &str) {
 mod tests {
     use super::*;
 
-    const CERT: &str = include_str!("../../testdata/certs/rsa2048-valid.pem");
-    const EC_KEY: &str = include_str!("../../testdata/certs/ecp256-valid.pubkey.pem");
+    const CERT: &str = include_str!("../../../testdata/certs/rsa2048-valid.pem");
+    const EC_KEY: &str = include_str!("../../../testdata/certs/ecp256-valid.pubkey.pem");
 
     fn body(pem: &str) -> String {
         let (blocks, _) = scan_blocks(pem);
