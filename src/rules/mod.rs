@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use smallvec::SmallVec;
 
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Finding};
 use crate::facts::{facts, Facts, Placeholder};
 use crate::kind::Kind;
 use crate::source::{escape_token, last_token, parse_index, tokens, unescape_token, Members};
@@ -40,83 +40,13 @@ pub mod support;
 pub mod urls;
 pub mod weak_key;
 
-/// What the catalogue knows about a rule.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub kinds: &'static [Kind],
-    /// The rule's manual: the first line is its summary, then `## Why`,
-    /// `## Fix`, `## References`.
-    pub docs: &'static str,
-    /// Payloads that must give no finding of this rule.
-    pub pass: &'static [&'static str],
-    /// Payloads that must give exactly one finding of this rule.
-    pub fail: &'static [&'static str],
-}
-
-impl RuleMeta {
-    /// The first line of the docs.
-    pub fn summary(&self) -> &'static str {
-        self.docs.lines().next().unwrap_or("").trim()
-    }
-
-    pub fn applies_to(&self, kind: Kind) -> bool {
-        self.kinds.contains(&kind)
-    }
-}
-
-/// The declaration half of a rule, implemented by [`declare_rule!`](crate::declare_rule).
-pub trait Declared {
-    fn meta(&self) -> &'static RuleMeta;
-}
+pub use crate::rule_meta::{Declared, RuleMeta};
 
 /// A check over one parsed document.
 pub trait Rule: Declared + Sync + Send {
     /// Pushes one finding per problem. Rules whose findings the engine itself
     /// emits (syntax, duplicate keys, schema findings) keep the default.
     fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
-}
-
-/// Declares a rule: a unit struct with its doc comment, its [`RuleMeta`] as
-/// `META`, and [`Declared`]. The rule's `impl Rule` goes next to it.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])+
-        $vis:vis $ident:ident {
-            code: $code:literal,
-            name: $name:literal,
-            severity: $severity:ident,
-            kinds: [$($kind:ident),* $(,)?],
-            pass: [$($pass:expr),* $(,)?],
-            fail: [$($fail:expr),* $(,)?] $(,)?
-        }
-    ) => {
-        $(#[doc = $doc])+
-        #[derive(Debug, Clone, Copy, Default)]
-        $vis struct $ident;
-
-        impl $ident {
-            pub const META: &'static $crate::rules::RuleMeta = &$crate::rules::RuleMeta {
-                code: $code,
-                name: $name,
-                severity: $crate::Severity::$severity,
-                kinds: &[$($crate::Kind::$kind),*],
-                docs: concat!($($doc, "\n"),+),
-                pass: &[$($pass),*],
-                fail: &[$($fail),*],
-            };
-        }
-
-        impl $crate::rules::Declared for $ident {
-            fn meta(&self) -> &'static $crate::rules::RuleMeta {
-                Self::META
-            }
-        }
-    };
 }
 
 /// What a rule sees: the parsed document, its kind, the target protocol (for
@@ -658,17 +588,6 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     ALL.iter()
         .copied()
         .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
-}
-
-impl RuleMeta {
-    /// The docs as written, without the doc comment's leading space.
-    pub fn docs_text(&self) -> String {
-        self.docs
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
 }
 
 /// The rule reference as Markdown (`rules/CATALOG.md`).
