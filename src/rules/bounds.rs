@@ -10,7 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::support::{child_pointer, json_type_name, not_a_string_array, shorten, too_long};
-use super::{Context, Field, Rule};
+use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{compile, facts};

@@ -3,7 +3,7 @@
 use time::{Duration, OffsetDateTime};
 
 use super::support::key_material::{CertificateInfo, Key};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 

@@ -2,13 +2,12 @@
 
 use serde_json::Value;
 
+use super::support::read_only::DECRYPTING_KEYS;
 use super::support::{child_pointer, create_pointer, display_pointer};
-use super::{Context, Field, Rule};
+use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::source::Members;
-
-const BLOCKS: [&str; 2] = ["/options/decryptingKey", "/pendingOptions/decryptingKey"];
 
 declare_rule! {
     /// `decryptingKey` lacks `keyType` or `keySize`, or carries server members
@@ -49,7 +48,7 @@ impl Rule for DecryptingKey {
             return;
         }
         let facts = &cx.facts.qlik.decrypting_key;
-        for field in cx.fields_any(&BLOCKS) {
+        for field in cx.fields_any(&DECRYPTING_KEYS) {
             let Value::Object(key) = field.value else {
                 continue;
             };
@@ -158,20 +157,4 @@ fn display_name(cx: &Context<'_>, field: &Field<'_>) -> String {
     display_pointer(
         &create_pointer(cx.kind, cx.root, &field.pointer).unwrap_or_else(|| field.pointer.clone()),
     )
-}
-
-/// Pointers of the server-populated members of every `decryptingKey`.
-pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
-    let read_only = &cx.facts.qlik.decrypting_key.read_only;
-    cx.fields_any(&BLOCKS)
-        .into_iter()
-        .filter_map(|f| f.value.as_object().map(|o| (f.pointer.clone(), o)))
-        .flat_map(|(pointer, key)| {
-            read_only
-                .iter()
-                .filter(|m| key.has(m))
-                .map(move |m| format!("{pointer}/{m}"))
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }

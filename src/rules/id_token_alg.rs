@@ -1,7 +1,7 @@
 //! IDP111: the algorithm Qlik expects ID tokens to be signed with.
 
 use super::support::{create_pointer, display_pointer};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
 

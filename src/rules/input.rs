@@ -3,7 +3,7 @@
 //! their own; they are declared here so that the catalogue, `explain`,
 //! configuration and the examples test treat them like every other rule.
 
-use super::Rule;
+use super::support::Rule;
 use crate::declare_rule;
 
 declare_rule! {

@@ -1,7 +1,7 @@
 //! IDP208–IDP210: the IONOS identity provider's `name`, `domain` and `id`.
 
 use super::support::{ionos_properties, shown};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::kind::{ionos_body, IonosBody};

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::support::shown;
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 

@@ -4,12 +4,10 @@
 
 use serde_json::Value;
 
-use super::{Context, Rule};
+use super::support::modes::{option_blocks, skip_verify, Block, Mode, OPTIONS, PENDING};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
-
-const OPTIONS: &str = "/options";
-const PENDING: &str = "/pendingOptions";
 
 declare_rule! {
     /// `interactive` does not match the options block that is sent
@@ -310,79 +308,4 @@ fn saml_idp(cx: &Context<'_>, block: &Block, out: &mut Vec<Finding>) {
             "a SAML IdP described without its metadata document",
         ));
     }
-}
-
-/// The value of `skipVerify`, if it is a boolean.
-fn skip_verify(cx: &Context<'_>) -> Option<bool> {
-    cx.get("/skipVerify").and_then(Value::as_bool)
-}
-
-/// How an options block of a create body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// OIDC `pendingOptions`, or `options` of an interactive IdP.
-    Interactive,
-    /// OIDC `options` of a non-interactive IdP.
-    NonInteractive,
-    /// OIDC `options` while `interactive` is missing or not a boolean.
-    OidcUndecided,
-    Jwt,
-    Saml,
-}
-
-impl Mode {
-    fn describe(self) -> &'static str {
-        match self {
-            Mode::Interactive => "an interactive OIDC IdP",
-            Mode::NonInteractive => "a non-interactive OIDC IdP",
-            Mode::OidcUndecided => "every OIDC IdP",
-            Mode::Jwt => "a jwtAuth IdP",
-            Mode::Saml => "a SAML IdP",
-        }
-    }
-}
-
-/// An options block of a create body and the mode it is read in.
-#[derive(Debug, Clone)]
-pub(crate) struct Block {
-    /// `/options` or `/pendingOptions`.
-    pub pointer: &'static str,
-    pub mode: Mode,
-}
-
-/// The options blocks of a Qlik create body that the API will read, with their
-/// mode. A block the mode does not take (IDP103, IDP106) is left out.
-pub(crate) fn option_blocks(cx: &Context<'_>) -> Vec<Block> {
-    let interactive = cx.get("/interactive").and_then(Value::as_bool);
-    let is_object = |p: &str| cx.get(p).is_some_and(Value::is_object);
-    let mut blocks = Vec::new();
-    let mut add = |pointer: &'static str, mode: Mode| {
-        if is_object(pointer) {
-            blocks.push(Block { pointer, mode });
-        }
-    };
-    match cx.protocol {
-        Some("OIDC") => match interactive {
-            Some(true) => {
-                add(PENDING, Mode::Interactive);
-                add(OPTIONS, Mode::Interactive);
-            }
-            Some(false) => add(OPTIONS, Mode::NonInteractive),
-            None => {
-                add(PENDING, Mode::Interactive);
-                let mode = match skip_verify(cx) {
-                    Some(true) => Mode::Interactive,
-                    _ => Mode::OidcUndecided,
-                };
-                add(OPTIONS, mode);
-            }
-        },
-        Some("SAML") => {
-            add(PENDING, Mode::Saml);
-            add(OPTIONS, Mode::Saml);
-        }
-        Some("jwtAuth") => add(OPTIONS, Mode::Jwt),
-        _ => {}
-    }
-    blocks
 }

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::support::{infer_patch_protocol, json_type_name, nearest_name, shorten};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::PatchPath;

@@ -1,7 +1,7 @@
 //! IDP305 pem-armour-in-base64-field.
 
 use super::support::key_material::{plural, Shape};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::facts::KeyEncoding;

@@ -2,7 +2,7 @@
 
 use super::support::key_material::{Material, Shape};
 use super::support::shorten;
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::facts::{facts, KeyEncoding};

@@ -1,7 +1,7 @@
 //! IDP106: a member of another protocol in a Qlik create body.
 
 use super::support::{display_pointer, member_name};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 

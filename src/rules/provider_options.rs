@@ -4,9 +4,9 @@
 use serde_json::Value;
 use url::Url;
 
-use super::mode::{option_blocks, Mode};
+use super::support::modes::{option_blocks, Mode};
 use super::support::{child_pointer, display_pointer};
-use super::{Context, Field, Rule};
+use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::kind::Kind;

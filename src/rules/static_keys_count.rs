@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 

@@ -14,8 +14,8 @@ use x509_parser::prelude::FromDer;
 use x509_parser::public_key::{PublicKey, RSAPublicKey};
 use x509_parser::x509::{SubjectPublicKeyInfo, X509Name};
 
+use super::{Context, Field};
 use crate::facts::{facts, CertificateField, KeyEncoding, KeySyntax};
-use crate::rules::{Context, Field};
 use crate::source::find_byte;
 
 /// A certificate-bearing field's value, taken apart.
