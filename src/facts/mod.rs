@@ -8,11 +8,14 @@ use regex::Regex;
 use serde::Deserialize;
 
 use prefilter::Prefilter;
+pub use protocol::{Protocol, ProtocolNames};
 
 mod prefilter;
+mod protocol;
 
 /// Every table, parsed.
 pub struct Facts {
+    pub protocols: ProtocolNames,
     pub qlik: QlikFacts,
     pub ionos: IonosFacts,
     pub patch: PatchPaths,
@@ -23,6 +26,10 @@ pub struct Facts {
 }
 
 static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
+    protocols: from_json(
+        "rules/protocols.json",
+        include_str!("../../rules/protocols.json"),
+    ),
     qlik: from_json(
         "rules/qlik/facts.json",
         include_str!("../../rules/qlik/facts.json"),
@@ -152,9 +159,7 @@ pub struct ModeRequiredMembers {
     /// `pendingOptions`, or `options` with `skipVerify`.
     pub interactive: Vec<String>,
     pub non_interactive: Vec<String>,
-    #[serde(rename = "jwtAuth")]
     pub jwt_auth: Vec<String>,
-    #[serde(rename = "SAML")]
     pub saml: Vec<String>,
     pub saml_idp: SamlIdpMembers,
 }

@@ -7,6 +7,7 @@ use super::support::{child_pointer, create_pointer, display_pointer};
 use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 use crate::source::Members;
 
 declare_rule! {
@@ -44,7 +45,7 @@ declare_rule! {
 
 impl Rule for DecryptingKey {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if matches!(cx.protocol, Some("jwtAuth" | "SAML")) {
+        if matches!(cx.qlik_protocol(), Some(Protocol::JwtAuth | Protocol::Saml)) {
             return;
         }
         let facts = &cx.facts.qlik.decrypting_key;

@@ -8,6 +8,7 @@ use super::support::modes::{option_blocks, skip_verify, Block, Mode, OPTIONS, PE
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
+use crate::facts::Protocol;
 
 declare_rule! {
     /// `interactive` does not match the options block that is sent
@@ -47,30 +48,32 @@ impl Rule for InteractiveModeMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let interactive = cx.get("/interactive").and_then(Value::as_bool);
         let has = |p: &str| cx.get(p).is_some();
-        let protocol = cx.protocol.unwrap_or_default();
+        let Some(protocol) = cx.qlik_protocol() else {
+            return;
+        };
         let finding = match (protocol, interactive) {
-            ("jwtAuth", Some(true)) => Finding::new(
+            (Protocol::JwtAuth, Some(true)) => Finding::new(
                 Self::META,
                 "a jwtAuth IdP cannot be interactive",
                 Anchor::value("/interactive"),
             )
             .label("interactive")
             .help("remove `interactive`, or set it to false"),
-            ("SAML", Some(false)) => Finding::new(
+            (Protocol::Saml, Some(false)) => Finding::new(
                 Self::META,
                 "a SAML IdP must be interactive",
                 Anchor::value("/interactive"),
             )
             .label("not interactive")
             .help("set `interactive` to true"),
-            ("OIDC" | "SAML", Some(true)) if !has(OPTIONS) && !has(PENDING) => Finding::new(
+            (Protocol::Oidc | Protocol::Saml, Some(true)) if !has(OPTIONS) && !has(PENDING) => Finding::new(
                 Self::META,
                 format!("an interactive {protocol} IdP needs `pendingOptions`, or `options` with `skipVerify: true`"),
                 Anchor::value("/interactive"),
             )
             .label("interactive, but no options block")
             .help("add `pendingOptions` to verify the IdP with a test login before it is used, or `options` with `\"skipVerify\": true`"),
-            ("OIDC" | "SAML", Some(true))
+            (Protocol::Oidc | Protocol::Saml, Some(true))
                 if has(OPTIONS) && !has(PENDING) && skip_verify(cx) != Some(true) =>
             {
                 let at = match cx.get("/skipVerify") {
@@ -86,7 +89,7 @@ impl Rule for InteractiveModeMismatch {
                 .related(Anchor::value("/interactive"), "interactive here")
                 .help("add `\"skipVerify\": true`, or send the block as `pendingOptions` to verify it first")
             }
-            ("OIDC", Some(false)) if has(PENDING) => Finding::new(
+            (Protocol::Oidc, Some(false)) if has(PENDING) => Finding::new(
                 Self::META,
                 "`pendingOptions` are for interactive IdPs, but `interactive` is false",
                 Anchor::key(PENDING),
@@ -94,7 +97,7 @@ impl Rule for InteractiveModeMismatch {
             .label("pending options")
             .related(Anchor::value("/interactive"), "not interactive")
             .help("rename `pendingOptions` to `options` for a non-interactive IdP, or set `interactive` to true"),
-            ("OIDC", Some(false)) if !has(OPTIONS) => Finding::new(
+            (Protocol::Oidc, Some(false)) if !has(OPTIONS) => Finding::new(
                 Self::META,
                 "a non-interactive OIDC IdP needs `options`",
                 Anchor::value("/interactive"),
@@ -138,7 +141,9 @@ declare_rule! {
 
 impl Rule for OptionsConflict {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !matches!(cx.protocol, Some("OIDC" | "SAML")) || cx.get(PENDING).is_none() {
+        if !matches!(cx.qlik_protocol(), Some(Protocol::Oidc | Protocol::Saml))
+            || cx.get(PENDING).is_none()
+        {
             return;
         }
         // A non-interactive IdP with pendingOptions is IDP103's.

@@ -9,6 +9,7 @@ use super::support::{child_pointer, display_pointer};
 use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 use crate::kind::Kind;
 
 const EMAIL_VERIFIED: &str = "emailVerifiedAlwaysTrue";
@@ -68,7 +69,7 @@ impl Rule for ProviderOnlyOption {
         let (because, related) = match cx.kind {
             Kind::QlikCreate => {
                 // On jwtAuth the member is IDP106's; an unknown provider IDP102's.
-                if cx.protocol == Some("jwtAuth") {
+                if cx.qlik_protocol() == Some(Protocol::JwtAuth) {
                     return;
                 }
                 let Some(provider) = cx.provider().filter(|p| cx.is_checkable(p)) else {

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 
 declare_rule! {
     /// a JWT IdP needs exactly one static key, and a clean `kid` and `issuer`
@@ -37,7 +38,7 @@ declare_rule! {
 
 impl Rule for StaticKeysCount {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.protocol != Some("jwtAuth") {
+        if cx.qlik_protocol() != Some(Protocol::JwtAuth) {
             return;
         }
         if let Some(keys) = cx.get("/options/staticKeys").and_then(Value::as_array) {

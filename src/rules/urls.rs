@@ -7,11 +7,12 @@
 use serde_json::Value;
 use url::Url;
 
-use super::support::urls::{known_protocol, Invalid, UrlValue};
+use super::support::urls::{Invalid, UrlValue};
 use super::support::{child_pointer, shorten, too_long};
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 use crate::facts::{UrlRole, UrlShape, UrlShapes};
 use crate::kind::Kind;
 use crate::source::Members;
@@ -72,7 +73,7 @@ fn provider_mismatch<'a>(
     if cx.kind != Kind::QlikCreate || value.role != UrlRole::Discovery {
         return None;
     }
-    if known_protocol(cx) != Some("OIDC") {
+    if cx.qlik_protocol() != Some(Protocol::Oidc) {
         return None;
     }
     let url = value.parsed.as_ref().ok()?;
@@ -147,7 +148,7 @@ declare_rule! {
 
 impl Rule for DiscoveryMissing {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if known_protocol(cx) != Some("OIDC") {
+        if cx.qlik_protocol() != Some(Protocol::Oidc) {
             return;
         }
         for block in &cx.facts.qlik.option_blocks {
@@ -542,7 +543,7 @@ declare_rule! {
 
 impl Rule for OpenidConfigurationIncomplete {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if known_protocol(cx).is_some_and(|p| p != "OIDC") {
+        if cx.qlik_protocol().is_some_and(|p| p != Protocol::Oidc) {
             return;
         }
         let required = &cx.facts.qlik.openid_configuration_required;

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{child_pointer, Context, Field};
 use crate::diagnostic::Severity;
-use crate::facts::ClaimKeys;
+use crate::facts::{ClaimKeys, Protocol};
 use crate::kind::Kind;
 use crate::source::escape_token;
 
@@ -108,16 +108,16 @@ pub(crate) fn mappings<'a>(cx: &Context<'a>) -> Vec<Mapping<'a>> {
 
 fn mode_for(cx: &Context<'_>, block: &str) -> Option<Mode> {
     let pending = block == "/pendingOptions";
-    match cx.protocol {
-        Some("SAML") => Some(Mode::Saml),
-        Some("jwtAuth") => None,
-        Some("OIDC") if pending => Some(Mode::Interactive),
-        Some("OIDC") if cx.kind == Kind::QlikCreate => Some(match cx.get("/interactive") {
+    match cx.qlik_protocol() {
+        Some(Protocol::Saml) => Some(Mode::Saml),
+        Some(Protocol::JwtAuth) => None,
+        Some(Protocol::Oidc) if pending => Some(Mode::Interactive),
+        Some(Protocol::Oidc) if cx.kind == Kind::QlikCreate => Some(match cx.get("/interactive") {
             Some(Value::Bool(true)) => Mode::Interactive,
             Some(Value::Bool(false)) => Mode::NonInteractive,
             _ => Mode::OidcEither,
         }),
-        Some("OIDC") => Some(Mode::OidcEither),
+        Some(Protocol::Oidc) => Some(Mode::OidcEither),
         // `/options/claimsMapping` exists for OIDC only; `/pendingOptions` for OIDC and SAML.
         _ if cx.kind == Kind::QlikPatch && !pending => Some(Mode::OidcEither),
         _ => Some(Mode::Unknown),

@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 
 use super::patch_targets::PatchTargets;
 use crate::diagnostic::Anchor;
-use crate::facts::{facts, Facts, Placeholder};
+use crate::facts::{facts, Facts, Placeholder, Protocol};
 use crate::kind::Kind;
 use crate::source::{escape_token, last_token, parse_index, tokens, unescape_token, Members};
 
@@ -244,6 +244,11 @@ impl<'a> Context<'a> {
     /// [`Self::fields`] over several patterns.
     pub fn fields_any(&self, patterns: &[&str]) -> Vec<Field<'a>> {
         patterns.iter().flat_map(|p| self.fields(p)).collect()
+    }
+
+    /// [`Self::protocol`] when it is a protocol Qlik has.
+    pub fn qlik_protocol(&self) -> Option<Protocol> {
+        self.protocol.and_then(Protocol::from_name)
     }
 
     /// The Qlik `provider` of a create body.

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::Context;
+use crate::facts::Protocol;
 
 pub(crate) const OPTIONS: &str = "/options";
 pub(crate) const PENDING: &str = "/pendingOptions";
@@ -57,8 +58,8 @@ pub(crate) fn option_blocks(cx: &Context<'_>) -> Vec<Block> {
             blocks.push(Block { pointer, mode });
         }
     };
-    match cx.protocol {
-        Some("OIDC") => match interactive {
+    match cx.qlik_protocol() {
+        Some(Protocol::Oidc) => match interactive {
             Some(true) => {
                 add(PENDING, Mode::Interactive);
                 add(OPTIONS, Mode::Interactive);
@@ -73,12 +74,12 @@ pub(crate) fn option_blocks(cx: &Context<'_>) -> Vec<Block> {
                 add(OPTIONS, mode);
             }
         },
-        Some("SAML") => {
+        Some(Protocol::Saml) => {
             add(PENDING, Mode::Saml);
             add(OPTIONS, Mode::Saml);
         }
-        Some("jwtAuth") => add(OPTIONS, Mode::Jwt),
-        _ => {}
+        Some(Protocol::JwtAuth) => add(OPTIONS, Mode::Jwt),
+        None => {}
     }
     blocks
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use url::Url;
 
 use super::{Context, Field};
-use crate::facts::UrlRole;
+use crate::facts::{Protocol, UrlRole};
 use crate::source::{last_token, unescape_token};
 
 /// A URL member's value and what parsing it found.
@@ -47,7 +47,7 @@ pub(crate) enum Invalid {
 /// Every URL member of the payload, parsed. Template variables and
 /// placeholders are left out (IDP009, IDP010), inline XML is not.
 pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
-    let protocol = known_protocol(cx);
+    let protocol = cx.qlik_protocol().map(Protocol::name);
     let mut out = Vec::new();
     for group in &cx.facts.url_shapes.url_fields {
         if !group.applies(cx.kind, protocol) {
@@ -91,12 +91,6 @@ pub(crate) fn parsed_url<'c>(cx: &'c Context<'_>, pointer: &str) -> Option<&'c U
         .parsed
         .as_ref()
         .ok()
-}
-
-/// The Qlik protocol, when it is one the API can create.
-pub(crate) fn known_protocol<'a>(cx: &Context<'a>) -> Option<&'a str> {
-    cx.protocol
-        .filter(|p| cx.facts.qlik.providers_for(p).is_some())
 }
 
 pub(crate) fn looks_like_xml(s: &str) -> bool {
