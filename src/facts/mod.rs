@@ -445,10 +445,11 @@ pub struct UrlField {
 }
 
 impl UrlField {
-    /// True when the members exist in a payload of `kind` for `protocol`
-    /// (`None` when the protocol is not known: every field applies).
-    pub fn applies(&self, kind: crate::Kind, protocol: Option<&str>) -> bool {
-        self.kinds.iter().any(|k| k == kind.name())
+    /// True when the members exist in a payload of the kind named `kind`
+    /// for `protocol` (`None` when the protocol is not known: every field
+    /// applies).
+    pub fn applies(&self, kind: &str, protocol: Option<&str>) -> bool {
+        self.kinds.iter().any(|k| k == kind)
             && (self.protocols.is_empty()
                 || protocol.is_none_or(|p| self.protocols.iter().any(|x| x == p)))
     }
@@ -711,8 +712,9 @@ pub struct CertificateField {
 }
 
 impl CertificateField {
-    pub fn applies_to(&self, kind: crate::Kind) -> bool {
-        self.kinds.iter().any(|k| k == kind.name())
+    /// True when the field exists in a payload of the kind named `kind`.
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
     }
 }
 

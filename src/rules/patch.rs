@@ -480,7 +480,7 @@ fn check_value<'a>(
 }
 
 fn missing_members(
-    meta: &'static super::RuleMeta,
+    meta: &'static crate::rule_meta::RuleMeta,
     map: &Map<String, Value>,
     required: &[String],
     at: &str,

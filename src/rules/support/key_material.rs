@@ -289,7 +289,7 @@ pub fn materials<'a>(cx: &Context<'a>) -> Vec<Material<'a>> {
         .certificates
         .fields
         .iter()
-        .filter(|spec| spec.applies_to(cx.kind))
+        .filter(|spec| spec.applies_to(cx.kind.name()))
         .flat_map(|spec| {
             cx.fields(&spec.pointer)
                 .into_iter()

@@ -50,7 +50,7 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
     let protocol = cx.qlik_protocol().map(Protocol::name);
     let mut out = Vec::new();
     for group in &cx.facts.url_shapes.url_fields {
-        if !group.applies(cx.kind, protocol) {
+        if !group.applies(cx.kind.name(), protocol) {
             continue;
         }
         for pattern in &group.pointers {
