@@ -39,7 +39,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub kinds: &'static [Kind],
     /// The rule's manual: the first line is its summary, then `## Why`,
-    /// `## Fix`, `## References`.
+    /// `## Severity` (for a rule whose findings differ in severity), `## Fix`,
+    /// `## References`.
     pub docs: &'static str,
     /// Payloads that must give no finding of this rule.
     pub pass: &'static [&'static str],
@@ -55,6 +56,33 @@ impl RuleMeta {
 
     pub fn applies_to(&self, kind: Kind) -> bool {
         self.kinds.contains(&kind)
+    }
+
+    /// The severities the rule's findings have: its default, and those its
+    /// manual lists under `## Severity` (`- warning: when ...`).
+    pub fn severities(&self) -> Vec<Severity> {
+        let mut out = vec![self.severity];
+        let section = self
+            .docs
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| *l != "## Severity")
+            .skip(1)
+            .take_while(|l| !l.starts_with("## "));
+        for line in section {
+            let listed = line
+                .strip_prefix("- ")
+                .and_then(|l| l.split([':', ' ']).next())
+                .and_then(|word| {
+                    [Severity::Error, Severity::Warning, Severity::Info]
+                        .into_iter()
+                        .find(|s| s.as_str() == word)
+                });
+            if let Some(severity) = listed.filter(|s| !out.contains(s)) {
+                out.push(severity);
+            }
+        }
+        out
     }
 
     /// The docs as written, without the doc comment's leading space.

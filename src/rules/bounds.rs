@@ -411,6 +411,12 @@ declare_rule! {
     /// `openid,profile,email` as one unknown scope, so the IdP refuses the request or leaves out
     /// the profile claims (warning).
     ///
+    /// ## Severity
+    /// - error: `scope` is longer than the API accepts
+    /// - warning: scopes separated by commas
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Separate the scopes with single spaces: `openid profile email`.
     ///

@@ -20,6 +20,12 @@ declare_rule! {
     ///
     /// The dates are compared with the current time when idplint runs.
     ///
+    /// ## Severity
+    /// - warning: the certificate has expired, or is not valid yet
+    /// - info: the certificate expires within 30 days
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Issue a new certificate for the signing key (`openssl req -new -x509 -key key.pem -days
     /// 1825`) and replace this one, at the identity provider too.

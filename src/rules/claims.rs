@@ -332,6 +332,12 @@ declare_rule! {
     /// A patch that replaces `/pendingOptions/claimsMapping` replaces the whole mapping, so it
     /// is checked too.
     ///
+    /// ## Severity
+    /// - warning: an interactive OIDC mapping lacks `sub` or `email`
+    /// - error: a SAML mapping lacks one of the claims SAML needs
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Add the missing claims, e.g. `"email": ["email"]`.
     ///

@@ -22,6 +22,12 @@ declare_rule! {
     /// `certificate` and `jwks` describe the generated key: the server sets them, and a body
     /// that sends them was copied from a response (warning).
     ///
+    /// ## Severity
+    /// - error: `keyType` or `keySize` missing, or `keySize` not an integer
+    /// - warning: a `keySize` Qlik does not offer, a `keySize` that is a quoted template variable, or a member the server sets
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Send `{"keyType": "RSA", "keySize": 4096}` (or 2048) and nothing else.
     ///

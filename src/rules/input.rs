@@ -139,6 +139,12 @@ declare_rule! {
     /// that Qlik's own examples send although the schema lacks them (jwtAuth `active`,
     /// `interactive: false`, `options.jwtLoginEnabled`) are reported as info only.
     ///
+    /// ## Severity
+    /// - warning: a member the API does not define
+    /// - info: a member the API is known to tolerate although its schema lacks it (Qlik jwtAuth: `active`, `interactive: false`, `options.jwtLoginEnabled`)
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Rename the member as suggested, or remove it.
     ///

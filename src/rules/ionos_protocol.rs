@@ -83,6 +83,12 @@ declare_rule! {
     /// A block of the other protocol besides it is ignored at best; what the server does with
     /// both is not documented (warning).
     ///
+    /// ## Severity
+    /// - error: `configuration` lacks the block `type` names
+    /// - warning: the other protocol's block is present as well
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Add the block `type` names, or correct `type`; remove the other protocol's block.
     ///

@@ -24,6 +24,12 @@ declare_rule! {
     /// The operation inside a bare object is still checked by the other patch rules, so that
     /// one run shows everything that is wrong with it.
     ///
+    /// ## Severity
+    /// - error: the body is not an array
+    /// - warning: the array is empty
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Wrap the operation in `[` and `]`.
     ///
@@ -347,6 +353,12 @@ declare_rule! {
     /// A template variable inside a string where a number or boolean belongs stays a string
     /// after substitution (warning); a documentation placeholder is IDP009's.
     ///
+    /// ## Severity
+    /// - error: the value does not have the type or shape its path takes
+    /// - warning: a template variable in quotes where the path takes a number, boolean or object
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Write the value with the type the path takes; the help says how.
     ///
@@ -588,6 +600,12 @@ declare_rule! {
     /// A body file cannot show its headers, so a well-formed `promote-options` gets one info
     /// finding as a reminder; an operation with `path` or `value` gets the warning only (its
     /// help repeats the header). On a jwtAuth IdP, `promote-options` is IDP602's.
+    ///
+    /// ## Severity
+    /// - warning: `promote-options` carries `path` or `value`
+    /// - info: the request must send the header `QLIK-IDP-POPTS-MATCH`
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Send `[{"op": "promote-options"}]` with `QLIK-IDP-POPTS-MATCH: <QLIK-IDP-POPTS value>`.

@@ -17,6 +17,12 @@ declare_rule! {
     /// armour on its side is not documented, so armour is an error. Line breaks or spaces
     /// inside the base64 alone are a warning: base64 readers often skip them, but not all.
     ///
+    /// ## Severity
+    /// - error: the value carries PEM armour
+    /// - warning: the base64 has line breaks or spaces inside
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Keep only the base64 between the BEGIN and END lines, on one line
     /// (`openssl x509 -in cert.pem -outform der | base64 -w0`).

@@ -26,6 +26,12 @@ declare_rule! {
     ///
     /// A private key is IDP303's; key material that does not decode is IDP302's.
     ///
+    /// ## Severity
+    /// - error: the PEM block is neither `CERTIFICATE` nor `PUBLIC KEY`, there is more than one, or the value is no PEM
+    /// - warning: an `RSA PUBLIC KEY` block (PKCS #1)
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Paste exactly one `-----BEGIN CERTIFICATE-----…-----END CERTIFICATE-----` (or
     /// `PUBLIC KEY`) block. `openssl x509 -in chain.pem` prints the first certificate of a chain;

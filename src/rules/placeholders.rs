@@ -31,6 +31,12 @@ declare_rule! {
     /// by the certificate rules, which say how many bytes are missing. The value of a secret
     /// member is never shown.
     ///
+    /// ## Severity
+    /// - error: a documentation placeholder (`<...>`, `your-tenant`, a placeholder host name)
+    /// - warning: a host under a name reserved for documentation (`example.com`, `*.test`, `*.invalid`)
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Replace the placeholder with the real value, or with a template variable that your
     /// deployment fills in.

@@ -28,6 +28,12 @@ declare_rule! {
     /// itself shows it: a discovery URL on a host of a provider that cannot set the member
     /// (`*.okta.com`, `*.auth0.com`, …).
     ///
+    /// ## Severity
+    /// - warning: `emailVerifiedAlwaysTrue: false` for a provider that cannot set it
+    /// - error: `emailVerifiedAlwaysTrue: true` for such a provider
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Remove `emailVerifiedAlwaysTrue`. If the IdP sends `email_verified`, map it in
     /// `claimsMapping`.

@@ -19,6 +19,12 @@ declare_rule! {
     ///
     /// A missing `staticKeys` or `issuer` is IDP105's; a missing `kid` or `pem` IDP004's.
     ///
+    /// ## Severity
+    /// - error: not exactly one static key, or an empty `kid` or `issuer`
+    /// - warning: `kid` or `issuer` with surrounding whitespace
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Keep exactly one `{"kid": …, "pem": …}`. To rotate a key, create a new JWT IdP (the key of
     /// an existing one cannot be patched). Trim `kid` and `issuer`.

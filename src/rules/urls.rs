@@ -130,6 +130,12 @@ declare_rule! {
     /// competes with the discovery document: Qlik's help says it "should be used only when a
     /// discovery URL has not been entered" (warning).
     ///
+    /// ## Severity
+    /// - error: neither `discoveryUrl` nor `openid_configuration`
+    /// - warning: both are given
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Add `discoveryUrl` with the IdP's `…/.well-known/openid-configuration` URL; keep
     /// `openid_configuration` only for an IdP without a discovery document.
@@ -433,6 +439,12 @@ declare_rule! {
     /// only when the URL is on another vendor's host or breaks the provider's path convention;
     /// a custom domain is fine. An Azure URL with provider `adfs` is a legitimate historic setup.
     /// `generic` takes any URL.
+    ///
+    /// ## Severity
+    /// - warning: the URL misses a provider's convention (a custom domain is never an error)
+    /// - error: the provider serves discovery from fixed hosts (Azure AD) and the URL is not on them, or not of their shape
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Use the provider's discovery URL as the help shows, or set `provider` to the vendor that
