@@ -98,6 +98,7 @@ pub static ALL: &[&dyn Rule] = &[
     &patch::PatchProtocolAmbiguous,
     &ionos_update::EnsureIncomplete,
     &ionos_update::IonosPatchUnsupported,
+    &patch::PromoteOptionsPrecondition,
 ];
 
 /// The rule with `code` or `name`.
