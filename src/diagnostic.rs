@@ -1,34 +1,10 @@
 //! Findings as rules emit them (pointers) and as reports carry them (spans).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::rules::RuleMeta;
+use crate::rule_meta::RuleMeta;
+pub use crate::rule_meta::Severity;
 use crate::source::Position;
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Which part of the member at a pointer a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,6 +26,7 @@ pub mod globs;
 pub mod kind;
 pub mod linter;
 pub mod render;
+pub mod rule_meta;
 pub mod rules;
 pub mod schema;
 pub mod source;

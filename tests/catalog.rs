@@ -61,6 +61,31 @@ fn every_rule_is_documented_with_examples() {
     }
 }
 
+/// The kinds a `kinds` cell of the specification names: `*` is every kind,
+/// `qlik.*` and `ionos.*` each vendor's, and `auto` (IDP003, raised while
+/// recognising a payload of any kind) every kind too.
+fn spec_kinds(cell: &str) -> Vec<&'static str> {
+    let all = ["qlik.create", "qlik.patch", "ionos.create", "ionos.ensure"];
+    let mut kinds: Vec<&'static str> = Vec::new();
+    for part in cell.split(',').map(str::trim) {
+        let matched: Vec<&'static str> = match part {
+            "*" | "auto" => all.to_vec(),
+            _ => match part.strip_suffix(".*") {
+                Some(vendor) => all
+                    .into_iter()
+                    .filter(|k| k.split('.').next() == Some(vendor))
+                    .collect(),
+                None => all.into_iter().filter(|k| *k == part).collect(),
+            },
+        };
+        assert!(!matched.is_empty(), "`{part}` names no kind");
+        kinds.extend(matched);
+    }
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
 #[test]
 fn registry_agrees_with_the_specification() {
     let spec = include_str!("../testdata/spec/rules.tsv");
@@ -69,23 +94,48 @@ fn registry_agrees_with_the_specification() {
         .filter(|l| !l.starts_with('#'))
         .map(|l| l.split('\t').collect())
         .collect();
+    let mut problems = Vec::new();
+    for row in &rows {
+        assert_eq!(
+            row.len(),
+            4,
+            "a row has code, name, severity, kinds: {row:?}"
+        );
+        if !ALL.iter().any(|r| r.meta().code == row[0]) {
+            problems.push(format!(
+                "{}: in the specification, not in the registry",
+                row[0]
+            ));
+        }
+    }
     for r in ALL {
         let m = r.meta();
-        let row = rows.iter().find(|row| row[0] == m.code);
-        let row =
-            row.unwrap_or_else(|| panic!("{} is not in the specification's catalogue", m.code));
-        assert_eq!(
-            row[1], m.name,
-            "{}: name differs from the specification",
-            m.code
-        );
-        assert_eq!(
-            row[2],
-            m.severity.as_str(),
-            "{}: default severity differs from the specification",
-            m.code
-        );
+        let Some(row) = rows.iter().find(|row| row[0] == m.code) else {
+            problems.push(format!("{}: not in the specification's catalogue", m.code));
+            continue;
+        };
+        if row[1] != m.name {
+            problems.push(format!(
+                "{}: name `{}` is `{}` in the specification",
+                m.code, m.name, row[1]
+            ));
+        }
+        if row[2] != m.severity.as_str() {
+            problems.push(format!(
+                "{}: severity {} is {} in the specification",
+                m.code, m.severity, row[2]
+            ));
+        }
+        let mut kinds: Vec<&str> = m.kinds.iter().map(|k| k.name()).collect();
+        kinds.sort();
+        if kinds != spec_kinds(row[3]) {
+            problems.push(format!(
+                "{}: kinds {kinds:?} are `{}` in the specification",
+                m.code, row[3]
+            ));
+        }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

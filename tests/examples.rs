@@ -1,6 +1,8 @@
 //! Every rule's examples run: each `pass` example gives no finding of the
 //! rule, each `fail` example gives exactly one. Mismatches are collected and
 //! reported together; the rendered fail examples are snapshotted per rule.
+//! Every finding of the examples and of `testdata/` has a severity its rule's
+//! manual documents.
 
 mod common;
 
@@ -113,4 +115,78 @@ fn rendered_fail_examples() {
         );
         insta::assert_snapshot!(meta.code, text);
     }
+}
+
+/// The payloads under `testdata/` (JSON files, the schemas for the tests'
+/// own use left out), with their paths.
+fn testdata_payloads() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("testdata")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                if !path.ends_with("schemas") {
+                    walk(&path, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")),
+        &mut out,
+    );
+    out
+}
+
+/// A rule emits only the severities its manual documents: its default, and
+/// those listed under `## Severity`. A configured severity replaces all of
+/// them, so an undocumented one would surprise whoever configures the rule.
+#[test]
+fn every_finding_has_a_documented_severity() {
+    let linter = Linter::new(Options::default());
+    let mut payloads: Vec<(String, String)> = ALL
+        .iter()
+        .flat_map(|r| {
+            let m = r.meta();
+            m.pass
+                .iter()
+                .chain(m.fail)
+                .enumerate()
+                .map(move |(i, e)| (format!("{} example {i}", m.code), e.to_string()))
+        })
+        .collect();
+    let testdata = testdata_payloads();
+    assert!(
+        testdata.len() > 100,
+        "testdata/ has only {} payloads",
+        testdata.len()
+    );
+    payloads.extend(testdata);
+    let mut problems = Vec::new();
+    for (name, text) in &payloads {
+        let report = linter.lint_source("payload.json", text, &SourceOptions::default());
+        for d in &report.diagnostics {
+            let rule = idplint::rules::find(d.code).expect("a registered code");
+            let documented = rule.meta().severities();
+            if !documented.contains(&d.severity) {
+                problems.push(format!(
+                    "{name}: {} is {} ({}), but its manual lists {documented:?}",
+                    d.code, d.severity, d.message
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} findings with an undocumented severity:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use idplint::config::{Config, Flags};
+use idplint::facts::Protocol;
 use idplint::render::{
     render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json,
     PerFile, Summary,
@@ -75,14 +76,9 @@ enum KindArg {
     IonosEnsure,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ProtocolArg {
-    #[value(name = "OIDC")]
-    Oidc,
-    #[value(name = "jwtAuth")]
-    JwtAuth,
-    #[value(name = "SAML")]
-    Saml,
+/// The values `--protocol` takes: the protocols' names from `rules/protocols.json`.
+fn protocol_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Protocol::ALL.map(Protocol::name))
 }
 
 #[derive(clap::Args)]
@@ -93,8 +89,8 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = KindArg::Auto)]
     kind: KindArg,
     /// Protocol of the identity provider a qlik.patch targets
-    #[arg(long, value_enum)]
-    protocol: Option<ProtocolArg>,
+    #[arg(long, value_parser = protocol_names())]
+    protocol: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -180,14 +176,7 @@ fn check(args: CheckArgs) -> ExitCode {
             KindArg::IonosCreate => Some(Kind::IonosCreate),
             KindArg::IonosEnsure => Some(Kind::IonosEnsure),
         },
-        protocol: args.protocol.map(|p| {
-            match p {
-                ProtocolArg::Oidc => "OIDC",
-                ProtocolArg::JwtAuth => "jwtAuth",
-                ProtocolArg::Saml => "SAML",
-            }
-            .to_string()
-        }),
+        protocol: args.protocol.clone(),
         deny_warnings: args.deny_warnings,
         max_warnings: args.max_warnings,
         vars: match env_file_vars(args.env_file.as_deref()) {

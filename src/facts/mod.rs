@@ -8,11 +8,14 @@ use regex::Regex;
 use serde::Deserialize;
 
 use prefilter::Prefilter;
+pub use protocol::{Protocol, ProtocolNames};
 
 mod prefilter;
+mod protocol;
 
 /// Every table, parsed.
 pub struct Facts {
+    pub protocols: ProtocolNames,
     pub qlik: QlikFacts,
     pub ionos: IonosFacts,
     pub patch: PatchPaths,
@@ -23,6 +26,10 @@ pub struct Facts {
 }
 
 static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
+    protocols: from_json(
+        "rules/protocols.json",
+        include_str!("../../rules/protocols.json"),
+    ),
     qlik: from_json(
         "rules/qlik/facts.json",
         include_str!("../../rules/qlik/facts.json"),
@@ -152,9 +159,7 @@ pub struct ModeRequiredMembers {
     /// `pendingOptions`, or `options` with `skipVerify`.
     pub interactive: Vec<String>,
     pub non_interactive: Vec<String>,
-    #[serde(rename = "jwtAuth")]
     pub jwt_auth: Vec<String>,
-    #[serde(rename = "SAML")]
     pub saml: Vec<String>,
     pub saml_idp: SamlIdpMembers,
 }
@@ -440,10 +445,11 @@ pub struct UrlField {
 }
 
 impl UrlField {
-    /// True when the members exist in a payload of `kind` for `protocol`
-    /// (`None` when the protocol is not known: every field applies).
-    pub fn applies(&self, kind: crate::Kind, protocol: Option<&str>) -> bool {
-        self.kinds.iter().any(|k| k == kind.name())
+    /// True when the members exist in a payload of the kind named `kind`
+    /// for `protocol` (`None` when the protocol is not known: every field
+    /// applies).
+    pub fn applies(&self, kind: &str, protocol: Option<&str>) -> bool {
+        self.kinds.iter().any(|k| k == kind)
             && (self.protocols.is_empty()
                 || protocol.is_none_or(|p| self.protocols.iter().any(|x| x == p)))
     }
@@ -706,8 +712,9 @@ pub struct CertificateField {
 }
 
 impl CertificateField {
-    pub fn applies_to(&self, kind: crate::Kind) -> bool {
-        self.kinds.iter().any(|k| k == kind.name())
+    /// True when the field exists in a payload of the kind named `kind`.
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
     }
 }
 

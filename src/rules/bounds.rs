@@ -10,7 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::support::{child_pointer, json_type_name, not_a_string_array, shorten, too_long};
-use super::{Context, Field, Rule};
+use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::{compile, facts};
@@ -410,6 +410,12 @@ declare_rule! {
     /// characters (error) and says "Scopes should be space delimited": OAuth 2.0 reads
     /// `openid,profile,email` as one unknown scope, so the IdP refuses the request or leaves out
     /// the profile claims (warning).
+    ///
+    /// ## Severity
+    /// - error: `scope` is longer than the API accepts
+    /// - warning: scopes separated by commas
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Separate the scopes with single spaces: `openid profile email`.

@@ -2,8 +2,8 @@
 
 use time::{Duration, OffsetDateTime};
 
-use super::key_material::{CertificateInfo, Key};
-use super::{Context, Rule};
+use super::support::key_material::{CertificateInfo, Key};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 
@@ -19,6 +19,12 @@ declare_rule! {
     /// within 30 days is reported as info, so the rotation can be planned.
     ///
     /// The dates are compared with the current time when idplint runs.
+    ///
+    /// ## Severity
+    /// - warning: the certificate has expired, or is not valid yet
+    /// - info: the certificate expires within 30 days
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Issue a new certificate for the signing key (`openssl req -new -x509 -key key.pem -days
@@ -111,7 +117,7 @@ fn dates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::key_material::{KeyInfo, Subject};
+    use crate::rules::support::key_material::{KeyInfo, Subject};
     use time::{Date, Month};
 
     fn day(y: i32, m: u8, d: u8) -> OffsetDateTime {

@@ -1,8 +1,8 @@
 //! IDP302 certificate-unparseable.
 
-use super::key_material::{Failure, Material};
+use super::support::key_material::{Failure, Material};
 use super::support::shorten;
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
 use crate::facts::{facts, KeySyntax};

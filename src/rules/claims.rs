@@ -3,129 +3,14 @@
 //! keys a mapping may carry depends on where it sits: the mode below. The key
 //! lists are in `rules/qlik/facts.json` (`claims`).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::support::{child_pointer, json_type_name, nearest_name, not_a_string_array, shorten};
-use super::{Context, Field, Rule};
+use super::support::claims::{Mapping, Mode};
+use super::support::{json_type_name, nearest_name, not_a_string_array, shorten};
+use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
-use crate::facts::ClaimKeys;
-use crate::kind::Kind;
+use crate::diagnostic::{Anchor, Finding};
 use crate::source::{escape_token, Members};
-
-/// How a mapping is read, from where it sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// OIDC `pendingOptions`, or `options` of an interactive IdP (skipVerify).
-    Interactive,
-    /// OIDC `options` of a non-interactive IdP.
-    NonInteractive,
-    /// OIDC `options` whose IdP's mode is not known (a patch).
-    OidcEither,
-    /// SAML: values are attribute names, not pointers.
-    Saml,
-    /// The protocol is not known.
-    Unknown,
-}
-
-impl Mode {
-    fn allowed(self, keys: &ClaimKeys) -> Vec<&str> {
-        let lists: Vec<&Vec<String>> = match self {
-            Mode::Interactive => vec![&keys.interactive],
-            Mode::NonInteractive => vec![&keys.non_interactive],
-            Mode::OidcEither => vec![&keys.interactive, &keys.non_interactive],
-            Mode::Saml => vec![&keys.saml],
-            Mode::Unknown => vec![&keys.interactive, &keys.non_interactive, &keys.saml],
-        };
-        let mut out: Vec<&str> = Vec::new();
-        for key in lists.into_iter().flatten() {
-            if !out.contains(&key.as_str()) {
-                out.push(key);
-            }
-        }
-        out
-    }
-
-    /// Keys the mapping must carry, and how bad their absence is.
-    fn required(self, keys: &ClaimKeys) -> Option<(&[String], Severity)> {
-        match self {
-            Mode::Interactive => Some((&keys.interactive_required, Severity::Warning)),
-            Mode::Saml => Some((&keys.saml, Severity::Error)),
-            _ => None,
-        }
-    }
-
-    /// True when values are JSON pointers into OIDC claims (bare names allowed).
-    fn pointers(self) -> bool {
-        self != Mode::Saml
-    }
-
-    /// True when the IdP is known to be OIDC, so a `/` in a bare value is a mistake.
-    fn oidc(self) -> bool {
-        matches!(
-            self,
-            Mode::Interactive | Mode::NonInteractive | Mode::OidcEither
-        )
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Mode::Interactive => "an interactive OIDC mapping",
-            Mode::NonInteractive => "a non-interactive OIDC mapping",
-            Mode::OidcEither => "an OIDC mapping",
-            Mode::Saml => "a SAML mapping",
-            Mode::Unknown => "a claims mapping",
-        }
-    }
-}
-
-/// One `claimsMapping` object in the payload.
-pub(crate) struct Mapping<'a> {
-    field: Field<'a>,
-    map: &'a Map<String, Value>,
-    mode: Mode,
-}
-
-impl Mapping<'_> {
-    fn key_pointer(&self, key: &str) -> String {
-        format!("{}/{}", self.field.pointer, escape_token(key))
-    }
-}
-
-/// Every claims mapping, with its mode. Mappings of a jwtAuth payload are
-/// IDP106's and left out.
-pub(crate) fn mappings<'a>(cx: &Context<'a>) -> Vec<Mapping<'a>> {
-    let mut out = Vec::new();
-    for block in &cx.facts.qlik.option_blocks {
-        let Some(mode) = mode_for(cx, block) else {
-            continue;
-        };
-        for field in cx.fields(&child_pointer(block, "claimsMapping")) {
-            if let Value::Object(map) = field.value {
-                out.push(Mapping { field, map, mode });
-            }
-        }
-    }
-    out
-}
-
-fn mode_for(cx: &Context<'_>, block: &str) -> Option<Mode> {
-    let pending = block == "/pendingOptions";
-    match cx.protocol {
-        Some("SAML") => Some(Mode::Saml),
-        Some("jwtAuth") => None,
-        Some("OIDC") if pending => Some(Mode::Interactive),
-        Some("OIDC") if cx.kind == Kind::QlikCreate => Some(match cx.get("/interactive") {
-            Some(Value::Bool(true)) => Mode::Interactive,
-            Some(Value::Bool(false)) => Mode::NonInteractive,
-            _ => Mode::OidcEither,
-        }),
-        Some("OIDC") => Some(Mode::OidcEither),
-        // `/options/claimsMapping` exists for OIDC only; `/pendingOptions` for OIDC and SAML.
-        _ if cx.kind == Kind::QlikPatch && !pending => Some(Mode::OidcEither),
-        _ => Some(Mode::Unknown),
-    }
-}
 
 /// The strings a mapping value gives: the value itself when it is a string
 /// (IDP401 reports the shape), or the array's string items.
@@ -446,6 +331,12 @@ declare_rule! {
     /// `sub`, `name`, `email`, `picture` and `groups`: Qlik's schema requires them (error).
     /// A patch that replaces `/pendingOptions/claimsMapping` replaces the whole mapping, so it
     /// is checked too.
+    ///
+    /// ## Severity
+    /// - warning: an interactive OIDC mapping lacks `sub` or `email`
+    /// - error: a SAML mapping lacks one of the claims SAML needs
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Add the missing claims, e.g. `"email": ["email"]`.

@@ -2,13 +2,13 @@
 
 use serde_json::Value;
 
+use super::support::read_only::DECRYPTING_KEYS;
 use super::support::{child_pointer, create_pointer, display_pointer};
-use super::{Context, Field, Rule};
+use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 use crate::source::Members;
-
-const BLOCKS: [&str; 2] = ["/options/decryptingKey", "/pendingOptions/decryptingKey"];
 
 declare_rule! {
     /// `decryptingKey` lacks `keyType` or `keySize`, or carries server members
@@ -21,6 +21,12 @@ declare_rule! {
     /// filled in: warning). `keyId`, `createdAt`, `createdBy`, `publicKey`,
     /// `certificate` and `jwks` describe the generated key: the server sets them, and a body
     /// that sends them was copied from a response (warning).
+    ///
+    /// ## Severity
+    /// - error: `keyType` or `keySize` missing, or `keySize` not an integer
+    /// - warning: a `keySize` Qlik does not offer, a `keySize` that is a quoted template variable, or a member the server sets
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Send `{"keyType": "RSA", "keySize": 4096}` (or 2048) and nothing else.
@@ -45,11 +51,11 @@ declare_rule! {
 
 impl Rule for DecryptingKey {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if matches!(cx.protocol, Some("jwtAuth" | "SAML")) {
+        if matches!(cx.qlik_protocol(), Some(Protocol::JwtAuth | Protocol::Saml)) {
             return;
         }
         let facts = &cx.facts.qlik.decrypting_key;
-        for field in cx.fields_any(&BLOCKS) {
+        for field in cx.fields_any(&DECRYPTING_KEYS) {
             let Value::Object(key) = field.value else {
                 continue;
             };
@@ -158,20 +164,4 @@ fn display_name(cx: &Context<'_>, field: &Field<'_>) -> String {
     display_pointer(
         &create_pointer(cx.kind, cx.root, &field.pointer).unwrap_or_else(|| field.pointer.clone()),
     )
-}
-
-/// Pointers of the server-populated members of every `decryptingKey`.
-pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
-    let read_only = &cx.facts.qlik.decrypting_key.read_only;
-    cx.fields_any(&BLOCKS)
-        .into_iter()
-        .filter_map(|f| f.value.as_object().map(|o| (f.pointer.clone(), o)))
-        .flat_map(|(pointer, key)| {
-            read_only
-                .iter()
-                .filter(|m| key.has(m))
-                .map(move |m| format!("{pointer}/{m}"))
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }

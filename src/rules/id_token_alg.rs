@@ -1,9 +1,10 @@
 //! IDP111: the algorithm Qlik expects ID tokens to be signed with.
 
 use super::support::{create_pointer, display_pointer};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
+use crate::facts::Protocol;
 
 declare_rule! {
     /// `idTokenSignatureAlg` is not an algorithm Qlik accepts
@@ -35,7 +36,7 @@ declare_rule! {
 impl Rule for IdTokenAlg {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // On jwtAuth and SAML bodies the member itself is misplaced (IDP106, IDP006).
-        if matches!(cx.protocol, Some("jwtAuth" | "SAML")) {
+        if matches!(cx.qlik_protocol(), Some(Protocol::JwtAuth | Protocol::Saml)) {
             return;
         }
         let algs = &cx.facts.qlik.id_token_signature_algs;

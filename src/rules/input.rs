@@ -3,7 +3,7 @@
 //! their own; they are declared here so that the catalogue, `explain`,
 //! configuration and the examples test treat them like every other rule.
 
-use super::Rule;
+use super::support::Rule;
 use crate::declare_rule;
 
 declare_rule! {
@@ -138,6 +138,12 @@ declare_rule! {
     /// IONOS OIDC block instead of `clientName`). The nearest known name is suggested. Members
     /// that Qlik's own examples send although the schema lacks them (jwtAuth `active`,
     /// `interactive: false`, `options.jwtLoginEnabled`) are reported as info only.
+    ///
+    /// ## Severity
+    /// - warning: a member the API does not define
+    /// - info: a member the API is known to tolerate although its schema lacks it (Qlik jwtAuth: `active`, `interactive: false`, `options.jwtLoginEnabled`)
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Rename the member as suggested, or remove it.

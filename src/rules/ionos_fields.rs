@@ -1,7 +1,7 @@
 //! IDP208–IDP210: the IONOS identity provider's `name`, `domain` and `id`.
 
 use super::support::{ionos_properties, shown};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::kind::{ionos_body, IonosBody};
@@ -17,6 +17,12 @@ declare_rule! {
     /// to different identity providers collide (warning; PUT bodies with the same `id` are one
     /// identity provider and do not count). No length or character limit is documented, so none
     /// is checked.
+    ///
+    /// ## Severity
+    /// - error: `properties.name` is empty or blank
+    /// - warning: the name has surrounding whitespace, or another file of the run uses it too
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Give every identity provider its own name without surrounding whitespace.
@@ -95,6 +101,12 @@ declare_rule! {
     /// dot is tolerated. The API's table of mandatory members does not list `domain`, but every
     /// example carries it and users cannot reach an identity provider without one (warning when
     /// missing).
+    ///
+    /// ## Severity
+    /// - error: `properties.domain` is not a bare DNS domain name
+    /// - warning: `properties.domain` is missing
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Write the domain only, as verified with `POST /federation/domains`.

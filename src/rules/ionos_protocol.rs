@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::support::shown;
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 
@@ -82,6 +82,12 @@ declare_rule! {
     /// block the identity provider has no discovery URL or certificate to work with (error).
     /// A block of the other protocol besides it is ignored at best; what the server does with
     /// both is not documented (warning).
+    ///
+    /// ## Severity
+    /// - error: `configuration` lacks the block `type` names
+    /// - warning: the other protocol's block is present as well
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Add the block `type` names, or correct `type`; remove the other protocol's block.

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::support::{dotted, ionos_properties};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 use crate::kind::is_patch;

@@ -4,12 +4,11 @@
 
 use serde_json::Value;
 
-use super::{Context, Rule};
+use super::support::modes::{option_blocks, skip_verify, Block, Mode, OPTIONS, PENDING};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
-
-const OPTIONS: &str = "/options";
-const PENDING: &str = "/pendingOptions";
+use crate::facts::Protocol;
 
 declare_rule! {
     /// `interactive` does not match the options block that is sent
@@ -49,30 +48,32 @@ impl Rule for InteractiveModeMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let interactive = cx.get("/interactive").and_then(Value::as_bool);
         let has = |p: &str| cx.get(p).is_some();
-        let protocol = cx.protocol.unwrap_or_default();
+        let Some(protocol) = cx.qlik_protocol() else {
+            return;
+        };
         let finding = match (protocol, interactive) {
-            ("jwtAuth", Some(true)) => Finding::new(
+            (Protocol::JwtAuth, Some(true)) => Finding::new(
                 Self::META,
                 "a jwtAuth IdP cannot be interactive",
                 Anchor::value("/interactive"),
             )
             .label("interactive")
             .help("remove `interactive`, or set it to false"),
-            ("SAML", Some(false)) => Finding::new(
+            (Protocol::Saml, Some(false)) => Finding::new(
                 Self::META,
                 "a SAML IdP must be interactive",
                 Anchor::value("/interactive"),
             )
             .label("not interactive")
             .help("set `interactive` to true"),
-            ("OIDC" | "SAML", Some(true)) if !has(OPTIONS) && !has(PENDING) => Finding::new(
+            (Protocol::Oidc | Protocol::Saml, Some(true)) if !has(OPTIONS) && !has(PENDING) => Finding::new(
                 Self::META,
                 format!("an interactive {protocol} IdP needs `pendingOptions`, or `options` with `skipVerify: true`"),
                 Anchor::value("/interactive"),
             )
             .label("interactive, but no options block")
             .help("add `pendingOptions` to verify the IdP with a test login before it is used, or `options` with `\"skipVerify\": true`"),
-            ("OIDC" | "SAML", Some(true))
+            (Protocol::Oidc | Protocol::Saml, Some(true))
                 if has(OPTIONS) && !has(PENDING) && skip_verify(cx) != Some(true) =>
             {
                 let at = match cx.get("/skipVerify") {
@@ -88,7 +89,7 @@ impl Rule for InteractiveModeMismatch {
                 .related(Anchor::value("/interactive"), "interactive here")
                 .help("add `\"skipVerify\": true`, or send the block as `pendingOptions` to verify it first")
             }
-            ("OIDC", Some(false)) if has(PENDING) => Finding::new(
+            (Protocol::Oidc, Some(false)) if has(PENDING) => Finding::new(
                 Self::META,
                 "`pendingOptions` are for interactive IdPs, but `interactive` is false",
                 Anchor::key(PENDING),
@@ -96,7 +97,7 @@ impl Rule for InteractiveModeMismatch {
             .label("pending options")
             .related(Anchor::value("/interactive"), "not interactive")
             .help("rename `pendingOptions` to `options` for a non-interactive IdP, or set `interactive` to true"),
-            ("OIDC", Some(false)) if !has(OPTIONS) => Finding::new(
+            (Protocol::Oidc, Some(false)) if !has(OPTIONS) => Finding::new(
                 Self::META,
                 "a non-interactive OIDC IdP needs `options`",
                 Anchor::value("/interactive"),
@@ -140,7 +141,9 @@ declare_rule! {
 
 impl Rule for OptionsConflict {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !matches!(cx.protocol, Some("OIDC" | "SAML")) || cx.get(PENDING).is_none() {
+        if !matches!(cx.qlik_protocol(), Some(Protocol::Oidc | Protocol::Saml))
+            || cx.get(PENDING).is_none()
+        {
             return;
         }
         // A non-interactive IdP with pendingOptions is IDP103's.
@@ -310,79 +313,4 @@ fn saml_idp(cx: &Context<'_>, block: &Block, out: &mut Vec<Finding>) {
             "a SAML IdP described without its metadata document",
         ));
     }
-}
-
-/// The value of `skipVerify`, if it is a boolean.
-fn skip_verify(cx: &Context<'_>) -> Option<bool> {
-    cx.get("/skipVerify").and_then(Value::as_bool)
-}
-
-/// How an options block of a create body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// OIDC `pendingOptions`, or `options` of an interactive IdP.
-    Interactive,
-    /// OIDC `options` of a non-interactive IdP.
-    NonInteractive,
-    /// OIDC `options` while `interactive` is missing or not a boolean.
-    OidcUndecided,
-    Jwt,
-    Saml,
-}
-
-impl Mode {
-    fn describe(self) -> &'static str {
-        match self {
-            Mode::Interactive => "an interactive OIDC IdP",
-            Mode::NonInteractive => "a non-interactive OIDC IdP",
-            Mode::OidcUndecided => "every OIDC IdP",
-            Mode::Jwt => "a jwtAuth IdP",
-            Mode::Saml => "a SAML IdP",
-        }
-    }
-}
-
-/// An options block of a create body and the mode it is read in.
-#[derive(Debug, Clone)]
-pub(crate) struct Block {
-    /// `/options` or `/pendingOptions`.
-    pub pointer: &'static str,
-    pub mode: Mode,
-}
-
-/// The options blocks of a Qlik create body that the API will read, with their
-/// mode. A block the mode does not take (IDP103, IDP106) is left out.
-pub(crate) fn option_blocks(cx: &Context<'_>) -> Vec<Block> {
-    let interactive = cx.get("/interactive").and_then(Value::as_bool);
-    let is_object = |p: &str| cx.get(p).is_some_and(Value::is_object);
-    let mut blocks = Vec::new();
-    let mut add = |pointer: &'static str, mode: Mode| {
-        if is_object(pointer) {
-            blocks.push(Block { pointer, mode });
-        }
-    };
-    match cx.protocol {
-        Some("OIDC") => match interactive {
-            Some(true) => {
-                add(PENDING, Mode::Interactive);
-                add(OPTIONS, Mode::Interactive);
-            }
-            Some(false) => add(OPTIONS, Mode::NonInteractive),
-            None => {
-                add(PENDING, Mode::Interactive);
-                let mode = match skip_verify(cx) {
-                    Some(true) => Mode::Interactive,
-                    _ => Mode::OidcUndecided,
-                };
-                add(OPTIONS, mode);
-            }
-        },
-        Some("SAML") => {
-            add(PENDING, Mode::Saml);
-            add(OPTIONS, Mode::Saml);
-        }
-        Some("jwtAuth") => add(OPTIONS, Mode::Jwt),
-        _ => {}
-    }
-    blocks
 }

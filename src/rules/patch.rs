@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::support::{infer_patch_protocol, json_type_name, nearest_name, shorten};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::PatchPath;
@@ -23,6 +23,12 @@ declare_rule! {
     ///
     /// The operation inside a bare object is still checked by the other patch rules, so that
     /// one run shows everything that is wrong with it.
+    ///
+    /// ## Severity
+    /// - error: the body is not an array
+    /// - warning: the array is empty
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Wrap the operation in `[` and `]`.
@@ -347,6 +353,12 @@ declare_rule! {
     /// A template variable inside a string where a number or boolean belongs stays a string
     /// after substitution (warning); a documentation placeholder is IDP009's.
     ///
+    /// ## Severity
+    /// - error: the value does not have the type or shape its path takes
+    /// - warning: a template variable in quotes where the path takes a number, boolean or object
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Write the value with the type the path takes; the help says how.
     ///
@@ -480,7 +492,7 @@ fn check_value<'a>(
 }
 
 fn missing_members(
-    meta: &'static super::RuleMeta,
+    meta: &'static crate::rule_meta::RuleMeta,
     map: &Map<String, Value>,
     required: &[String],
     at: &str,
@@ -573,7 +585,7 @@ fn type_mismatch<'a>(
 }
 
 declare_rule! {
-    /// `promote-options` carries a path or value, or needs its precondition header
+    /// `promote-options` carries a path or a value
     ///
     /// ## Why
     /// `promote-options` makes the `pendingOptions` that passed the IdP test the active
@@ -585,9 +597,8 @@ declare_rule! {
     /// Without it, or with a stale value, the API answers 412 Precondition Failed (whose
     /// message misspells the header `QLIK-IDP-OPTS-MATCH`).
     ///
-    /// A body file cannot show its headers, so a well-formed `promote-options` gets one info
-    /// finding as a reminder; an operation with `path` or `value` gets the warning only (its
-    /// help repeats the header). On a jwtAuth IdP, `promote-options` is IDP602's.
+    /// The help repeats the header; a well-formed `promote-options` gets the reminder of
+    /// IDP610 instead. On a jwtAuth IdP, `promote-options` is IDP602's.
     ///
     /// ## Fix
     /// Send `[{"op": "promote-options"}]` with `QLIK-IDP-POPTS-MATCH: <QLIK-IDP-POPTS value>`.
@@ -600,10 +611,7 @@ declare_rule! {
         severity: Warning,
         kinds: [QlikPatch],
         pass: [r#"[{"op": "replace", "path": "/pendingOptions/clientId", "value": "0oa1b2c3d4e5f6g7h8i9"}]"#],
-        fail: [
-            r#"[{"op": "promote-options", "path": "/pendingOptions"}]"#,
-            r#"[{"op": "promote-options"}]"#,
-        ],
+        fail: [r#"[{"op": "promote-options", "path": "/pendingOptions"}]"#],
     }
 }
 
@@ -611,8 +619,6 @@ impl Rule for PromoteOptionsForm {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let table = &cx.facts.patch;
         let allowed = table.ops_for(known_protocol(cx));
-        let mut first = None;
-        let mut warned = false;
         for op in operations(cx) {
             let Some(name) = op.op().filter(|o| table.is_valueless(o)) else {
                 continue;
@@ -625,10 +631,8 @@ impl Rule for PromoteOptionsForm {
                 .filter(|m| op.map.has(m))
                 .collect();
             let Some((head, rest)) = extra.split_first() else {
-                first.get_or_insert((op.ptr("op"), name));
-                continue;
+                continue; // IDP610
             };
-            warned = true;
             let mut finding = Finding::new(
                 Self::META,
                 format!("`{name}` takes no {}", code_list(&extra, "or")),
@@ -645,14 +649,60 @@ impl Rule for PromoteOptionsForm {
             }
             out.push(finding);
         }
-        if let (Some((at, name)), false) = (first, warned) {
+    }
+}
+
+declare_rule! {
+    /// `promote-options` needs the request header `QLIK-IDP-POPTS-MATCH`
+    ///
+    /// ## Why
+    /// The request that sends `promote-options` must carry the header `QLIK-IDP-POPTS-MATCH`
+    /// with the value of the `QLIK-IDP-POPTS` header returned by the create or the get of the
+    /// IdP: it proves that what is promoted is what was tested. Without it, or with a stale
+    /// value, the API answers 412 Precondition Failed (whose message misspells the header
+    /// `QLIK-IDP-OPTS-MATCH`). A body file cannot show its headers, so a well-formed
+    /// `promote-options` gets this reminder, once per patch. When an operation carries `path`
+    /// or `value`, IDP606's help repeats the header and this reminder is left out.
+    ///
+    /// ## Fix
+    /// Send `[{"op": "promote-options"}]` with `QLIK-IDP-POPTS-MATCH: <QLIK-IDP-POPTS value>`.
+    ///
+    /// ## References
+    /// - seed 001, PATCH header parameter `QLIK-IDP-POPTS-MATCH`, response 412
+    pub PromoteOptionsPrecondition {
+        code: "IDP610",
+        name: "promote-options-precondition",
+        severity: Info,
+        kinds: [QlikPatch],
+        pass: [r#"[{"op": "replace", "path": "/pendingOptions/clientId", "value": "0oa1b2c3d4e5f6g7h8i9"}]"#],
+        fail: [r#"[{"op": "promote-options"}]"#],
+    }
+}
+
+impl Rule for PromoteOptionsPrecondition {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let table = &cx.facts.patch;
+        let allowed = table.ops_for(known_protocol(cx));
+        let mut first = None;
+        for op in operations(cx) {
+            let Some(name) = op.op().filter(|o| table.is_valueless(o)) else {
+                continue;
+            };
+            if !allowed.contains(&name) {
+                continue; // IDP602
+            }
+            if op.map.has("path") || op.map.has("value") {
+                return; // IDP606, whose help repeats the header
+            }
+            first.get_or_insert((op.ptr("op"), name));
+        }
+        if let Some((at, name)) = first {
             out.push(
                 Finding::new(
                     Self::META,
                     format!("`{name}` needs the request header `QLIK-IDP-POPTS-MATCH`"),
                     Anchor::value(at),
                 )
-                .severity(Severity::Info)
                 .label("send with `QLIK-IDP-POPTS-MATCH`")
                 .help("set `QLIK-IDP-POPTS-MATCH` to the `QLIK-IDP-POPTS` header of the create or get response; without it the API answers 412"),
             );
@@ -995,7 +1045,7 @@ mod tests {
         assert_eq!(codes(mixed, Some("OIDC")), ["IDP603"]);
         let promote = r#"[{"op": "promote-options"}]"#;
         assert_eq!(codes(promote, Some("jwtAuth")), ["IDP602"]);
-        assert_eq!(codes(promote, Some("SAML")), ["IDP606"]);
+        assert_eq!(codes(promote, Some("SAML")), ["IDP610"]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! IDP305 pem-armour-in-base64-field.
 
-use super::key_material::{plural, Shape};
-use super::{Context, Rule};
+use super::support::key_material::{plural, Shape};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::facts::KeyEncoding;
@@ -16,6 +16,12 @@ declare_rule! {
     /// is also how the Keycloak backend stores SAML signing certificates. Whether IONOS strips
     /// armour on its side is not documented, so armour is an error. Line breaks or spaces
     /// inside the base64 alone are a warning: base64 readers often skip them, but not all.
+    ///
+    /// ## Severity
+    /// - error: the value carries PEM armour
+    /// - warning: the base64 has line breaks or spaces inside
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Keep only the base64 between the BEGIN and END lines, on one line

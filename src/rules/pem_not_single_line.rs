@@ -1,7 +1,7 @@
 //! IDP301 pem-not-single-line.
 
-use super::key_material::plural;
-use super::{Context, Rule};
+use super::support::key_material::plural;
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
 

@@ -1,6 +1,6 @@
 //! IDP303 pem-private-key.
 
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
 

@@ -1,8 +1,8 @@
 //! IDP304 pem-wrong-label.
 
-use super::key_material::{Material, Shape};
+use super::support::key_material::{Material, Shape};
 use super::support::shorten;
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::facts::{facts, KeyEncoding};
@@ -25,6 +25,12 @@ declare_rule! {
     /// - a JWK (JSON Web Key), or bare base64 with no armour where PEM is required.
     ///
     /// A private key is IDP303's; key material that does not decode is IDP302's.
+    ///
+    /// ## Severity
+    /// - error: the PEM block is neither `CERTIFICATE` nor `PUBLIC KEY`, there is more than one, or the value is no PEM
+    /// - warning: an `RSA PUBLIC KEY` block (PKCS #1)
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Paste exactly one `-----BEGIN CERTIFICATE-----…-----END CERTIFICATE-----` (or

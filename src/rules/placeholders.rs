@@ -3,12 +3,10 @@
 
 use url::{Host, Url};
 
-use std::borrow::Cow;
-
-use super::support::{
-    display_pointer, is_within, member_name, patch_field, pointer_matches, shown,
-};
-use super::{decrypting_key, urls, Context, Rule};
+use super::support::texts::Text;
+use super::support::urls::parsed_url;
+use super::support::{display_pointer, member_name, pointer_matches, shown};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
 use crate::facts::Placeholder;
@@ -32,6 +30,12 @@ declare_rule! {
     /// filled in at deploy time (see IDP010). A certificate cut short with `...` is reported
     /// by the certificate rules, which say how many bytes are missing. The value of a secret
     /// member is never shown.
+    ///
+    /// ## Severity
+    /// - error: a documentation placeholder (`<...>`, `your-tenant`, a placeholder host name)
+    /// - warning: a host under a name reserved for documentation (`example.com`, `*.test`, `*.invalid`)
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Replace the placeholder with the real value, or with a template variable that your
@@ -188,88 +192,6 @@ fn quoted(s: &str) -> String {
     shown(&serde_json::Value::String(s.to_string()))
 }
 
-/// A string of the document that stands for a field.
-pub(crate) struct Text<'t, 'a> {
-    /// Pointer to the string in this document.
-    pub pointer: &'t str,
-    /// For a value inside a Qlik patch operation whose `path` is a pointer,
-    /// that path and the rest of `pointer` after `/N/value` (see
-    /// [`patch_field`]): the field is the two joined.
-    patch_field: Option<(&'a str, &'t str)>,
-    pub value: &'a str,
-}
-
-impl Text<'_, '_> {
-    /// The create-body pointer of the field the string stands for.
-    pub fn field(&self) -> Cow<'_, str> {
-        match self.patch_field {
-            Some((path, rest)) => Cow::Owned(format!("{path}{rest}")),
-            None => Cow::Borrowed(self.pointer),
-        }
-    }
-}
-
-/// The field strings of a document. Their pointers share one buffer: a
-/// large patch has a string in each of its operations.
-pub(crate) struct Texts<'a> {
-    /// The Qlik patch the strings are in, if they are.
-    patch: Option<&'a serde_json::Value>,
-    pointers: String,
-    entries: Vec<Entry<'a>>,
-}
-
-struct Entry<'a> {
-    /// Where the pointer ends in the shared buffer (it starts where the
-    /// previous one ends).
-    pointer_end: usize,
-    value: &'a str,
-}
-
-impl<'a> Texts<'a> {
-    pub fn iter(&self) -> impl Iterator<Item = Text<'_, 'a>> {
-        let mut start = 0;
-        self.entries.iter().map(move |e| {
-            let pointer = &self.pointers[start..e.pointer_end];
-            start = e.pointer_end;
-            Text {
-                pointer,
-                patch_field: self
-                    .patch
-                    .and_then(|root| patch_field(root, pointer).flatten()),
-                value: e.value,
-            }
-        })
-    }
-}
-
-/// Every string value that stands for a field: for a Qlik patch, those inside
-/// operation values. Members that must not be sent at all (read-only ones)
-/// are left out: their rules say to remove them, not to fill them in.
-pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
-    let key_members = decrypting_key::read_only_pointers(cx);
-    let excluded = cx.read_only_pointers().iter().chain(&key_members);
-    let patch = (cx.kind == crate::Kind::QlikPatch).then_some(cx.root);
-    let mut texts = Texts {
-        patch,
-        // Room for a usual payload's strings, so that they rarely grow.
-        pointers: String::with_capacity(512),
-        entries: Vec::with_capacity(32),
-    };
-    cx.walk_strings(&mut |pointer, _, value| {
-        if excluded.clone().any(|e| is_within(pointer, e))
-            || patch.is_some_and(|root| patch_field(root, pointer).is_none())
-        {
-            return;
-        }
-        texts.pointers.push_str(pointer);
-        texts.entries.push(Entry {
-            pointer_end: texts.pointers.len(),
-            value,
-        });
-    });
-    texts
-}
-
 /// A host problem found in a value, before it is placed.
 struct HostProblem {
     severity: Severity,
@@ -340,7 +262,7 @@ fn url_host(cx: &Context<'_>, pointer: &str, value: &str) -> Option<String> {
         return None;
     }
     let parsed;
-    let url = match urls::parsed_url(cx, pointer) {
+    let url = match parsed_url(cx, pointer) {
         Some(url) => url,
         None => {
             parsed = Url::parse(value.trim()).ok()?;

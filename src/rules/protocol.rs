@@ -2,7 +2,7 @@
 //! members that choose everything else in a Qlik create body.
 
 use super::support::nearest_name;
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 

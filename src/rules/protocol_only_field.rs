@@ -1,7 +1,7 @@
 //! IDP106: a member of another protocol in a Qlik create body.
 
 use super::support::{display_pointer, member_name};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 
@@ -94,41 +94,4 @@ fn foreign_members(protocol: &str) -> &'static [&'static String] {
             .collect()
     });
     FOREIGN.get(protocol).map(Vec::as_slice).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::Value;
-
-    use crate::facts::facts;
-    use crate::schema::FILES;
-
-    /// The schema of each protocol defines exactly the members the table
-    /// gives that protocol: otherwise the schema pass (which leaves other
-    /// protocols' members to this rule) and this rule would disagree.
-    #[test]
-    fn table_agrees_with_the_schemas() {
-        for (protocol, members) in &facts().qlik.protocol_only_members {
-            let file = format!("qlik.create.{}.schema.json", protocol.to_ascii_lowercase());
-            let (_, text) = FILES.iter().find(|(f, _)| *f == file).expect("schema");
-            let schema: Value = serde_json::from_str(text).expect("schema JSON");
-            for pointer in members {
-                assert!(defines(&schema, pointer), "{file} lacks {pointer}");
-            }
-        }
-    }
-
-    fn defines(schema: &Value, pointer: &str) -> bool {
-        let mut node = schema;
-        for token in pointer.split('/').skip(1) {
-            if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-                node = schema.pointer(r.trim_start_matches('#')).unwrap_or(node);
-            }
-            match node.get("properties").and_then(|p| p.get(token)) {
-                Some(next) => node = next,
-                None => return false,
-            }
-        }
-        true
-    }
 }

@@ -4,11 +4,12 @@
 use serde_json::Value;
 use url::Url;
 
-use super::mode::{option_blocks, Mode};
+use super::support::modes::{option_blocks, Mode};
 use super::support::{child_pointer, display_pointer};
-use super::{Context, Field, Rule};
+use super::support::{Context, Field, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 use crate::kind::Kind;
 
 const EMAIL_VERIFIED: &str = "emailVerifiedAlwaysTrue";
@@ -26,6 +27,12 @@ declare_rule! {
     /// A patch does not say which provider its IdP has. It is reported only when the patch
     /// itself shows it: a discovery URL on a host of a provider that cannot set the member
     /// (`*.okta.com`, `*.auth0.com`, …).
+    ///
+    /// ## Severity
+    /// - warning: `emailVerifiedAlwaysTrue: false` for a provider that cannot set it
+    /// - error: `emailVerifiedAlwaysTrue: true` for such a provider
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Remove `emailVerifiedAlwaysTrue`. If the IdP sends `email_verified`, map it in
@@ -68,7 +75,7 @@ impl Rule for ProviderOnlyOption {
         let (because, related) = match cx.kind {
             Kind::QlikCreate => {
                 // On jwtAuth the member is IDP106's; an unknown provider IDP102's.
-                if cx.protocol == Some("jwtAuth") {
+                if cx.qlik_protocol() == Some(Protocol::JwtAuth) {
                     return;
                 }
                 let Some(provider) = cx.provider().filter(|p| cx.is_checkable(p)) else {

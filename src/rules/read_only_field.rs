@@ -1,11 +1,10 @@
 //! IDP007: members only the server sets, sent in a request.
 
+use super::support::read_only::is_response;
 use super::support::{display_pointer, member_name};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
-use crate::kind::Kind;
-use crate::source::{escape_token, Members};
 
 declare_rule! {
     /// a member that only the server sets is sent in a request
@@ -49,7 +48,7 @@ declare_rule! {
 impl Rule for ReadOnlyField {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // A response re-used as a request is reported once, by IDP008.
-        if cx.kind.is_ionos() && super::response_as_request::is_response(cx) {
+        if cx.kind.is_ionos() && is_response(cx) {
             return;
         }
         for pointer in cx.read_only_pointers() {
@@ -68,32 +67,5 @@ impl Rule for ReadOnlyField {
                 .fixable(),
             );
         }
-    }
-}
-
-/// Pointers of the read-only members present in the document.
-pub(crate) fn read_only_pointers(cx: &Context<'_>) -> Vec<String> {
-    match cx.kind {
-        Kind::QlikCreate => {
-            let Some(root) = cx.root.as_object() else {
-                return Vec::new();
-            };
-            cx.facts
-                .qlik
-                .read_only_members
-                .iter()
-                .filter(|m| root.has(m))
-                .map(|m| format!("/{}", escape_token(m)))
-                .collect()
-        }
-        Kind::IonosCreate | Kind::IonosEnsure => cx
-            .facts
-            .ionos
-            .read_only_pointers
-            .iter()
-            .flat_map(|p| cx.fields(p))
-            .map(|f| f.pointer)
-            .collect(),
-        Kind::QlikPatch => Vec::new(),
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::support::{dotted, shorten};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 use crate::kind::{ionos_body, IonosBody};
@@ -38,22 +38,6 @@ declare_rule! {
         kinds: [IonosCreate, IonosEnsure],
         pass: [r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
         fail: [r#"{"id": "5e6323da-8a45-5732-bec1-d7c29c1dc890", "type": "identityprovider", "href": "/identityproviders/5e6323da-8a45-5732-bec1-d7c29c1dc890", "metadata": {"createdDate": "2024-03-04T09:12:44Z"}, "properties": {"name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientName": "ionos-dcd"}}}}"#],
-    }
-}
-
-/// True when IDP008 reports the body: a domains body, a list response, or an
-/// identity provider with response-only members outside `properties`. The
-/// read-only members of such a body are then IDP008's to list, not IDP007's.
-pub(crate) fn is_response(cx: &Context<'_>) -> bool {
-    match ionos_body(cx.root) {
-        Some(IonosBody::Domains | IonosBody::Collection) => true,
-        Some(IonosBody::IdentityProvider) => cx
-            .facts
-            .ionos
-            .read_only_pointers
-            .iter()
-            .any(|p| !p.starts_with("/properties/") && cx.get(p).is_some()),
-        _ => false,
     }
 }
 

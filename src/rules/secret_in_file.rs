@@ -1,7 +1,7 @@
 //! IDP011: a literal secret committed in a payload file.
 
 use super::support::{display_pointer, member_name};
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
 

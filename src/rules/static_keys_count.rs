@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use super::{Context, Rule};
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::Protocol;
 
 declare_rule! {
     /// a JWT IdP needs exactly one static key, and a clean `kid` and `issuer`
@@ -17,6 +18,12 @@ declare_rule! {
     /// (pasted from a spreadsheet) is invisible in the file and fails every login (a warning).
     ///
     /// A missing `staticKeys` or `issuer` is IDP105's; a missing `kid` or `pem` IDP004's.
+    ///
+    /// ## Severity
+    /// - error: not exactly one static key, or an empty `kid` or `issuer`
+    /// - warning: `kid` or `issuer` with surrounding whitespace
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Keep exactly one `{"kid": …, "pem": …}`. To rotate a key, create a new JWT IdP (the key of
@@ -37,7 +44,7 @@ declare_rule! {
 
 impl Rule for StaticKeysCount {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.protocol != Some("jwtAuth") {
+        if cx.qlik_protocol() != Some(Protocol::JwtAuth) {
             return;
         }
         if let Some(keys) = cx.get("/options/staticKeys").and_then(Value::as_array) {

@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use x509_parser::oid_registry::Oid;
 
-use super::key_material::Key;
-use super::{Context, Rule};
+use super::support::key_material::Key;
+use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::Finding;
 use crate::facts::facts;

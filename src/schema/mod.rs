@@ -10,9 +10,10 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::facts::{facts, Protocol};
 use crate::kind::{ionos_body, is_patch, IonosBody, Kind};
-use crate::rules::support::{json_type_name, nearest_name};
-use crate::rules::{input, Context};
+use crate::rules::input;
+use crate::rules::support::{json_type_name, nearest_name, Context};
 use crate::source::{escape_token, unescape_token, Members};
 
 /// One embedded schema, parsed and compiled.
@@ -50,14 +51,38 @@ fn schema_at(i: usize) -> &'static Schema {
 
 fn compile(file: &'static str, text: &str) -> Schema {
     // Embedded schemas are covered by tests; failing here is a build defect.
-    let document: Value = serde_json::from_str(text)
+    let mut document: Value = serde_json::from_str(text)
         .unwrap_or_else(|e| panic!("embedded schema {file} is not JSON: {e}"));
+    fill_enums(file, &mut document);
     let validator = jsonschema::validator_for(&document)
         .unwrap_or_else(|e| panic!("embedded schema {file} is invalid: {e}"));
     Schema {
         file,
         document,
         validator,
+    }
+}
+
+/// Replaces each `"x-enum": NAME` of a schema with `"enum"` and the list
+/// `NAME` of `enums` in `rules/qlik/facts.json`, so that a value list the
+/// rules also read is written once.
+fn fill_enums(file: &str, node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if let Some(name) = map.remove("x-enum") {
+                let list = name
+                    .as_str()
+                    .and_then(|name| facts().qlik.enums.get(name))
+                    .unwrap_or_else(|| panic!("{file}: `x-enum` {name} names no list"));
+                map.insert(
+                    "enum".to_string(),
+                    list.iter().cloned().map(Value::from).collect(),
+                );
+            }
+            map.values_mut().for_each(|v| fill_enums(file, v));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| fill_enums(file, v)),
+        _ => {}
     }
 }
 
@@ -70,15 +95,28 @@ fn by_file(file: &str) -> Option<&'static Schema> {
     FILES.iter().position(|(f, _)| *f == file).map(schema_at)
 }
 
+/// The schema of a Qlik create body for `protocol`:
+/// `qlik.create.<name in lower case>.schema.json`.
+pub fn protocol_schema_file(protocol: Protocol) -> String {
+    format!(
+        "qlik.create.{}.schema.json",
+        protocol.name().to_ascii_lowercase()
+    )
+}
+
 /// The schema a document of `kind` is validated against.
 pub fn schema_for(kind: Kind, root: &Value) -> Option<&'static Schema> {
     let file = match kind {
-        Kind::QlikCreate => match root.member("protocol").and_then(Value::as_str) {
-            Some("OIDC") => "qlik.create.oidc.schema.json",
-            Some("jwtAuth") => "qlik.create.jwtauth.schema.json",
-            Some("SAML") => "qlik.create.saml.schema.json",
-            _ => "qlik.create.schema.json",
-        },
+        Kind::QlikCreate => {
+            let protocol = root
+                .member("protocol")
+                .and_then(Value::as_str)
+                .and_then(Protocol::from_name);
+            return by_file(&match protocol {
+                Some(protocol) => protocol_schema_file(protocol),
+                None => "qlik.create.schema.json".to_string(),
+            });
+        }
         // A patch that is no array is IDP601's; the schema would only repeat it.
         Kind::QlikPatch if root.is_array() => "qlik.patch.schema.json",
         // A patch aimed at IONOS is IDP609's; a list response or a domains
@@ -322,5 +360,62 @@ fn describe(kind: &ValidationErrorKind) -> String {
         ValidationErrorKind::MaxLength { limit } => format!("takes at most {limit} characters"),
         ValidationErrorKind::Pattern { pattern } => format!("does not match `{pattern}`"),
         _ => "not the documented shape".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::{protocol_schema_file, FILES};
+    use crate::facts::{facts, Protocol};
+
+    /// The schema of each protocol defines exactly the members the table
+    /// gives that protocol: otherwise the schema pass (which leaves other
+    /// protocols' members to IDP106) and IDP106 would disagree.
+    #[test]
+    fn table_agrees_with_the_schemas() {
+        for (protocol, members) in &facts().qlik.protocol_only_members {
+            let protocol = Protocol::from_name(protocol).expect("a protocol name");
+            let file = protocol_schema_file(protocol);
+            let (_, text) = FILES.iter().find(|(f, _)| *f == file).expect("schema");
+            let schema: Value = serde_json::from_str(text).expect("schema JSON");
+            for pointer in members {
+                assert!(defines(&schema, pointer), "{file} lacks {pointer}");
+            }
+        }
+    }
+
+    fn defines(schema: &Value, pointer: &str) -> bool {
+        let mut node = schema;
+        for token in pointer.split('/').skip(1) {
+            if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+                node = schema.pointer(r.trim_start_matches('#')).unwrap_or(node);
+            }
+            match node.get("properties").and_then(|p| p.get(token)) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The SAML schema takes its NameID formats from the facts, the list
+    /// patch values are checked against.
+    #[test]
+    fn saml_name_id_formats_come_from_the_facts() {
+        let file = protocol_schema_file(Protocol::Saml);
+        let schema = super::by_file(&file).expect("SAML schema");
+        let formats = schema
+            .document
+            .pointer("/definitions/options/properties/nameIdFormat/enum")
+            .expect("nameIdFormat enum");
+        let listed: Vec<Value> = facts().qlik.enums["samlNameIdFormats"]
+            .iter()
+            .cloned()
+            .map(Value::from)
+            .collect();
+        assert_eq!(formats, &Value::Array(listed));
+        assert!(!FILES.iter().any(|(_, text)| text.contains("nameid-format")));
     }
 }

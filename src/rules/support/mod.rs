@@ -1,11 +1,36 @@
-//! Helpers that more than one rule needs.
+//! The machinery the rules share: key material parsing, the table of a
+//! document's values, what each string is (template, placeholder), pointer
+//! and message helpers.
 
 use std::ops::ControlFlow;
 
 use serde_json::Value;
 
+use crate::diagnostic::{Anchor, Finding};
 use crate::facts::facts;
+use crate::kind::{ionos_body, IonosBody, Kind};
+use crate::rule_meta::{Declared, RuleMeta};
 use crate::source::{last_token, tokens, Members};
+
+pub(crate) mod claims;
+mod context;
+pub mod key_material;
+pub(crate) mod modes;
+mod patch_targets;
+pub(crate) mod pointer_table;
+pub(crate) mod read_only;
+pub(crate) mod string_classes;
+pub(crate) mod texts;
+pub(crate) mod urls;
+
+pub use context::{resolve, Context, Field};
+
+/// A check over one parsed document.
+pub trait Rule: Declared + Sync + Send {
+    /// Pushes one finding per problem. Rules whose findings the engine itself
+    /// emits (syntax, duplicate keys, schema findings) keep the default.
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
 
 /// The JSON type of a value, as messages name it.
 pub fn json_type_name(value: &Value) -> &'static str {
@@ -135,19 +160,19 @@ pub fn infer_patch_protocol(root: &Value) -> PatchProtocol {
 /// Pointers of every secret string in the document: members named as
 /// secrets, patch values aimed at such a member, and private keys (PEM, or
 /// bare base64 whose DER is a private key).
-pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
+pub fn secret_pointers(cx: &Context<'_>) -> Vec<String> {
     let secrets = &facts().secrets;
     let mut out = Vec::new();
     cx.walk_strings(&mut |pointer, parent_key, s| {
         let named = parent_key.is_some_and(|k| secrets.members.iter().any(|m| m == k));
         if (named && !is_whole_template(s))
             || secrets.mentions_private_key(s)
-            || super::key_material::is_private_key_base64(s)
+            || key_material::is_private_key_base64(s)
         {
             out.push(pointer.to_string());
         }
     });
-    if cx.kind == crate::Kind::QlikPatch {
+    if cx.kind == Kind::QlikPatch {
         for (i, op) in cx.root.as_array().into_iter().flatten().enumerate() {
             let targets_secret = op
                 .member("path")
@@ -170,7 +195,7 @@ pub fn secret_pointers(cx: &super::Context<'_>) -> Vec<String> {
 pub fn secret_values<'a>(pointers: &[String], root: &'a Value) -> Vec<&'a str> {
     pointers
         .iter()
-        .filter_map(|p| super::resolve(root, p).and_then(Value::as_str))
+        .filter_map(|p| resolve(root, p).and_then(Value::as_str))
         .collect()
 }
 
@@ -251,10 +276,8 @@ pub fn push_index(out: &mut String, i: usize) {
 /// provider; `None` for a patch, a list response, a domains body, or when
 /// `properties` is missing or no object (the schema reports those).
 pub fn ionos_properties(root: &Value) -> Option<&serde_json::Map<String, Value>> {
-    match crate::kind::ionos_body(root) {
-        Some(crate::kind::IonosBody::IdentityProvider) => {
-            root.get("properties").and_then(Value::as_object)
-        }
+    match ionos_body(root) {
+        Some(IonosBody::IdentityProvider) => root.get("properties").and_then(Value::as_object),
         _ => None,
     }
 }
@@ -274,8 +297,8 @@ pub fn dotted(pointer: &str) -> String {
 /// the rest (the value's own pointer when the path is no pointer). `None`
 /// for the parts of an operation that are no field (`op`, `path`) and for
 /// the value of an operation without a `path`.
-pub fn create_pointer(kind: crate::Kind, root: &Value, pointer: &str) -> Option<String> {
-    if kind != crate::Kind::QlikPatch {
+pub fn create_pointer(kind: Kind, root: &Value, pointer: &str) -> Option<String> {
+    if kind != Kind::QlikPatch {
         return Some(pointer.to_string());
     }
     Some(match patch_field(root, pointer)? {
@@ -385,14 +408,14 @@ fn is_whole_template(value: &str) -> bool {
 /// The finding for a string field longer than the API accepts: the message
 /// counts characters, the label repeats the count, `help` says what to do.
 pub fn too_long(
-    rule: &'static super::RuleMeta,
+    rule: &'static RuleMeta,
     name: &str,
-    field: &super::Field<'_>,
+    field: &Field<'_>,
     chars: usize,
     max: usize,
     help: String,
-) -> crate::Finding {
-    crate::Finding::new(
+) -> Finding {
+    Finding::new(
         rule,
         format!("`{name}` has {chars} characters; the API accepts at most {max}"),
         field.anchor(),
@@ -405,14 +428,14 @@ pub fn too_long(
 /// array: a lone string gets a fixable "wrap it"; anything else names its type
 /// and shows `example`.
 pub fn not_a_string_array(
-    rule: &'static super::RuleMeta,
+    rule: &'static RuleMeta,
     name: &str,
     value: &Value,
-    at: crate::Anchor,
+    at: Anchor,
     example: &str,
-) -> crate::Finding {
+) -> Finding {
     match value {
-        Value::String(s) => crate::Finding::new(
+        Value::String(s) => Finding::new(
             rule,
             format!("`{name}` must be an array of strings, found a string"),
             at,
@@ -423,7 +446,7 @@ pub fn not_a_string_array(
             Value::String(s.clone())
         ))
         .fixable(),
-        other => crate::Finding::new(
+        other => Finding::new(
             rule,
             format!(
                 "`{name}` must be an array of strings, found {}",

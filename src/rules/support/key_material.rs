@@ -289,7 +289,7 @@ pub fn materials<'a>(cx: &Context<'a>) -> Vec<Material<'a>> {
         .certificates
         .fields
         .iter()
-        .filter(|spec| spec.applies_to(cx.kind))
+        .filter(|spec| spec.applies_to(cx.kind.name()))
         .flat_map(|spec| {
             cx.fields(&spec.pointer)
                 .into_iter()
@@ -870,8 +870,8 @@ fn label_of(text: &str) -> (String, &str) {
 mod tests {
     use super::*;
 
-    const CERT: &str = include_str!("../../testdata/certs/rsa2048-valid.pem");
-    const EC_KEY: &str = include_str!("../../testdata/certs/ecp256-valid.pubkey.pem");
+    const CERT: &str = include_str!("../../../testdata/certs/rsa2048-valid.pem");
+    const EC_KEY: &str = include_str!("../../../testdata/certs/ecp256-valid.pubkey.pem");
 
     fn body(pem: &str) -> String {
         let (blocks, _) = scan_blocks(pem);

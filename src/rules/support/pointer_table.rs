@@ -22,7 +22,7 @@ use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 use serde_json::Value;
 
-use super::support::walk_values;
+use super::walk_values;
 
 /// The most values a table holds; a larger document is walked.
 const MAX_VALUES: usize = 512;

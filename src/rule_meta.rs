@@ -1,0 +1,141 @@
+//! What a rule is, below both the findings and the rules: its severity,
+//! its metadata (code, name, kinds, manual, examples) and the macro that
+//! declares it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kind::Kind;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the catalogue knows about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub kinds: &'static [Kind],
+    /// The rule's manual: the first line is its summary, then `## Why`,
+    /// `## Severity` (for a rule whose findings differ in severity), `## Fix`,
+    /// `## References`.
+    pub docs: &'static str,
+    /// Payloads that must give no finding of this rule.
+    pub pass: &'static [&'static str],
+    /// Payloads that must give exactly one finding of this rule.
+    pub fail: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// The first line of the docs.
+    pub fn summary(&self) -> &'static str {
+        self.docs.lines().next().unwrap_or("").trim()
+    }
+
+    pub fn applies_to(&self, kind: Kind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// The severities the rule's findings have: its default, and those its
+    /// manual lists under `## Severity` (`- warning: when ...`).
+    pub fn severities(&self) -> Vec<Severity> {
+        let mut out = vec![self.severity];
+        let section = self
+            .docs
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| *l != "## Severity")
+            .skip(1)
+            .take_while(|l| !l.starts_with("## "));
+        for line in section {
+            let listed = line
+                .strip_prefix("- ")
+                .and_then(|l| l.split([':', ' ']).next())
+                .and_then(|word| {
+                    [Severity::Error, Severity::Warning, Severity::Info]
+                        .into_iter()
+                        .find(|s| s.as_str() == word)
+                });
+            if let Some(severity) = listed.filter(|s| !out.contains(s)) {
+                out.push(severity);
+            }
+        }
+        out
+    }
+
+    /// The docs as written, without the doc comment's leading space.
+    pub fn docs_text(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The declaration half of a rule, implemented by [`declare_rule!`](crate::declare_rule).
+pub trait Declared {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// Declares a rule: a unit struct with its doc comment, its [`RuleMeta`] as
+/// `META`, and [`Declared`]. The rule's `impl Rule` goes next to it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        $vis:vis $ident:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            kinds: [$($kind:ident),* $(,)?],
+            pass: [$($pass:expr),* $(,)?],
+            fail: [$($fail:expr),* $(,)?] $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $ident;
+
+        impl $ident {
+            pub const META: &'static $crate::rule_meta::RuleMeta = &$crate::rule_meta::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::rule_meta::Severity::$severity,
+                kinds: &[$($crate::kind::Kind::$kind),*],
+                docs: concat!($($doc, "\n"),+),
+                pass: &[$($pass),*],
+                fail: &[$($fail),*],
+            };
+        }
+
+        impl $crate::rule_meta::Declared for $ident {
+            fn meta(&self) -> &'static $crate::rule_meta::RuleMeta {
+                Self::META
+            }
+        }
+    };
+}
