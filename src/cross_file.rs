@@ -2,11 +2,37 @@
 //! its own; these run afterwards over the reports
 //! ([`crate::Linter::check_across_files`]).
 
-use std::borrow::Borrow;
+use std::sync::Arc;
 
-use crate::diagnostic::{Anchor, Finding, Severity};
-use crate::linter::FileReport;
+use crate::diagnostic::{Anchor, Finding, RequestRef, Severity, Span};
 use crate::rules::ionos_fields::IonosNameInvalid;
+use crate::source::Position;
+
+/// Where an IONOS body names its identity provider: what the checks across
+/// the files of a run need to know of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IonosName {
+    /// `properties.name`, trimmed.
+    pub name: String,
+    /// The `id` of a PUT body, lower-cased: PUTs to one id are one resource.
+    pub id: Option<String>,
+    /// The span of the `name` value.
+    pub span: Span,
+    /// The line and column where the span starts.
+    pub start: Position,
+    /// The line and column where the span ends.
+    pub end: Position,
+    /// The request the body belongs to, in a container.
+    pub request: Option<Arc<RequestRef>>,
+}
+
+/// One file of a run, as the checks across files see it: its name and the
+/// IONOS names its bodies give.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedFile<'a> {
+    pub path: &'a str,
+    pub names: &'a [IonosName],
+}
 
 /// How many other files a message names before it says "and N more".
 const NAMED: usize = 3;
@@ -14,21 +40,20 @@ const NAMED: usize = 3;
 /// IDP208: IONOS identity providers of different files with the same name
 /// (PUT bodies with the same `id` are one resource and do not count). One
 /// finding per file, with the index of its report.
-pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, usize, Finding)> {
-    let files: Vec<&FileReport> = files.iter().map(Borrow::borrow).collect();
+pub fn duplicate_ionos_names(files: &[NamedFile<'_>]) -> Vec<(usize, usize, Finding)> {
     // (name, file, site in the file)
     let mut named: Vec<(&str, usize, usize)> = files
         .iter()
         .enumerate()
         .flat_map(|(i, file)| {
-            file.ionos_names
+            file.names
                 .iter()
                 .enumerate()
                 .map(move |(j, site)| (site.name.as_str(), i, j))
         })
         .collect();
     named.sort_unstable();
-    let id_of = |i: usize, j: usize| files[i].ionos_names[j].id.as_deref();
+    let id_of = |i: usize, j: usize| files[i].names[j].id.as_deref();
     let mut out = Vec::new();
     for holders in named.chunk_by(|a, b| a.0 == b.0).filter(|h| h.len() > 1) {
         let name = holders[0].0;
@@ -38,11 +63,10 @@ pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, 
                 .iter()
                 .filter(|&&(_, k, l)| (k, l) != (i, j))
                 .filter(|&&(_, k, l)| id.is_none() || id_of(k, l) != id)
-                .map(|&(_, k, l)| match &files[k].ionos_names[l].request {
-                    Some(_) if k == i => format!(
-                        "`{}` line {}",
-                        files[k].path, files[k].ionos_names[l].start.line
-                    ),
+                .map(|&(_, k, l)| match &files[k].names[l].request {
+                    Some(_) if k == i => {
+                        format!("`{}` line {}", files[k].path, files[k].names[l].start.line)
+                    }
                     _ => format!("`{}`", files[k].path),
                 })
                 .collect();
@@ -76,128 +100,4 @@ pub fn duplicate_ionos_names<R: Borrow<FileReport>>(files: &[R]) -> Vec<(usize, 
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::{Linter, Options, Severity, SourceOptions};
-
-    fn body(name: &str, id: Option<&str>) -> String {
-        let id = id.map(|i| format!(r#""id": "{i}", "#)).unwrap_or_default();
-        format!(
-            r#"{{{id}"metadata": {{}}, "properties": {{"type": "saml", "name": "{name}", "enabled": true, "domain": "acme-corp.io", "configuration": {{"saml": {{"metadataDescriptor": "https://login.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "${{CERT}}"}}}}}}}}"#
-        )
-    }
-
-    fn run(linter: &Linter, bodies: &[(&str, String)]) -> Vec<Vec<(String, Severity)>> {
-        let mut files: Vec<_> = bodies
-            .iter()
-            .map(|(path, text)| linter.lint_source(path, text, &SourceOptions::default()))
-            .collect();
-        linter.check_across_files(&mut files);
-        files
-            .iter()
-            .map(|f| {
-                f.diagnostics
-                    .iter()
-                    .filter(|d| d.code == "IDP208")
-                    .map(|d| (d.message.clone(), d.severity))
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn same_name_in_two_files_is_a_warning_in_both() {
-        let linter = Linter::default();
-        let found = run(
-            &linter,
-            &[
-                ("a.json", body("Acme SSO", None)),
-                ("b.json", body(" Acme SSO", None)),
-                ("c.json", body("Other SSO", None)),
-            ],
-        );
-        assert_eq!(
-            found[0],
-            vec![(
-                "`name` `Acme SSO` is also the name of the identity provider in `b.json`"
-                    .to_string(),
-                Severity::Warning
-            )]
-        );
-        // b.json also has the whitespace finding.
-        assert!(found[1]
-            .iter()
-            .any(|(m, _)| m.contains("also the name") && m.contains("`a.json`")));
-        assert!(found[2].is_empty());
-    }
-
-    #[test]
-    fn puts_to_one_id_are_one_identity_provider() {
-        let linter = Linter::default();
-        let id = "5e6323da-8a45-5732-bec1-d7c29c1dc890";
-        let found = run(
-            &linter,
-            &[
-                ("a.json", body("Acme SSO", Some(id))),
-                ("b.json", body("Acme SSO", Some(&id.to_uppercase()))),
-            ],
-        );
-        assert!(found.iter().all(Vec::is_empty), "{found:?}");
-        let found = run(
-            &linter,
-            &[
-                ("a.json", body("Acme SSO", Some(id))),
-                ("b.json", body("Acme SSO", None)),
-            ],
-        );
-        assert_eq!(found[0].len(), 1);
-        assert_eq!(found[1].len(), 1);
-    }
-
-    #[test]
-    fn template_names_and_disabled_rule_are_left_alone() {
-        let found = run(
-            &Linter::default(),
-            &[
-                ("a.json", body("${IDP_NAME}", None)),
-                ("b.json", body("${IDP_NAME}", None)),
-            ],
-        );
-        assert!(found.iter().all(Vec::is_empty), "{found:?}");
-        let linter = Linter::new(Options {
-            ignore: vec!["IDP208".to_string()],
-            ..Options::default()
-        });
-        let found = run(
-            &linter,
-            &[
-                ("a.json", body("Acme SSO", None)),
-                ("b.json", body("Acme SSO", None)),
-            ],
-        );
-        assert!(found.iter().all(Vec::is_empty), "{found:?}");
-    }
-
-    #[test]
-    fn the_finding_sits_on_the_name() {
-        let linter = Linter::default();
-        let text = body("Acme SSO", None);
-        let mut files = vec![
-            linter.lint_source("a.json", &text, &SourceOptions::default()),
-            linter.lint_source("b.json", &text, &SourceOptions::default()),
-        ];
-        linter.check_across_files(&mut files);
-        let d = files[0]
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "IDP208")
-            .expect("a duplicate-name finding");
-        assert_eq!(
-            &text[d.span.offset..d.span.offset + d.span.length],
-            "\"Acme SSO\""
-        );
-        assert_eq!(d.pointer, "/properties/name");
-    }
 }

@@ -10,6 +10,8 @@ use std::sync::{Arc, LazyLock};
 use serde_json::Value;
 
 use crate::container::{self, Body, Decoded, Format, Route, Variables};
+pub use crate::cross_file::IonosName;
+use crate::cross_file::NamedFile;
 use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, RequestRef, Severity, Span, Target};
 use crate::globs::Globs;
 use crate::kind::{detect, Kind};
@@ -245,23 +247,6 @@ pub struct BodyFile {
     pub kind: Option<Kind>,
     /// Where the path is written in the container.
     pub span: Span,
-}
-
-/// Where an IONOS body names its identity provider.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IonosName {
-    /// `properties.name`, trimmed.
-    pub name: String,
-    /// The `id` of a PUT body, lower-cased: PUTs to one id are one resource.
-    pub id: Option<String>,
-    /// The span of the `name` value.
-    pub span: Span,
-    /// The line and column where the span starts.
-    pub start: Position,
-    /// The line and column where the span ends.
-    pub end: Position,
-    /// The request the body belongs to, in a container.
-    pub request: Option<Arc<RequestRef>>,
 }
 
 impl FileReport {
@@ -1116,8 +1101,19 @@ impl Linter {
     /// file; it adds findings to the files' reports, and returns the indices
     /// of the reports it added to.
     pub fn check_across_files<R: BorrowMut<FileReport>>(&self, files: &mut [R]) -> Vec<usize> {
+        let named: Vec<NamedFile<'_>> = files
+            .iter()
+            .map(|f| {
+                let f = f.borrow();
+                NamedFile {
+                    path: &f.path,
+                    names: &f.ionos_names,
+                }
+            })
+            .collect();
+        let found = crate::cross_file::duplicate_ionos_names(&named);
         let mut changed = Vec::new();
-        for (i, site, finding) in crate::cross_file::duplicate_ionos_names(files) {
+        for (i, site, finding) in found {
             let file = files[i].borrow_mut();
             let Some(site) = file.ionos_names.get(site) else {
                 continue;
