@@ -3,9 +3,9 @@
 //!
 //! A body is written in the collection as a JSON string (`"raw": "{\n
 //! \"protocol\": \"jwtAuth\"}"`): decoding it loses positions, so the
-//! collection is read by a small position-keeping JSON scanner, and each
-//! string is decoded escape by escape ([`decode_json_string`]), every escape
-//! mapped to its bytes in the file.
+//! collection is parsed by [`crate::source::parse`], each string found in
+//! its span index by pointer, and decoded escape by escape
+//! ([`decode_json_string`]), every escape mapped to its bytes in the file.
 
 use std::ops::Range;
 
@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::map::Decoded;
 use super::request::{Body, Extracted, Problem, Request};
+use crate::source::{escape_token, floor_char_boundary, parse, SourceText, SpanIndex};
 
 /// True for a Postman collection: its `info.schema` names a Postman
 /// collection schema, or it has the `info` and `item` members every
@@ -35,26 +36,35 @@ pub fn is_collection(value: &Value) -> bool {
 /// and the collection's (and its folders' and items') variables.
 pub fn extract(text: &str) -> Extracted {
     let mut out = Extracted::default();
-    let tree = match Tree::parse(text) {
-        Ok(tree) => tree,
-        Err(at) => {
-            let at = floor_boundary(text, at);
-            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let source = SourceText::new(text);
+    let parsed = match parse(source.json()) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let at = floor_char_boundary(text, source.json_offset() + e.offset);
             out.problems.push(Problem {
-                span: at..end,
+                span: at..floor_char_boundary(text, at + e.length),
                 message: "the Postman collection is not valid JSON".to_string(),
                 help: Some("export the collection again from Postman".to_string()),
             });
             return out;
         }
     };
-    let w = Walk { text, tree: &tree };
-    if tree.nodes[ROOT].kind != Kind::Object {
+    let root = Node {
+        value: &parsed.value,
+        pointer: String::new(),
+    };
+    if !root.value.is_object() {
         return out;
     }
-    w.variables(ROOT, &mut out.variables);
-    if let Some(items) = w.member(ROOT, "item") {
-        w.items(items, &mut out, 0);
+    let w = Walk {
+        text,
+        json: source.json(),
+        offset: source.json_offset(),
+        index: &parsed.index,
+    };
+    w.variables(&root, &mut out.variables);
+    if let Some(items) = root.get("item") {
+        w.items(&items, &mut out);
     }
     out
 }
@@ -205,142 +215,153 @@ fn slice_into(dst: &mut Decoded, src: &Decoded, range: Range<usize>) {
 }
 
 // ---------------------------------------------------------------------------
-// Walking the collection
-
-const ROOT: usize = 0;
-
-/// Folders nested deeper than this are not walked (the scanner's depth
-/// limit bounds it already).
-const MAX_ITEM_DEPTH: usize = 64;
+// Walking the collection: the parsed value for its shape, the span index
+// (by JSON pointer) for the places.
 
 struct Walk<'a> {
+    /// The collection file.
     text: &'a str,
-    tree: &'a Tree,
+    /// Its JSON text (after a BOM), whose bytes the index's offsets are.
+    json: &'a str,
+    offset: usize,
+    index: &'a SpanIndex,
+}
+
+/// A value of the collection and its JSON pointer.
+struct Node<'v> {
+    value: &'v Value,
+    pointer: String,
+}
+
+impl<'v> Node<'v> {
+    /// Member `key` of an object (the last of that name, as parsed).
+    fn get(&self, key: &str) -> Option<Node<'v>> {
+        Some(Node {
+            value: self.value.get(key)?,
+            pointer: format!("{}/{}", self.pointer, escape_token(key)),
+        })
+    }
+
+    /// The items of an array, or the members of an object, in order.
+    fn entries(&self) -> Vec<Node<'v>> {
+        match self.value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, value)| Node {
+                    value,
+                    pointer: format!("{}/{i}", self.pointer),
+                })
+                .collect(),
+            Value::Object(map) => map.keys().filter_map(|k| self.get(k)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn is_true(&self, key: &str) -> bool {
+        self.value.get(key) == Some(&Value::Bool(true))
+    }
 }
 
 impl Walk<'_> {
-    fn node(&self, id: usize) -> &Node {
-        &self.tree.nodes[id]
-    }
-
-    /// The last member `key` of object `id`, as serde_json keeps it.
-    fn member(&self, id: usize, key: &str) -> Option<usize> {
-        let n = self.node(id);
-        if n.kind != Kind::Object {
-            return None;
-        }
-        n.children
-            .iter()
-            .rev()
-            .copied()
-            .find(|&c| self.node(c).key.as_deref() == Some(key))
+    /// The bytes of the file holding `node`.
+    fn span(&self, node: &Node) -> Option<Range<usize>> {
+        let (start, end) = self.index.locate(self.json, &node.pointer)?.value;
+        Some(self.offset + start..self.offset + end)
     }
 
     /// A string value, decoded with its map.
-    fn string(&self, id: usize) -> Option<Decoded> {
-        let n = self.node(id);
-        (n.kind == Kind::String)
-            .then(|| decode_json_string(self.text, n.span.clone()))
-            .flatten()
+    fn string(&self, node: &Node) -> Option<Decoded> {
+        node.value.as_str()?;
+        decode_json_string(self.text, self.span(node)?)
     }
 
-    fn member_string(&self, id: usize, key: &str) -> Option<Decoded> {
-        self.string(self.member(id, key)?)
-    }
-
-    fn is_true(&self, id: usize, key: &str) -> bool {
-        self.member(id, key)
-            .is_some_and(|m| self.node(m).kind == Kind::True)
+    fn member_string(&self, node: &Node, key: &str) -> Option<Decoded> {
+        self.string(&node.get(key)?)
     }
 
     /// A scalar as text: a string decoded, anything else as written.
-    fn scalar(&self, id: usize) -> Option<Decoded> {
-        let n = self.node(id);
-        match n.kind {
-            Kind::String => self.string(id),
-            Kind::Object | Kind::Array => None,
-            _ => Some(Decoded::verbatim(&self.text[n.span.clone()], n.span.start)),
+    fn scalar(&self, node: &Node) -> Option<Decoded> {
+        match node.value {
+            Value::String(_) => self.string(node),
+            Value::Object(_) | Value::Array(_) => None,
+            _ => {
+                let span = self.span(node)?;
+                Some(Decoded::verbatim(&self.text[span.clone()], span.start))
+            }
         }
     }
 
-    /// `variable: [{key, value, disabled}]` of object `id`.
-    fn variables(&self, id: usize, out: &mut Vec<(String, String)>) {
-        let Some(list) = self.member(id, "variable") else {
+    /// `variable: [{key, value, disabled}]` of an object.
+    fn variables(&self, node: &Node, out: &mut Vec<(String, String)>) {
+        let Some(list) = node.get("variable") else {
             return;
         };
-        for &v in &self.node(list).children {
-            if self.node(v).kind != Kind::Object || self.is_true(v, "disabled") {
+        for v in list.entries() {
+            if !v.value.is_object() || v.is_true("disabled") {
                 continue;
             }
-            let Some(key) = self
-                .member_string(v, "key")
-                .or_else(|| self.member_string(v, "id"))
-            else {
+            let name = |key| v.value.get(key).and_then(Value::as_str);
+            let Some(key) = name("key").or_else(|| name("id")) else {
                 continue;
             };
-            let value = self
-                .member(v, "value")
-                .and_then(|m| self.scalar(m))
-                .map(|d| d.text)
-                .unwrap_or_default();
-            out.push((key.text, value));
+            let value = v.get("value").and_then(|m| self.scalar(&m));
+            out.push((key.to_string(), value.map(|d| d.text).unwrap_or_default()));
         }
     }
 
-    fn items(&self, list: usize, out: &mut Extracted, depth: usize) {
-        if depth > MAX_ITEM_DEPTH || self.node(list).kind != Kind::Array {
+    /// The items of a folder (or of the collection), and of the folders in
+    /// them: the parser's depth limit bounds the recursion.
+    fn items(&self, list: &Node, out: &mut Extracted) {
+        if !list.value.is_array() {
             return;
         }
-        for &item in &self.node(list).children {
-            if self.node(item).kind != Kind::Object {
+        for item in list.entries() {
+            if !item.value.is_object() {
                 continue;
             }
-            self.variables(item, &mut out.variables);
-            if let Some(request) = self.member(item, "request") {
-                if let Some(r) = self.request(request) {
-                    out.requests.push(r);
-                }
+            self.variables(&item, &mut out.variables);
+            if let Some(r) = item.get("request").and_then(|r| self.request(&r)) {
+                out.requests.push(r);
             }
-            if let Some(inner) = self.member(item, "item") {
-                self.items(inner, out, depth + 1);
+            if let Some(inner) = item.get("item") {
+                self.items(&inner, out);
             }
         }
     }
 
-    fn request(&self, id: usize) -> Option<Request> {
-        let n = self.node(id);
+    fn request(&self, node: &Node) -> Option<Request> {
         let mut r = Request {
-            span: n.span.clone(),
+            span: self.span(node)?,
             method: "GET".to_string(),
             ..Request::default()
         };
-        match n.kind {
-            Kind::String => {
-                r.url = self.string(id).map(|d| with_template_holes(&d));
+        match node.value {
+            Value::String(_) => {
+                r.url = self.string(node).map(|d| with_template_holes(&d));
                 return Some(r);
             }
-            Kind::Object => {}
+            Value::Object(_) => {}
             _ => return None,
         }
-        if let Some(m) = self.member_string(id, "method") {
+        if let Some(m) = self.member_string(node, "method") {
             if !m.text.trim().is_empty() {
                 r.method = m.text.trim().to_ascii_uppercase();
                 r.method_span = Some(m.map_range(0..m.text.len()));
             }
         }
-        r.url = self.member(id, "url").and_then(|u| self.url(u));
-        r.headers = self.headers(id);
-        r.body = self.member(id, "body").and_then(|b| self.body(b));
+        r.url = node.get("url").and_then(|u| self.url(&u));
+        r.headers = self.headers(node);
+        r.body = node.get("body").and_then(|b| self.body(&b));
         Some(r)
     }
 
-    fn url(&self, id: usize) -> Option<Decoded> {
-        let n = self.node(id);
-        let url = match n.kind {
-            Kind::String => self.string(id)?,
-            Kind::Object => match self.member_string(id, "raw") {
+    fn url(&self, node: &Node) -> Option<Decoded> {
+        let url = match node.value {
+            Value::String(_) => self.string(node)?,
+            Value::Object(_) => match self.member_string(node, "raw") {
                 Some(raw) => raw,
-                None => self.joined_url(id)?,
+                None => self.joined_url(node)?,
             },
             _ => return None,
         };
@@ -349,51 +370,56 @@ impl Walk<'_> {
 
     /// A URL object without `raw`: protocol://host:port/path?query, the
     /// separators synthesized at the next part's place.
-    fn joined_url(&self, id: usize) -> Option<Decoded> {
+    fn joined_url(&self, node: &Node) -> Option<Decoded> {
         let mut d = Decoded::new();
-        let pieces = |sep: &str, part: Option<usize>, join: &str, d: &mut Decoded| {
+        let pieces = |sep: &str, part: Option<Node>, join: &str, d: &mut Decoded| {
             let Some(part) = part else { return false };
-            let parts: Vec<usize> = match self.node(part).kind {
-                Kind::Array => self.node(part).children.clone(),
+            let parts = match part.value {
+                Value::Array(_) => part.entries(),
                 _ => vec![part],
             };
             let mut wrote = false;
-            for (k, p) in parts.into_iter().enumerate() {
-                let Some(text) = self.scalar(p) else { continue };
-                let at = self.node(p).span.start;
+            for (k, p) in parts.iter().enumerate() {
+                let (Some(text), Some(span)) = (self.scalar(p), self.span(p)) else {
+                    continue;
+                };
                 let sep = if k == 0 { sep } else { join };
-                d.push_mapped(sep, at..at);
+                d.push_mapped(sep, span.start..span.start);
                 d.append(&text);
                 wrote = true;
             }
             wrote
         };
-        if let Some(protocol) = self.member_string(id, "protocol") {
-            d.append(&protocol);
-            let at = self.node(self.member(id, "protocol")?).span.end;
-            d.push_mapped("://", at..at);
+        if let Some(protocol) = node.get("protocol") {
+            if let Some(text) = self.string(&protocol) {
+                d.append(&text);
+                let at = self.span(&protocol)?.end;
+                d.push_mapped("://", at..at);
+            }
         }
-        if !pieces("", self.member(id, "host"), ".", &mut d) {
+        if !pieces("", node.get("host"), ".", &mut d) {
             return None;
         }
-        pieces(":", self.member(id, "port"), ":", &mut d);
-        pieces("/", self.member(id, "path"), "/", &mut d);
-        if let Some(query) = self.member(id, "query") {
+        pieces(":", node.get("port"), ":", &mut d);
+        pieces("/", node.get("path"), "/", &mut d);
+        if let Some(query) = node.get("query") {
             let mut first = true;
-            for &q in &self.node(query).children {
-                if self.node(q).kind != Kind::Object || self.is_true(q, "disabled") {
+            for q in query.entries() {
+                if !q.value.is_object() || q.is_true("disabled") {
                     continue;
                 }
-                let Some(key) = self.member_string(q, "key") else {
+                let Some(key) = self.member_string(&q, "key") else {
                     continue;
                 };
-                let at = self.node(q).span.start;
+                let at = self.span(&q)?.start;
                 d.push_mapped(if first { "?" } else { "&" }, at..at);
                 d.append(&key);
-                if let Some(value) = self.member(q, "value").and_then(|v| self.scalar(v)) {
-                    let at = self.node(self.member(q, "value")?).span.start;
-                    d.push_mapped("=", at..at);
-                    d.append(&value);
+                if let Some(v) = q.get("value") {
+                    if let Some(value) = self.scalar(&v) {
+                        let at = self.span(&v)?.start;
+                        d.push_mapped("=", at..at);
+                        d.append(&value);
+                    }
                 }
                 first = false;
             }
@@ -402,29 +428,33 @@ impl Walk<'_> {
     }
 
     /// `header: [{key, value, disabled}]` as `Key: value` lines.
-    fn headers(&self, id: usize) -> Vec<Decoded> {
-        let Some(list) = self.member(id, "header") else {
+    fn headers(&self, node: &Node) -> Vec<Decoded> {
+        let Some(list) = node.get("header") else {
             return Vec::new();
         };
-        if self.node(list).kind == Kind::String {
+        if list.value.is_string() {
             return self
-                .string(list)
+                .string(&list)
                 .map(|d| with_template_holes(&d))
                 .into_iter()
                 .collect();
         }
         let mut out = Vec::new();
-        for &h in &self.node(list).children {
-            if self.node(h).kind != Kind::Object || self.is_true(h, "disabled") {
+        for h in list.entries() {
+            if !h.value.is_object() || h.is_true("disabled") {
                 continue;
             }
-            let Some(mut d) = self.member_string(h, "key") else {
+            let Some(mut d) = self.member_string(&h, "key") else {
                 continue;
             };
-            let value = self.member(h, "value");
-            let at = value.map_or(self.node(h).span.end, |v| self.node(v).span.start);
+            let value = h.get("value");
+            let at = match &value {
+                Some(v) => self.span(v).map(|s| s.start),
+                None => self.span(&h).map(|s| s.end),
+            };
+            let Some(at) = at else { continue };
             d.push_mapped(": ", at..at);
-            if let Some(v) = value.and_then(|v| self.scalar(v)) {
+            if let Some(v) = value.and_then(|v| self.scalar(&v)) {
                 d.append(&v);
             }
             out.push(with_template_holes(&d));
@@ -432,235 +462,26 @@ impl Walk<'_> {
         out
     }
 
-    fn body(&self, id: usize) -> Option<Body> {
-        let n = self.node(id);
-        if n.kind == Kind::String {
-            return Some(Body::Inline(with_template_holes(&self.string(id)?)));
+    fn body(&self, node: &Node) -> Option<Body> {
+        if node.value.is_string() {
+            return Some(Body::Inline(with_template_holes(&self.string(node)?)));
         }
-        if n.kind != Kind::Object || self.is_true(id, "disabled") {
+        if !node.value.is_object() || node.is_true("disabled") {
             return None;
         }
-        let mode = self.member_string(id, "mode").map(|m| m.text);
-        match mode.as_deref() {
+        match node.value.get("mode").and_then(Value::as_str) {
             Some("raw") | None => {
-                let raw = self.member_string(id, "raw")?;
+                let raw = self.member_string(node, "raw")?;
                 Some(Body::Inline(with_template_holes(&raw)))
             }
             Some("file") => {
-                let file = self.member(id, "file")?;
-                let src = self.member_string(file, "src")?;
+                let src = self.member_string(&node.get("file")?, "src")?;
                 Some(Body::File {
                     span: src.map_range(0..src.text.len()),
                     path: src.text,
                 })
             }
             Some(_) => None,
-        }
-    }
-}
-
-fn floor_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-// ---------------------------------------------------------------------------
-// A position-keeping JSON scanner
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Object,
-    Array,
-    String,
-    Number,
-    True,
-    False,
-    Null,
-}
-
-#[derive(Debug)]
-struct Node {
-    kind: Kind,
-    /// The value's bytes (a string's with its quotes).
-    span: Range<usize>,
-    /// The member name, decoded, for object members.
-    key: Option<String>,
-    children: Vec<usize>,
-}
-
-/// Every value of a JSON document with its byte range; node 0 is the root.
-#[derive(Debug)]
-struct Tree {
-    nodes: Vec<Node>,
-}
-
-/// Nesting deeper than this is refused (serde_json's own limit).
-const MAX_DEPTH: usize = 128;
-
-struct Scanner<'a> {
-    text: &'a str,
-    b: &'a [u8],
-    pos: usize,
-    nodes: Vec<Node>,
-}
-
-impl Tree {
-    /// Scans `text` (a leading BOM skipped); the error is a byte offset.
-    fn parse(text: &str) -> Result<Tree, usize> {
-        let mut s = Scanner {
-            text,
-            b: text.as_bytes(),
-            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
-            nodes: Vec::new(),
-        };
-        s.ws();
-        s.value(None, 0)?;
-        s.ws();
-        if s.pos < s.b.len() {
-            return Err(s.pos);
-        }
-        Ok(Tree { nodes: s.nodes })
-    }
-}
-
-impl Scanner<'_> {
-    fn ws(&mut self) {
-        while self.pos < self.b.len() && matches!(self.b[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
-            self.pos += 1;
-        }
-    }
-
-    fn push(&mut self, kind: Kind, start: usize, key: Option<String>) -> usize {
-        self.nodes.push(Node {
-            kind,
-            span: start..start,
-            key,
-            children: Vec::new(),
-        });
-        self.nodes.len() - 1
-    }
-
-    /// Scans one value at `pos`; returns its node.
-    fn value(&mut self, key: Option<String>, depth: usize) -> Result<usize, usize> {
-        let start = self.pos;
-        let Some(&c) = self.b.get(start) else {
-            return Err(start);
-        };
-        let id = match c {
-            b'{' | b'[' => {
-                if depth >= MAX_DEPTH {
-                    return Err(start);
-                }
-                let object = c == b'{';
-                let kind = if object { Kind::Object } else { Kind::Array };
-                let id = self.push(kind, start, key);
-                self.pos += 1;
-                self.ws();
-                let close = if object { b'}' } else { b']' };
-                if self.b.get(self.pos) == Some(&close) {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        let member_key = if object {
-                            if self.b.get(self.pos) != Some(&b'"') {
-                                return Err(self.pos);
-                            }
-                            let k = self.string()?;
-                            let name = decode_json_string(self.text, k).ok_or(self.pos)?.text;
-                            self.ws();
-                            if self.b.get(self.pos) != Some(&b':') {
-                                return Err(self.pos);
-                            }
-                            self.pos += 1;
-                            self.ws();
-                            Some(name)
-                        } else {
-                            None
-                        };
-                        let child = self.value(member_key, depth + 1)?;
-                        self.nodes[id].children.push(child);
-                        self.ws();
-                        match self.b.get(self.pos) {
-                            Some(b',') => {
-                                self.pos += 1;
-                                self.ws();
-                            }
-                            Some(&c) if c == close => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return Err(self.pos),
-                        }
-                    }
-                }
-                id
-            }
-            b'"' => {
-                let id = self.push(Kind::String, start, key);
-                self.string()?;
-                id
-            }
-            b't' | b'f' | b'n' => {
-                let (word, kind): (&[u8], _) = match c {
-                    b't' => (b"true", Kind::True),
-                    b'f' => (b"false", Kind::False),
-                    _ => (b"null", Kind::Null),
-                };
-                if !self.b[start..].starts_with(word) {
-                    return Err(start);
-                }
-                self.pos += word.len();
-                self.push(kind, start, key)
-            }
-            b'-' | b'0'..=b'9' => {
-                while self.pos < self.b.len()
-                    && matches!(
-                        self.b[self.pos],
-                        b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
-                    )
-                {
-                    self.pos += 1;
-                }
-                let number = &self.text[start..self.pos];
-                if serde_json::from_str::<serde_json::Number>(number).is_err() {
-                    return Err(start);
-                }
-                self.push(Kind::Number, start, key)
-            }
-            _ => return Err(start),
-        };
-        self.nodes[id].span.end = self.pos;
-        Ok(id)
-    }
-
-    /// Scans a string literal at `pos` (its opening quote); returns its
-    /// range with the quotes. Escapes are checked by [`decode_json_string`]
-    /// when the string is read.
-    fn string(&mut self) -> Result<Range<usize>, usize> {
-        let start = self.pos;
-        let mut i = start + 1;
-        loop {
-            let k = self.b[i.min(self.b.len())..]
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                .ok_or(self.b.len())?;
-            i += k;
-            match self.b[i] {
-                b'"' => {
-                    self.pos = i + 1;
-                    return Ok(start..i + 1);
-                }
-                b'\\' => {
-                    if i + 1 >= self.b.len() {
-                        return Err(i);
-                    }
-                    i += 2;
-                }
-                _ => return Err(i),
-            }
         }
     }
 }
@@ -931,6 +752,30 @@ mod tests {
         let x = extract("\u{feff}{\"item\": [{\"request\": {\"body\": \"{}\"}}]}");
         assert_eq!(x.requests.len(), 1);
         assert!(matches!(&x.requests[0].body, Some(Body::Inline(d)) if d.text == "{}"));
+    }
+
+    #[test]
+    fn places_survive_a_bom_escaped_names_and_duplicate_members() {
+        let text = format!(
+            "\u{feff}{}",
+            r#"{"item": [{"request": {"method": "get", "method": "post",
+  "header": {"a/b": {"key": "X-A", "value": 1}, "~0": {"key": "X-B"}},
+  "body": {"r\u0061w": "{\"a\": \"é\"}"}}}]}"#
+        );
+        let x = extract(&text);
+        assert!(x.problems.is_empty());
+        let r = &x.requests[0];
+        assert_eq!(r.method, "POST");
+        assert_eq!(&text[r.method_span.clone().unwrap()], "post");
+        let headers: Vec<_> = r.headers.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(headers, ["X-A: 1", "X-B: "]);
+        assert_maps(&text, &r.headers[0], "X-A: 1", r#"X-A", "value": 1"#);
+        assert_maps(&text, &r.headers[1], "X-B", "X-B");
+        let body = inline(r);
+        assert_eq!(body.text, r#"{"a": "é"}"#);
+        assert_maps(&text, body, "\"é\"", r#"\"é\""#);
+        let broken = "\u{feff}{\"item\": ]}";
+        assert_eq!(&broken[extract(broken).problems[0].span.clone()], "]");
     }
 
     #[test]
