@@ -258,3 +258,50 @@ fn missing_file_symlink_loop_fifo_and_directory_as_file() {
             .contains("not a regular file"));
     }
 }
+
+/// Containers built to hurt: many requests, many variables, unterminated
+/// constructs and deep fences, about a megabyte each. Each is read (within
+/// the run's time-out) and the neighbour is still linted.
+#[test]
+fn hostile_containers() {
+    let body = |i: usize| {
+        format!(
+            "curl -X POST \"https://$T/api/v1/identity-providers\" -d '{{\"provider\": \"external\", \"protocol\": \"jwtAuth\", \"description\": \"'\"$D{i}\"'\", \"tenantIds\": ['\"$A\"', '\"$B\"']}}'\n"
+        )
+    };
+    let many_requests: String = (0..5_000).map(body).collect();
+    let variables = format!(
+        "curl -X POST https://h/api/v1/identity-providers -d '[{}]'\n",
+        vec!["'\"$X\"'"; 100_000].join(",")
+    );
+    let fences = "```json\n{\"provider\": \"okta\", \"protocol\": \"OIDC\"}\n```\n".repeat(20_000);
+    let nested_fences = format!("{}```bash\ncurl -d '{{", "> - ".repeat(50_000));
+    let open_quote = format!(
+        "curl -X POST https://h/api/v1/identity-providers -d '{}",
+        "{\"a\": 1,".repeat(100_000)
+    );
+    let open_heredoc = format!(
+        "curl -X POST https://h/api/v1/identity-providers --data-binary @- <<EOF\n{}",
+        "$(x)\n".repeat(100_000)
+    );
+    let carets = format!(
+        "curl \"https://h/api/v1/identity-providers\" ^\n{}",
+        "-d \"{\\\"a\\\": 1}\" ^\n".repeat(50_000)
+    );
+    let http =
+        "POST {{base}}/api/v1/identity-providers\n\n{\"interactive\": {{x}}}\n###\n".repeat(20_000);
+    for (name, text) in [
+        ("many-requests.sh", many_requests),
+        ("variables.sh", variables),
+        ("fences.md", fences),
+        ("nested-fences.md", nested_fences),
+        ("open-quote.sh", open_quote),
+        ("open-heredoc.sh", open_heredoc),
+        ("carets.cmd", carets),
+        ("requests.http", http),
+    ] {
+        let (code, file) = lint_hostile(name, text.as_bytes());
+        assert!(code == 0 || code == 1, "{name}: exit {code}");
+        assert!(file["error"].is_null(), "{name}: {}", file["error"]);
+    }
+}

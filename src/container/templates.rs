@@ -187,7 +187,8 @@ pub fn mark_holes(body: &mut Decoded) {
     body.holes.sort_by_key(|h| h.out.start);
 }
 
-/// Appends `range` of `from`'s text, with its map, to `to`.
+/// Appends `range` of `from`'s text, with its map, to `to`; the range holds
+/// no hole (the ranges between holes are copied).
 fn copy_range(from: &Decoded, range: Range<usize>, to: &mut Decoded) {
     if range.is_empty() {
         return;
@@ -206,18 +207,6 @@ fn copy_range(from: &Decoded, range: Range<usize>, to: &mut Decoded) {
         } else {
             to.push_mapped(text, s.src.clone());
         }
-    }
-    // Holes inside the range keep their place.
-    let base = to.text.len() as isize - range.end as isize;
-    for h in from
-        .holes
-        .iter()
-        .filter(|h| h.out.start >= range.start && h.out.end <= range.end)
-    {
-        to.holes.push(Hole {
-            out: (h.out.start as isize + base) as usize..(h.out.end as isize + base) as usize,
-            name: h.name.clone(),
-        });
     }
 }
 
