@@ -63,15 +63,23 @@ impl Format {
     /// and from its content by [`Format::sniff`]).
     pub fn for_name(name: &str) -> Option<Format> {
         let facts = &*FACTS;
-        let lower = name.to_ascii_lowercase();
-        if facts.postman_suffixes.iter().any(|s| lower.ends_with(s)) {
+        let bytes = name.as_bytes();
+        let ends_with = |suffix: &str| {
+            bytes.len() >= suffix.len()
+                && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        };
+        if facts.postman_suffixes.iter().any(|s| ends_with(s)) {
             return Some(Format::Postman);
         }
-        let extension = lower.rsplit_once('.').map(|(_, e)| e)?;
-        if extension.contains('/') || extension.contains('\\') {
+        let (_, extension) = name.rsplit_once('.')?;
+        // Most files linted are `.json`: they are answered without a look-up.
+        if extension.eq_ignore_ascii_case("json") || extension.contains(['/', '\\']) {
             return None;
         }
-        facts.by_extension.get(extension).copied()
+        facts
+            .by_extension
+            .get(extension.to_ascii_lowercase().as_str())
+            .copied()
     }
 
     /// True when a JSON document is a Postman collection (by its

@@ -2,6 +2,7 @@
 //! (`rules/protocols.json`): no match arm spells `OIDC`, `jwtAuth` or `SAML`.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use serde::Deserialize;
 
@@ -27,13 +28,20 @@ impl Protocol {
 
     /// The name the API spells the protocol with.
     pub fn name(self) -> &'static str {
-        // Every protocol is in the table: a test holds it, so a gap is a build defect.
-        facts()
-            .protocols
-            .qlik
-            .get(&self)
-            .map(String::as_str)
-            .unwrap_or_else(|| panic!("rules/protocols.json names no {self:?}"))
+        // Rules ask for names many times per document: they are looked up
+        // in the table once.
+        static NAMES: LazyLock<[&'static str; 3]> = LazyLock::new(|| {
+            Protocol::ALL.map(|p| {
+                // Every protocol is in the table: a test holds it, so a gap is a build defect.
+                facts()
+                    .protocols
+                    .qlik
+                    .get(&p)
+                    .map(String::as_str)
+                    .unwrap_or_else(|| panic!("rules/protocols.json names no {p:?}"))
+            })
+        });
+        NAMES[self as usize]
     }
 
     /// The protocol the API calls `name` (case matters, as for the API).

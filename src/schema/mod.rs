@@ -3,7 +3,7 @@
 //! missing-field, IDP005 wrong-type, IDP006 unknown-field.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
@@ -97,11 +97,11 @@ fn by_file(file: &str) -> Option<&'static Schema> {
 
 /// The schema of a Qlik create body for `protocol`:
 /// `qlik.create.<name in lower case>.schema.json`.
-pub fn protocol_schema_file(protocol: Protocol) -> String {
-    format!(
-        "qlik.create.{}.schema.json",
-        protocol.name().to_ascii_lowercase()
-    )
+pub fn protocol_schema_file(protocol: Protocol) -> &'static str {
+    static FILES_BY_PROTOCOL: LazyLock<[String; 3]> = LazyLock::new(|| {
+        Protocol::ALL.map(|p| format!("qlik.create.{}.schema.json", p.name().to_ascii_lowercase()))
+    });
+    &FILES_BY_PROTOCOL[protocol as usize]
 }
 
 /// The schema a document of `kind` is validated against.
@@ -112,9 +112,9 @@ pub fn schema_for(kind: Kind, root: &Value) -> Option<&'static Schema> {
                 .member("protocol")
                 .and_then(Value::as_str)
                 .and_then(Protocol::from_name);
-            return by_file(&match protocol {
+            return by_file(match protocol {
                 Some(protocol) => protocol_schema_file(protocol),
-                None => "qlik.create.schema.json".to_string(),
+                None => "qlik.create.schema.json",
             });
         }
         // A patch that is no array is IDP601's; the schema would only repeat it.
@@ -405,7 +405,7 @@ mod tests {
     #[test]
     fn saml_name_id_formats_come_from_the_facts() {
         let file = protocol_schema_file(Protocol::Saml);
-        let schema = super::by_file(&file).expect("SAML schema");
+        let schema = super::by_file(file).expect("SAML schema");
         let formats = schema
             .document
             .pointer("/definitions/options/properties/nameIdFormat/enum")
