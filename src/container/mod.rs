@@ -138,9 +138,34 @@ fn extract_markdown(text: &str) -> Extracted {
             }
             None => continue,
         };
+        if !inner.requests.is_empty() && !fence_is_closed(text, &fence) {
+            found.problems.push(Problem {
+                span: fence.span.start..fence.info_span.end,
+                message: "this code fence is never closed: the rest of the document is its content"
+                    .to_string(),
+                help: Some("close the fence with the same characters that open it".to_string()),
+            });
+        }
         found.absorb(inner, content);
     }
     found
+}
+
+/// True when the fence's last line is a closing fence (three or more of
+/// the backticks or tildes that open it).
+fn fence_is_closed(text: &str, fence: &markdown::Fence) -> bool {
+    let Some(written) = text.get(fence.span.clone()) else {
+        return true;
+    };
+    let opening = written.trim_start_matches([' ', '\t', '>', '-', '*', '+']);
+    let Some(mark) = opening.chars().next().filter(|c| matches!(c, '`' | '~')) else {
+        return true;
+    };
+    let last = written.trim_end().lines().last().unwrap_or("");
+    let closing = last.trim_start_matches([' ', '\t', '>']);
+    written.trim_end().lines().count() > 1
+        && closing.len() >= 3
+        && closing.chars().all(|c| c == mark)
 }
 
 /// A fence's whole content as one body whose shape decides its kind, in the
@@ -446,6 +471,19 @@ mod tests {
                 endpoint: "/federation/identityproviders/{id}".into()
             }
         );
+    }
+
+    #[test]
+    fn an_unclosed_fence_around_a_request_is_reported() {
+        let open = "# Setup\n\n```bash\ncurl -X POST https://h/api/v1/identity-providers -d '{}'\n";
+        let found = extract(Format::Markdown, open);
+        assert_eq!(found.requests.len(), 1);
+        assert_eq!(found.problems.len(), 1);
+        assert_eq!(&open[found.problems[0].span.clone()], "```bash");
+        let closed = format!("{open}```\n");
+        assert!(extract(Format::Markdown, &closed).problems.is_empty());
+        let listed = "1. Create:\n\n   ~~~sh\n   curl -X POST https://h/api/v1/identity-providers -d '{}'\n   ~~~\n";
+        assert!(extract(Format::Markdown, listed).problems.is_empty());
     }
 
     #[test]
