@@ -1,6 +1,7 @@
-//! Checks that compare the files of one run. The engine lints each file on
-//! its own; these run afterwards over the reports
-//! ([`crate::Linter::check_across_files`]).
+//! Checks that compare the files of one run: a stage of its own, after every
+//! file is linted. Its input is small — each file's path and the IONOS names
+//! its bodies give — and it returns findings for the engine to place
+//! (`Linter::check_across_files`).
 
 use std::sync::Arc;
 
