@@ -15,6 +15,7 @@ use crate::cross_file::NamedFile;
 use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, RequestRef, Severity, Span, Target};
 use crate::globs::Globs;
 use crate::kind::{detect, Kind};
+use crate::rules::secret_in_file::SecretInFile;
 use crate::rules::{self, input, ionos_fields, support, Context, Rule, RuleMeta};
 use crate::source::{
     index_of, parse, parse_value, DecodeError, LineIndex, Located, Members, Position, SourceText,
@@ -489,6 +490,7 @@ impl Linter {
             json: source.json(),
             place: Place::Offset(base),
             whole_values: &[],
+            substituted: &[],
         };
         let outcome = self.lint_body(selection, &file, &body, options, options.kind, None);
         match outcome {
@@ -592,7 +594,7 @@ impl Linter {
                     secrets.push(range.clone());
                     let name = header.text.split(':').next().unwrap_or("").trim();
                     let finding = Finding::new(
-                        crate::rules::secret_in_file::SecretInFile::META,
+                        SecretInFile::META,
                         format!("a literal credential is committed in the `{name}` header"),
                         Anchor::value(""),
                     )
@@ -651,6 +653,7 @@ impl Linter {
                         json: &filled.body.text,
                         place: Place::Mapped(&filled.body),
                         whole_values: &filled.whole_values,
+                        substituted: &filled.substituted,
                     };
                     let kind = options.kind.or(kind);
                     if let BodyOutcome::Linted(linted) =
@@ -686,6 +689,7 @@ impl Linter {
                 json: &filled.body.text,
                 place: Place::Mapped(&filled.body),
                 whole_values: &filled.whole_values,
+                substituted: &filled.substituted,
             };
             // A fence that does not parse, or is no payload, is someone
             // else's JSON: only a recognised payload is linted.
@@ -888,6 +892,16 @@ impl Linter {
                 );
             }
         }
+        if !body.substituted.is_empty() {
+            raw.retain(|f| {
+                f.rule.code != SecretInFile::META.code
+                    || !index().locate(json, &f.at.pointer).is_some_and(|l| {
+                        body.substituted
+                            .iter()
+                            .any(|r| r.start < l.value.1 && l.value.0 < r.end)
+                    })
+            });
+        }
         findings.extend(raw.into_iter().map(|f| (f, None, Vec::new())));
 
         let secret_values = if findings.is_empty() {
@@ -952,6 +966,9 @@ struct BodyText<'a> {
     place: Place<'a>,
     /// Ranges of `json` that stand for a whole value of unknown type.
     whole_values: &'a [(std::ops::Range<usize>, String)],
+    /// Ranges of `json` filled in with a variable's value: not written in
+    /// the file, so not a committed secret.
+    substituted: &'a [std::ops::Range<usize>],
 }
 
 /// How a body's byte offsets become the file's.

@@ -266,3 +266,31 @@ fn a_script_without_identity_provider_requests_is_skipped_quietly() {
     assert_eq!(report.payloads, 0);
     assert!(report.skipped.is_some());
 }
+
+#[test]
+fn a_secret_filled_in_from_a_variable_is_not_committed_and_never_printed() {
+    let script = r#"curl -X POST "https://$TENANT/api/v1/identity-providers" \
+  -d '{"provider": "okta", "protocol": "OIDC", "interactive": true, "skipVerify": true,
+       "options": {"discoveryUrl": "https://acme.okta.com/.well-known/openid-configuration",
+                   "clientId": "0oa1b2c3d4e5f6g7h8i9", "clientSecret": "'"$OKTA_SECRET"'",
+                   "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}'
+"#;
+    let secret = "q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6";
+    let mut variables = idplint::container::Variables::new();
+    variables.set("OKTA_SECRET", secret);
+    let report = Linter::default().with_variables(variables).lint_source(
+        "create.sh",
+        script,
+        &SourceOptions::default(),
+    );
+    assert!(
+        report.diagnostics.iter().all(|d| d.code != "IDP011"),
+        "{:#?}",
+        report.diagnostics
+    );
+    let text = human(report.clone());
+    let json = render_json(&Report {
+        files: vec![report],
+    });
+    assert!(!text.contains(secret) && !json.contains(secret));
+}

@@ -308,6 +308,7 @@ fn file_reference(text: &str, line: Line) -> Option<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::container::request::testing::{assert_maps, inline};
     use proptest::prelude::*;
 
     const FILE: &str = r#"@baseUrl = https://tenant.eu.qlikcloud.com
@@ -346,22 +347,6 @@ Content-Type: application/json
 ###
 GET {{baseUrl}}/api/v1/identity-providers
 "#;
-
-    fn assert_maps(text: &str, d: &Decoded, needle: &str) {
-        assert!(d.is_well_formed());
-        let at = d
-            .text
-            .find(needle)
-            .unwrap_or_else(|| panic!("{needle:?} not in {:?}", d.text));
-        assert_eq!(&text[d.map_range(at..at + needle.len())], needle);
-    }
-
-    fn inline(r: &Request) -> &Decoded {
-        match &r.body {
-            Some(Body::Inline(d)) => d,
-            other => panic!("{other:?}"),
-        }
-    }
 
     fn names(d: &Decoded) -> Vec<&str> {
         d.holes.iter().map(|h| h.name.as_str()).collect()

@@ -489,6 +489,7 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::container::request::testing::{assert_maps_to, inline};
     use proptest::prelude::*;
 
     const V21: &str = r#"{
@@ -574,23 +575,6 @@ mod tests {
   ]
 }"#;
 
-    /// `needle` in the decoded text maps to `source` in the file.
-    fn assert_maps(text: &str, d: &Decoded, needle: &str, source: &str) {
-        assert!(d.is_well_formed());
-        let at = d
-            .text
-            .find(needle)
-            .unwrap_or_else(|| panic!("{needle:?} not in {:?}", d.text));
-        assert_eq!(&text[d.map_range(at..at + needle.len())], source);
-    }
-
-    fn inline(r: &Request) -> &Decoded {
-        match &r.body {
-            Some(Body::Inline(d)) => d,
-            other => panic!("{other:?}"),
-        }
-    }
-
     #[test]
     fn a_v21_collection() {
         let value: Value = serde_json::from_str(V21).unwrap();
@@ -607,7 +591,7 @@ mod tests {
         assert_eq!(url.text, "{{baseUrl}}/api/v1/identity-providers");
         assert_eq!(url.holes.len(), 1);
         assert_eq!(url.holes[0].name, "baseUrl");
-        assert_maps(V21, url, "{{baseUrl}}", "{{baseUrl}}");
+        assert_maps_to(V21, url, "{{baseUrl}}", "{{baseUrl}}");
         assert_eq!(
             create
                 .headers
@@ -620,24 +604,24 @@ mod tests {
             ]
         );
         assert_eq!(create.headers[1].holes[0].name, "token");
-        assert_maps(V21, &create.headers[1], "Bearer", "Bearer");
+        assert_maps_to(V21, &create.headers[1], "Bearer", "Bearer");
 
         let body = inline(create);
         let expected = "{\n  \"tenantIds\": [\"{{tenantId}}\"],\n  \"provider\": \"external\",\n  \"protocol\": \"jwtAuth\",\n  \"description\": \"Café 😀 SSO\",\n  \"options\": {\"issuer\": \"https://issuer.example\"}\n}";
         assert_eq!(body.text, expected);
         let v: Value = serde_json::from_str(&body.text).unwrap();
         assert_eq!(v["protocol"], "jwtAuth");
-        assert_maps(
+        assert_maps_to(
             V21,
             body,
             "\"protocol\": \"jwtAuth\"",
             r#"\"protocol\": \"jwtAuth\""#,
         );
-        assert_maps(V21, body, "é", r"\u00e9");
-        assert_maps(V21, body, "😀", r"\ud83d\ude00");
-        assert_maps(V21, body, "Café 😀 SSO", r"Caf\u00e9 \ud83d\ude00 SSO");
-        assert_maps(V21, body, "https://issuer", r"https:\/\/issuer");
-        assert_maps(V21, body, "\n  \"provider", r#"\n  \"provider"#);
+        assert_maps_to(V21, body, "é", r"\u00e9");
+        assert_maps_to(V21, body, "😀", r"\ud83d\ude00");
+        assert_maps_to(V21, body, "Café 😀 SSO", r"Caf\u00e9 \ud83d\ude00 SSO");
+        assert_maps_to(V21, body, "https://issuer", r"https:\/\/issuer");
+        assert_maps_to(V21, body, "\n  \"provider", r#"\n  \"provider"#);
         assert_eq!(body.holes.len(), 1);
         assert_eq!(body.holes[0].name, "tenantId");
         assert_eq!(&body.text[body.holes[0].out.clone()], "{{tenantId}}");
@@ -661,14 +645,14 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["baseUrl", "idpId"]
         );
-        assert_maps(V21, url, "{{ idpId }}", "{{ idpId }}");
+        assert_maps_to(V21, url, "{{ idpId }}", "{{ idpId }}");
         let body = inline(patch);
         assert_eq!(
             body.text,
             "[\n  {\"op\": \"replace\", \"path\": \"/active\", \"value\": true}\n]"
         );
-        assert_maps(V21, body, "true}", "true}");
-        assert_maps(V21, body, "\"/active\"", r#"\"/active\""#);
+        assert_maps_to(V21, body, "true}", "true}");
+        assert_maps_to(V21, body, "\"/active\"", r#"\"/active\""#);
 
         let upload = &x.requests[2];
         let url = upload.url.as_ref().unwrap();
@@ -677,7 +661,7 @@ mod tests {
             "https://tenant.eu.qlikcloud.com/api/v1/identity-providers?dry=1"
         );
         assert!(url.is_well_formed());
-        assert_maps(V21, url, "qlikcloud", "qlikcloud");
+        assert_maps_to(V21, url, "qlikcloud", "qlikcloud");
         match &upload.body {
             Some(Body::File { path, span }) => {
                 assert_eq!(path, "./idp.json");
@@ -713,13 +697,13 @@ mod tests {
         assert_eq!(list.method_span, None);
         let url = list.url.as_ref().unwrap();
         assert_eq!(url.holes[0].name, "limit");
-        assert_maps(V20, url, "?limit={{limit}}", "?limit={{limit}}");
+        assert_maps_to(V20, url, "?limit={{limit}}", "?limit={{limit}}");
         assert_eq!(list.body, None);
         let create = &x.requests[1];
         let body = inline(create);
         assert_eq!(body.text, r#"{"properties": {"name": "Entra"}}"#);
-        assert_maps(V20, body, "\"Entra\"", r#"\"Entra\""#);
-        assert_maps(V20, body, "{\"name\"", r#"{\"name\""#);
+        assert_maps_to(V20, body, "\"Entra\"", r#"\"Entra\""#);
+        assert_maps_to(V20, body, "{\"name\"", r#"{\"name\""#);
     }
 
     #[test]
@@ -769,11 +753,11 @@ mod tests {
         assert_eq!(&text[r.method_span.clone().unwrap()], "post");
         let headers: Vec<_> = r.headers.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(headers, ["X-A: 1", "X-B: "]);
-        assert_maps(&text, &r.headers[0], "X-A: 1", r#"X-A", "value": 1"#);
-        assert_maps(&text, &r.headers[1], "X-B", "X-B");
+        assert_maps_to(&text, &r.headers[0], "X-A: 1", r#"X-A", "value": 1"#);
+        assert_maps_to(&text, &r.headers[1], "X-B", "X-B");
         let body = inline(r);
         assert_eq!(body.text, r#"{"a": "é"}"#);
-        assert_maps(&text, body, "\"é\"", r#"\"é\""#);
+        assert_maps_to(&text, body, "\"é\"", r#"\"é\""#);
         let broken = "\u{feff}{\"item\": ]}";
         assert_eq!(&broken[extract(broken).problems[0].span.clone()], "]");
     }

@@ -91,3 +91,33 @@ impl Extracted {
             }));
     }
 }
+
+/// Helpers for the extractors' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Body, Request};
+    use crate::container::map::Decoded;
+
+    /// `needle` in the decoded text maps to `source` in the file `text`.
+    pub fn assert_maps_to(text: &str, d: &Decoded, needle: &str, source: &str) {
+        assert!(d.is_well_formed());
+        let at = d
+            .text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {:?}", d.text));
+        assert_eq!(&text[d.map_range(at..at + needle.len())], source);
+    }
+
+    /// `needle` in the decoded text maps to the same bytes in the file.
+    pub fn assert_maps(text: &str, d: &Decoded, needle: &str) {
+        assert_maps_to(text, d, needle, needle);
+    }
+
+    /// The inline body of a request.
+    pub fn inline(r: &Request) -> &Decoded {
+        match &r.body {
+            Some(Body::Inline(d)) => d,
+            other => panic!("{other:?}"),
+        }
+    }
+}
