@@ -175,8 +175,8 @@ declare_rule! {
     /// Close the quote, or add the heredoc's end marker on a line of its own.
     ///
     /// ## References
-    /// - GNU Bash manual, Quoting and Here Documents: https://www.gnu.org/software/bash/manual/bash.html#Quoting
-    /// - curl, `--data`: https://curl.se/docs/manpage.html#-d
+    /// - GNU Bash manual, Quoting and Here Documents: <https://www.gnu.org/software/bash/manual/bash.html#Quoting>
+    /// - curl, `--data`: <https://curl.se/docs/manpage.html#-d>
     pub ContainerSyntax {
         code: "IDP012",
         name: "container-syntax",
@@ -202,8 +202,8 @@ declare_rule! {
     /// Use the method the endpoint takes, or the endpoint that takes the method.
     ///
     /// ## References
-    /// - https://qlik.dev/apis/rest/identity-providers/
-    /// - https://docs.ionos.com/cloud/identity-access-management/how-tos/create-identity-provider
+    /// - <https://qlik.dev/apis/rest/identity-providers/>
+    /// - <https://docs.ionos.com/cloud/identity-access-management/how-tos/create-identity-provider>
     pub RequestMethod {
         code: "IDP013",
         name: "request-method",
