@@ -294,3 +294,16 @@ fn a_secret_filled_in_from_a_variable_is_not_committed_and_never_printed() {
     });
     assert!(!text.contains(secret) && !json.contains(secret));
 }
+
+#[test]
+fn the_api_reference_page_sends_undefined_as_its_body() {
+    // Saved as text, the page has no fences: its curl commands are paragraphs.
+    let path = "testdata/docs/qlik-identity-providers-api.md";
+    let report = lint(path);
+    assert_eq!(report.payloads, 2, "the create and the patch examples");
+    for d in &report.diagnostics {
+        assert_eq!(d.code, "IDP001");
+        assert_eq!(text_at(path, d.span.offset, d.span.length), "u");
+    }
+    assert_eq!(report.diagnostics.len(), 2);
+}

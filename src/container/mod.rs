@@ -111,6 +111,15 @@ pub fn extract(format: Format, text: &str) -> Extracted {
 
 fn extract_markdown(text: &str) -> Extracted {
     let mut found = Extracted::default();
+    // Documentation pages saved as text lose their fences: a paragraph that
+    // is a curl command is read as one, from its bytes as written.
+    for range in command_paragraphs(text) {
+        let Some(part) = text.get(range.clone()) else {
+            continue;
+        };
+        let inner = shell::extract(part, shell::sniff(part), false);
+        found.absorb(inner, &Decoded::verbatim(part, range.start));
+    }
     for fence in markdown::fences(text) {
         if fence.skip {
             continue;
@@ -179,11 +188,28 @@ fn bare_body(content: &Decoded) -> Extracted {
     }
 }
 
+/// The paragraphs of a Markdown text that start with a command line
+/// (`curl …`, `$ curl …`, `qlik …`), as byte ranges of the text.
+fn command_paragraphs(text: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(text)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Paragraph) => Some(range),
+            _ => None,
+        })
+        .filter(|range| text.get(range.clone()).is_some_and(looks_like_shell_start))
+        .collect()
+}
+
+/// True when `text` starts with a command idplint reads.
+fn looks_like_shell_start(text: &str) -> bool {
+    let first = text.trim_start().trim_start_matches("$ ");
+    first.starts_with("curl ") || first.starts_with("curl.exe ") || first.starts_with("qlik ")
+}
+
 fn looks_like_shell(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start().trim_start_matches("$ ");
-        line.starts_with("curl ") || line.starts_with("curl.exe ") || line.starts_with("qlik ")
-    })
+    text.lines().any(looks_like_shell_start)
 }
 
 fn extract_http(text: &str) -> Extracted {
@@ -471,6 +497,22 @@ mod tests {
                 endpoint: "/federation/identityproviders/{id}".into()
             }
         );
+    }
+
+    #[test]
+    fn a_curl_command_in_a_paragraph_is_read() {
+        // A documentation page saved as text: the command is a paragraph.
+        let page = "POST/v1/identity-providers\n\ncurl \"https://t.us.qlikcloud.com/api/v1/identity-providers\" \\\n -X POST \\\n -d '{\"protocol\": \"OIDC\"}'\n\nReturns the IdP.\n";
+        let found = extract(Format::Markdown, page);
+        assert_eq!(found.requests.len(), 1);
+        let Some(Body::Inline(body)) = &found.requests[0].body else {
+            panic!("{found:?}");
+        };
+        assert_eq!(&page[body.map_range(1..11)], "\"protocol\"");
+        // Prose that mentions curl mid-sentence is not a command.
+        assert!(extract(Format::Markdown, "Use curl -d to send it.\n")
+            .requests
+            .is_empty());
     }
 
     #[test]
