@@ -506,7 +506,7 @@ impl Linter {
                 }
                 report.skipped = Some(unknown_payload_reason(&value));
             }
-            BodyOutcome::Linted(linted) => {
+            BodyOutcome::Linted(linted) | BodyOutcome::Unparsable(linted) => {
                 report.kind = linted.kind;
                 report.payloads = usize::from(linted.kind.is_some());
                 report.diagnostics = linted.diagnostics;
@@ -649,21 +649,14 @@ impl Linter {
             match &request.body {
                 Some(Body::Inline(body)) => {
                     let filled = container::fill(body, &variables);
-                    let body = BodyText {
-                        json: &filled.body.text,
-                        place: Place::Mapped(&filled.body),
-                        whole_values: &filled.whole_values,
-                        substituted: &filled.substituted,
-                    };
+                    let body = BodyText::filled(&filled);
                     let kind = options.kind.or(kind);
-                    if let BodyOutcome::Linted(linted) =
-                        self.lint_body(selection, &file, &body, options, kind, Some(&request_ref))
+                    match self.lint_body(selection, &file, &body, options, kind, Some(&request_ref))
                     {
-                        report.payloads += 1;
-                        report.kind = report.kind.or(linted.kind);
-                        diagnostics.extend(linted.diagnostics);
-                        report.ionos_names.extend(linted.ionos_name);
-                        secrets.extend(linted.secrets);
+                        BodyOutcome::Linted(linted) | BodyOutcome::Unparsable(linted) => {
+                            diagnostics.extend(report.add_payload(linted, &mut secrets));
+                        }
+                        BodyOutcome::NotPayload(_) => {}
                     }
                 }
                 Some(Body::File { path, span }) => {
@@ -685,51 +678,33 @@ impl Linter {
         }
         for body in &found.bare_bodies {
             let filled = container::fill(body, &variables);
-            let body = BodyText {
-                json: &filled.body.text,
-                place: Place::Mapped(&filled.body),
-                whole_values: &filled.whole_values,
-                substituted: &filled.substituted,
-            };
-            // A fence that does not parse, or is no payload, is someone
-            // else's JSON: only a recognised payload is linted.
-            let Ok(parsed) = parse_value(body.json) else {
-                continue;
-            };
-            let Some(kind) = options.kind.or_else(|| detect(&parsed.value)) else {
-                continue;
-            };
+            let body = BodyText::filled(&filled);
+            let start = body.place.span(Span {
+                offset: 0,
+                length: 0,
+            });
             let request_ref = Arc::new(RequestRef {
                 index,
                 line: None,
-                start: lines().position(
-                    full,
-                    body.place
-                        .span(Span {
-                            offset: 0,
-                            length: 0,
-                        })
-                        .offset,
-                ),
+                start: lines().position(full, start.offset),
             });
-            index += 1;
-            if let BodyOutcome::Linted(linted) = self.lint_body(
+            // A fence that does not parse, or is no payload, is someone
+            // else's JSON: only a recognised payload is linted.
+            let outcome = self.lint_body(
                 selection,
                 &file,
                 &body,
                 options,
-                Some(kind),
+                options.kind,
                 Some(&request_ref),
-            ) {
-                report.payloads += 1;
-                report.kind = report.kind.or(linted.kind);
-                let mut diagnostics = linted.diagnostics;
+            );
+            if let BodyOutcome::Linted(linted) = outcome {
+                index += 1;
+                let mut diagnostics = report.add_payload(linted, &mut secrets);
                 for d in &mut diagnostics {
                     d.request = Some(request_ref.clone());
                 }
                 report.diagnostics.extend(diagnostics);
-                report.ionos_names.extend(linted.ionos_name);
-                secrets.extend(linted.secrets);
             }
         }
         if report.payloads == 0 && report.diagnostics.is_empty() && report.body_files.is_empty() {
@@ -779,7 +754,7 @@ impl Linter {
                     lines(),
                     Vec::new(),
                 );
-                return BodyOutcome::Linted(Linted {
+                return BodyOutcome::Unparsable(Linted {
                     kind,
                     diagnostics: d.into_iter().collect(),
                     ionos_name: None,
@@ -971,6 +946,34 @@ struct BodyText<'a> {
     substituted: &'a [std::ops::Range<usize>],
 }
 
+impl<'a> BodyText<'a> {
+    /// A container's body with its variables filled in.
+    fn filled(filled: &'a container::Filled) -> Self {
+        Self {
+            json: &filled.body.text,
+            place: Place::Mapped(&filled.body),
+            whole_values: &filled.whole_values,
+            substituted: &filled.substituted,
+        }
+    }
+}
+
+impl FileReport {
+    /// Counts a linted body of a container and keeps what the run needs of
+    /// it; returns its findings.
+    fn add_payload(
+        &mut self,
+        linted: Linted,
+        secrets: &mut Vec<std::ops::Range<usize>>,
+    ) -> Vec<Diagnostic> {
+        self.payloads += 1;
+        self.kind = self.kind.or(linted.kind);
+        self.ionos_names.extend(linted.ionos_name);
+        secrets.extend(linted.secrets);
+        linted.diagnostics
+    }
+}
+
 /// How a body's byte offsets become the file's.
 #[derive(Clone, Copy)]
 enum Place<'a> {
@@ -1001,6 +1004,8 @@ impl Place<'_> {
 enum BodyOutcome {
     /// Parsed, but of no known kind.
     NotPayload(Value),
+    /// Not JSON: the syntax error as a finding.
+    Unparsable(Linted),
     Linted(Linted),
 }
 
