@@ -157,13 +157,67 @@ fn check(args: CheckArgs) -> ExitCode {
             idplint::schema::all();
         });
     }
+    let config = match check_config(&args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    if args.config.show_config {
+        return config::show(&config);
+    }
+    let mut linter = Linter::new(config.options()).with_variables(config.variables());
+    if !matches!(args.format, Format::Human) {
+        linter = linter.without_source_text();
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let human;
+    let per_file: Option<&dyn PerFile> = match args.format {
+        Format::Human => {
+            human = Human::new(HumanOptions {
+                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                width: 100,
+            });
+            Some(&human)
+        }
+        Format::Json => Some(&Json),
+        Format::Sarif | Format::Github | Format::Junit => None,
+    };
+    let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+    let mut linted = lint_all(&paths, &config, &linter, per_file, stdin_name);
+    let changed = check_across(&linter, &mut linted);
+    let mut stdout = std::io::stdout().lock();
+    let (written, summary, unreadable) =
+        write_all(args.format, per_file, linted, &changed, &mut stdout);
+    if written.and_then(|_| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
+        eprintln!(
+            "idplint: no identity-provider payload found in the {} given",
+            plural_files(summary.files)
+        );
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The run's settings: the configuration file's with the flags on top.
+fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
     for selector in args.select.iter().chain(&args.ignore) {
         if !rules::ALL
             .iter()
             .any(|r| idplint::linter::matches_code(r.meta().code, selector))
         {
             eprintln!("error: `{selector}` selects no rule (see `idplint rules`)");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     }
     let flags = Flags {
@@ -186,41 +240,24 @@ fn check(args: CheckArgs) -> ExitCode {
             }
             Err(message) => {
                 eprintln!("error: {message}");
-                return ExitCode::from(2);
+                return Err(ExitCode::from(2));
             }
         },
     };
-    let config = match config::resolve(&args.config, flags) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    if args.config.show_config {
-        return config::show(&config);
-    }
-    let linter = Linter::new(config.options()).with_variables(config.variables());
-    let linter = match args.format {
-        Format::Human => linter,
-        _ => linter.without_source_text(),
-    };
+    config::resolve(&args.config, flags)
+}
 
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let human;
-    let per_file: Option<&dyn PerFile> = match args.format {
-        Format::Human => {
-            human = Human::new(HumanOptions {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                width: 100,
-            });
-            Some(&human)
-        }
-        Format::Json => Some(&Json),
-        Format::Sarif | Format::Github | Format::Junit => None,
-    };
-    let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+/// Lints every input, each drawn at once in a per-file format, and the
+/// bodies that containers' requests read from files of their own. Each
+/// result is boxed: putting a run's results in order then moves pointers.
+#[allow(clippy::vec_box)]
+fn lint_all(
+    paths: &[PathBuf],
+    config: &Config,
+    linter: &Linter,
+    per_file: Option<&dyn PerFile>,
+    stdin_name: &str,
+) -> Vec<Box<Linted>> {
     let lint = |input: &Input| match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -250,7 +287,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         None => Linted::Pending(Box::new(report), None),
     };
-    let mut linted = lint_inputs(&paths, &config, |input| {
+    let mut linted = lint_inputs(paths, config, |input| {
         // A bug met in linting or drawing one file fails that file alone.
         let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| keep(lint(&input))))
             .unwrap_or_else(|_| keep(FileReport::failed(input.name(stdin_name))));
@@ -260,28 +297,42 @@ fn check(args: CheckArgs) -> ExitCode {
     });
     // Bodies that containers' requests read from files of their own
     // (`-d @body.json`), linted with the kind of their request.
-    for (path, kind) in named_bodies(&linted, &paths, &config) {
+    for (path, kind) in named_bodies(&linted, paths, config) {
         let options = SourceOptions {
             kind: kind.or(config.source_options(&path).kind),
             ..config.source_options(&path)
         };
         linted.push(Box::new(keep(linter.lint_file(&path, &options))));
     }
-    let changed = {
-        let (at, mut kept): (Vec<usize>, Vec<&mut FileReport>) = linted
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(i, linted)| match &mut **linted {
-                Linted::Pending(report, _) => Some((i, &mut **report)),
-                Linted::Drawn(_) => None,
-            })
-            .unzip();
-        let changed = linter.check_across_files(&mut kept);
-        changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
-    };
+    linted
+}
 
-    let mut stdout = std::io::stdout().lock();
-    let (written, summary, unreadable) = match per_file {
+/// Runs the checks across files over the reports kept for them; returns
+/// the indices of the reports they added to.
+fn check_across(linter: &Linter, linted: &mut [Box<Linted>]) -> Vec<usize> {
+    let (at, mut kept): (Vec<usize>, Vec<&mut FileReport>) = linted
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, linted)| match &mut **linted {
+            Linted::Pending(report, _) => Some((i, &mut **report)),
+            Linted::Drawn(_) => None,
+        })
+        .unzip();
+    let changed = linter.check_across_files(&mut kept);
+    changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
+}
+
+/// Writes the run's output; returns how the writing went, the summary, and
+/// whether a file could not be read.
+#[allow(clippy::vec_box)]
+fn write_all(
+    format_arg: Format,
+    per_file: Option<&dyn PerFile>,
+    mut linted: Vec<Box<Linted>>,
+    changed: &[usize],
+    stdout: &mut dyn Write,
+) -> (std::io::Result<()>, Summary, bool) {
+    match per_file {
         Some(format) => {
             let redrawn: Vec<(usize, Drawn)> = changed
                 .par_iter()
@@ -308,7 +359,7 @@ fn check(args: CheckArgs) -> ExitCode {
                     drawn.text.as_str()
                 })
                 .collect();
-            let written = format.write(&parts, summary, &mut stdout);
+            let written = format.write(&parts, summary, stdout);
             leave_to_exit(linted);
             (written, summary, unreadable)
         }
@@ -321,7 +372,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 })
                 .collect();
             let report = Report { files };
-            let text = match args.format {
+            let text = match format_arg {
                 Format::Sarif => render_sarif(&report, &ci_options()),
                 Format::Github => render_github(&report, &ci_options()),
                 _ => render_junit(&report, &ci_options()),
@@ -331,27 +382,6 @@ fn check(args: CheckArgs) -> ExitCode {
             leave_to_exit(report);
             (written, summary, unreadable)
         }
-    };
-    if written.and_then(|_| stdout.flush()).is_err() {
-        return ExitCode::from(2);
-    }
-    if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
-        eprintln!(
-            "idplint: no identity-provider payload found in {}",
-            if summary.files == 1 {
-                "the file given".to_string()
-            } else {
-                format!("the {} files given", summary.files)
-            }
-        );
-    }
-
-    if unreadable {
-        ExitCode::from(2)
-    } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
@@ -431,6 +461,15 @@ fn read_small_text(path: &Path) -> std::io::Result<String> {
         return Err(std::io::Error::other("larger than 1 MiB"));
     }
     std::fs::read_to_string(path)
+}
+
+/// `file` or `N files`.
+fn plural_files(n: usize) -> String {
+    if n == 1 {
+        "file".to_string()
+    } else {
+        format!("{n} files")
+    }
 }
 
 /// The process ends soon after the output is written: freeing a run's
