@@ -14,8 +14,8 @@
 use std::ops::Range;
 
 use super::map::Decoded;
-use super::postman::with_template_holes;
 use super::request::{Body, Extracted, Request};
+use super::templates::with_holes;
 
 const METHODS: [&str; 9] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
@@ -181,7 +181,7 @@ fn block(text: &str, lines: &[Line], out: &mut Extracted, curls: &mut Vec<Range<
         }
         i += 1;
     }
-    r.url = r.url.map(|u| with_template_holes(&u));
+    r.url = r.url.map(with_holes);
     // Headers, up to a blank line or a line that is no header.
     while let Some(&line) = lines.get(i) {
         let t = line.text(text);
@@ -200,7 +200,7 @@ fn block(text: &str, lines: &[Line], out: &mut Extracted, curls: &mut Vec<Range<
             break;
         }
         let trimmed = t.trim();
-        r.headers.push(with_template_holes(&Decoded::verbatim(
+        r.headers.push(with_holes(Decoded::verbatim(
             trimmed,
             indent_end(text, line),
         )));
@@ -280,7 +280,7 @@ fn body(text: &str, lines: &[Line]) -> Option<Body> {
             d.push_verbatim(&text[line.start..line.next], line.start);
         }
     }
-    Some(Body::Inline(with_template_holes(&d)))
+    Some(Body::Inline(with_holes(d)))
 }
 
 /// `< ./body.json`, `<@ ./body.json`, `<@latin1 ./body.json`.

@@ -92,11 +92,6 @@ impl Format {
     pub fn extensions() -> impl Iterator<Item = &'static str> {
         FACTS.by_extension.keys().map(String::as_str)
     }
-
-    /// The name of the file suffixes that mark a Postman collection.
-    pub fn postman_suffixes() -> &'static [String] {
-        &FACTS.postman_suffixes
-    }
 }
 
 /// Everything found in a container file, every range a range of `text`.
@@ -181,7 +176,7 @@ fn fence_is_closed(text: &str, fence: &markdown::Fence) -> bool {
 /// fence's own coordinates.
 fn bare_body(content: &Decoded) -> Extracted {
     let mut body = Decoded::verbatim(&content.text, 0);
-    templates::mark_holes(&mut body);
+    templates::mark_holes(&mut body, true);
     Extracted {
         bare_bodies: vec![body],
         ..Extracted::default()
@@ -233,7 +228,7 @@ pub enum Route {
     /// method: what it takes instead.
     WrongMethod {
         /// `POST`, `PATCH`, `PUT`.
-        takes: &'static str,
+        takes: String,
         /// The kind it would be with that method.
         kind: Kind,
         /// `…/federation/identityproviders/{id}` as the endpoint is named.
@@ -266,19 +261,12 @@ pub fn route(method: &str, url: &str) -> Route {
             continue;
         };
         return Route::WrongMethod {
-            takes: leak_method(takes),
+            takes: takes.clone(),
             kind: *kind,
             endpoint: shown,
         };
     }
     Route::Elsewhere
-}
-
-fn leak_method(method: &str) -> &'static str {
-    ["POST", "PATCH", "PUT", "GET", "DELETE"]
-        .into_iter()
-        .find(|m| *m == method)
-        .unwrap_or("POST")
 }
 
 /// The path of a URL as written: after `scheme://host`, without query,
@@ -481,7 +469,7 @@ mod tests {
                 "https://acme.eu.qlikcloud.com/api/v1/identity-providers"
             ),
             Route::WrongMethod {
-                takes: "POST",
+                takes: "POST".into(),
                 kind: Kind::QlikCreate,
                 endpoint: "/api/v1/identity-providers".into()
             }
@@ -492,7 +480,7 @@ mod tests {
                 "https://iam.ionos.com/federation/identityproviders/${ID}"
             ),
             Route::WrongMethod {
-                takes: "PUT",
+                takes: "PUT".into(),
                 kind: Kind::IonosEnsure,
                 endpoint: "/federation/identityproviders/{id}".into()
             }

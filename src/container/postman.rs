@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::map::Decoded;
 use super::request::{Body, Extracted, Problem, Request};
+use super::templates::with_holes;
 use crate::source::{escape_token, floor_char_boundary, parse, SourceText, SpanIndex};
 
 /// True for a Postman collection: its `info.schema` names a Postman
@@ -145,75 +146,6 @@ fn hex4(b: &[u8]) -> Option<u32> {
     u32::from_str_radix(s, 16).ok()
 }
 
-/// `d` with every `{{name}}` (`{{ name }}`, `{{$guid}}`, `{{$dotenv X}}`)
-/// marked as a hole standing for its source bytes.
-pub fn with_template_holes(d: &Decoded) -> Decoded {
-    let spans = template_spans(&d.text);
-    if spans.is_empty() {
-        return d.clone();
-    }
-    let mut out = Decoded::new();
-    let mut at = 0;
-    for (span, name) in spans {
-        slice_into(&mut out, d, at..span.start);
-        out.push_hole(&d.text[span.clone()], &name, d.map_range(span.clone()));
-        at = span.end;
-    }
-    slice_into(&mut out, d, at..d.text.len());
-    out
-}
-
-/// The `{{…}}` templates of `text`: their ranges and names (the trimmed
-/// inside). A template does not span lines.
-pub fn template_spans(text: &str) -> Vec<(Range<usize>, String)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(k) = text[at..].find("{{") {
-        let open = at + k;
-        let Some(k) = text[open + 2..].find("}}") else {
-            break;
-        };
-        let close = open + 2 + k;
-        let inner = &text[open + 2..close];
-        // `{{a {{b}}`: the template is the last opening's.
-        if let Some(again) = inner.rfind("{{") {
-            at = open + 2 + again;
-            continue;
-        }
-        let name = inner.trim();
-        if name.is_empty() || inner.contains(['\n', '\r']) {
-            at = close.max(open + 2);
-            continue;
-        }
-        out.push((open..close + 2, name.to_string()));
-        at = close + 2;
-    }
-    out
-}
-
-/// Appends the bytes `range` of `src` (char boundaries) with their map.
-fn slice_into(dst: &mut Decoded, src: &Decoded, range: Range<usize>) {
-    if range.is_empty() {
-        return;
-    }
-    let first = src.segments.partition_point(|s| s.out.end <= range.start);
-    for s in &src.segments[first..] {
-        if s.out.start >= range.end {
-            break;
-        }
-        let from = s.out.start.max(range.start);
-        let to = s.out.end.min(range.end);
-        let Some(piece) = src.text.get(from..to) else {
-            continue;
-        };
-        if s.verbatim {
-            dst.push_verbatim(piece, s.src.start + (from - s.out.start));
-        } else {
-            dst.push_mapped(piece, s.src.clone());
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Walking the collection: the parsed value for its shape, the span index
 // (by JSON pointer) for the places.
@@ -338,7 +270,7 @@ impl Walk<'_> {
         };
         match node.value {
             Value::String(_) => {
-                r.url = self.string(node).map(|d| with_template_holes(&d));
+                r.url = self.string(node).map(with_holes);
                 return Some(r);
             }
             Value::Object(_) => {}
@@ -365,7 +297,7 @@ impl Walk<'_> {
             },
             _ => return None,
         };
-        Some(with_template_holes(&url))
+        Some(with_holes(url))
     }
 
     /// A URL object without `raw`: protocol://host:port/path?query, the
@@ -433,11 +365,7 @@ impl Walk<'_> {
             return Vec::new();
         };
         if list.value.is_string() {
-            return self
-                .string(&list)
-                .map(|d| with_template_holes(&d))
-                .into_iter()
-                .collect();
+            return self.string(&list).map(with_holes).into_iter().collect();
         }
         let mut out = Vec::new();
         for h in list.entries() {
@@ -457,14 +385,14 @@ impl Walk<'_> {
             if let Some(v) = value.and_then(|v| self.scalar(&v)) {
                 d.append(&v);
             }
-            out.push(with_template_holes(&d));
+            out.push(with_holes(d));
         }
         out
     }
 
     fn body(&self, node: &Node) -> Option<Body> {
         if node.value.is_string() {
-            return Some(Body::Inline(with_template_holes(&self.string(node)?)));
+            return Some(Body::Inline(with_holes(self.string(node)?)));
         }
         if !node.value.is_object() || node.is_true("disabled") {
             return None;
@@ -472,7 +400,7 @@ impl Walk<'_> {
         match node.value.get("mode").and_then(Value::as_str) {
             Some("raw") | None => {
                 let raw = self.member_string(node, "raw")?;
-                Some(Body::Inline(with_template_holes(&raw)))
+                Some(Body::Inline(with_holes(raw)))
             }
             Some("file") => {
                 let src = self.member_string(&node.get("file")?, "src")?;
@@ -792,28 +720,6 @@ mod tests {
         assert_eq!(decode_json_string("\"é\"", 0..2), None);
         assert_eq!(decode_json_string("\"\"", 0..9), None);
         assert_eq!(decode_json_string("\"\"", 0..2).unwrap().text, "");
-    }
-
-    #[test]
-    fn templates() {
-        let spans = |t: &str| {
-            template_spans(t)
-                .into_iter()
-                .map(|(r, n)| (t[r].to_string(), n))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            spans("{{a}} {{ b.c }} {{$dotenv X}} {{$guid}} {{}} {{x\ny}} {{p {{q}} {{open"),
-            [
-                ("{{a}}".to_string(), "a".to_string()),
-                ("{{ b.c }}".to_string(), "b.c".to_string()),
-                ("{{$dotenv X}}".to_string(), "$dotenv X".to_string()),
-                ("{{$guid}}".to_string(), "$guid".to_string()),
-                ("{{q}}".to_string(), "q".to_string()),
-            ]
-        );
-        assert!(spans("{{{{").is_empty());
-        assert_eq!(spans("{{{a}}}").len(), 1);
     }
 
     #[test]

@@ -144,47 +144,64 @@ pub fn fill(body: &Decoded, variables: &Variables) -> Filled {
     filled
 }
 
-/// Marks the template variables written in a body's text (`{{name}}`,
-/// `${NAME}`) as holes, where the extractor did not already: a JSON fence
-/// or a Postman body is plain text to its container.
-pub fn mark_holes(body: &mut Decoded) {
-    let text = body.text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i + 1 < text.len() {
-        let close: &[u8] = match (text[i], text[i + 1]) {
-            (b'{', b'{') => b"}}",
-            (b'$', b'{') => b"}",
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let open = 2;
-        let Some(len) = memchr::memmem::find(&text[i + open..], close) else {
+/// The template variables written in `text` — `{{name}}` (`{{ name }}`,
+/// `{{$guid}}`, `{{$dotenv X}}`) and, with `dollar`, `${NAME}` — as their
+/// ranges and names (the trimmed inside). A variable does not span lines.
+pub fn written_variables(text: &str, dollar: bool) -> Vec<(Range<usize>, String)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(k) = bytes[at..]
+        .windows(2)
+        .position(|w| w == b"{{" || (dollar && w == b"${"))
+    {
+        let open = at + k;
+        let close_mark = if bytes[open] == b'$' { "}" } else { "}}" };
+        let Some(k) = text[open + 2..].find(close_mark) else {
             break;
         };
-        let name = &body.text[i + open..i + open + len];
-        let end = i + open + len + close.len();
-        if !name.is_empty() && name.len() <= 128 && !name.contains(['\n', '"', '{']) {
-            found.push(Hole {
-                out: i..end,
-                name: name.trim().to_string(),
-            });
+        let close = open + 2 + k;
+        let inner = &text[open + 2..close];
+        // `{{a {{b}}`: the variable is the last opening's.
+        if let Some(again) = inner.rfind("{{").or_else(|| inner.rfind("${")) {
+            at = open + 2 + again;
+            continue;
         }
-        i = end;
+        let name = inner.trim();
+        if name.is_empty() || inner.contains(['\n', '\r', '"']) {
+            at = close.max(open + 2);
+            continue;
+        }
+        out.push((open..close + close_mark.len(), name.to_string()));
+        at = close + close_mark.len();
     }
+    out
+}
+
+/// Marks the template variables written in a body's text as holes, where
+/// the extractor did not already: a JSON fence or a Postman body is plain
+/// text to its container. `dollar` takes `${NAME}` as well as `{{name}}`.
+pub fn mark_holes(body: &mut Decoded, dollar: bool) {
+    let mut found = written_variables(&body.text, dollar);
     if found.is_empty() {
         return;
     }
-    let known: Vec<Range<usize>> = body.holes.iter().map(|h| h.out.clone()).collect();
-    found.retain(|h| {
-        !known
-            .iter()
-            .any(|k| k.start < h.out.end && h.out.start < k.end)
+    // Both lists are sorted: one pass drops what the extractor already marked.
+    let mut known = body.holes.iter().map(|h| h.out.clone()).peekable();
+    found.retain(|(out, _)| {
+        while known.next_if(|k| k.end <= out.start).is_some() {}
+        known.peek().is_none_or(|k| k.start >= out.end)
     });
-    body.holes.extend(found);
+    body.holes
+        .extend(found.into_iter().map(|(out, name)| Hole { out, name }));
     body.holes.sort_by_key(|h| h.out.start);
+}
+
+/// `body` with its `{{name}}` variables marked as holes (`.http` files and
+/// Postman collections, whose variables are written so).
+pub fn with_holes(mut body: Decoded) -> Decoded {
+    mark_holes(&mut body, false);
+    body
 }
 
 /// Appends `range` of `from`'s text, with its map, to `to`; the range holds
@@ -241,7 +258,7 @@ mod tests {
 
     fn body(text: &str) -> Decoded {
         let mut d = Decoded::verbatim(text, 100);
-        mark_holes(&mut d);
+        mark_holes(&mut d, true);
         d
     }
 
@@ -281,6 +298,40 @@ mod tests {
         assert!(filled.whole_values.is_empty());
         assert_eq!(filled.substituted.len(), 2);
         serde_json::from_str::<serde_json::Value>(&filled.body.text).unwrap();
+    }
+
+    #[test]
+    fn written_variables_are_found_as_people_write_them() {
+        let found = |t: &str, dollar| {
+            written_variables(t, dollar)
+                .into_iter()
+                .map(|(r, n)| (t[r].to_string(), n))
+                .collect::<Vec<_>>()
+        };
+        let pairs = |list: &[(&str, &str)]| {
+            list.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found(
+                "{{a}} {{ b.c }} {{$dotenv X}} {{$guid}} {{}} {{x\ny}} {{p {{q}} {{open",
+                false
+            ),
+            pairs(&[
+                ("{{a}}", "a"),
+                ("{{ b.c }}", "b.c"),
+                ("{{$dotenv X}}", "$dotenv X"),
+                ("{{$guid}}", "$guid"),
+                ("{{q}}", "q"),
+            ])
+        );
+        assert!(found("{{{{", false).is_empty());
+        assert_eq!(
+            found("[${IDS}], \"${NAME}\", {{flag}}", true),
+            pairs(&[("${IDS}", "IDS"), ("${NAME}", "NAME"), ("{{flag}}", "flag")])
+        );
+        assert!(found("${IDS}", false).is_empty());
     }
 
     #[test]
