@@ -3,7 +3,7 @@
 //! found by the index, with a span whose bytes parse back to the same value
 //! (and, for members, a key span holding the member name).
 
-use idplint::source::{escape_token, index_of, parse, parse_value};
+use idplint::source::{escape_token, parse};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -73,39 +73,8 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// The parse that defers the index keeps the same value and duplicates, and
-/// the index built later places every pointer where the one-pass index does.
-fn check_deferred(text: &str) -> Result<(), TestCaseError> {
-    let once = parse(text).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-    let deferred = parse_value(text).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-    prop_assert_eq!(&deferred.value, &once.value);
-    prop_assert_eq!(&deferred.duplicates, &once.duplicates);
-    // Only a document with a duplicate key gets its index at once.
-    prop_assert_eq!(deferred.index.is_empty(), once.duplicates.is_empty());
-    let later = index_of(text);
-    let pointers = once.index.pointers(text);
-    prop_assert_eq!(&later.pointers(text), &pointers);
-    for pointer in &pointers {
-        prop_assert_eq!(
-            later.locate(text, pointer),
-            once.index.locate(text, pointer)
-        );
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
-
-    #[test]
-    fn deferred_index_matches_the_one_pass_index(value in json_value()) {
-        check_deferred(&serde_json::to_string_pretty(&value).unwrap())?;
-    }
-
-    #[test]
-    fn deferred_parse_rejects_what_the_parse_rejects(text in "\\PC{0,64}") {
-        prop_assert_eq!(parse_value(&text).err(), parse(&text).err());
-    }
 
     #[test]
     fn compact_documents(value in json_value()) {
@@ -140,7 +109,7 @@ fn shadowed_duplicate_members_resolve_to_the_last() {
     let text = r#"{"configuration": {"saml": {"x509Certificate": "MIIB"}, "saml": {"metadataDescriptor": "https://idp"}}}"#;
     let parsed = parse(text).unwrap();
     assert_eq!(parsed.duplicates.len(), 1);
-    check_deferred(text).unwrap();
+    check(text).unwrap();
     let located = parsed.index.locate(text, "/configuration/saml").unwrap();
     assert_eq!(
         &text[located.value.0..located.value.1],

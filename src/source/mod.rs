@@ -10,7 +10,7 @@ pub use index::{
     escape_token, last_token, parse_index, tokens, unescape_token, Located, SpanIndex,
 };
 pub use members::Members;
-pub use parse::{index_of, parse, parse_value, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
+pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
 pub use read::with_file;
 
 const BOM: &str = "\u{feff}";

@@ -1,5 +1,5 @@
 //! A strict RFC 8259 parser that builds the `serde_json::Value` and the
-//! pointer → byte-range index in one pass over the text (or either alone).
+//! pointer → byte-range index in one pass over the text.
 //!
 //! serde_json alone cannot be used: it keeps no positions, silently lets the
 //! last of two duplicate keys win, and reports errors only as line/column.
@@ -38,7 +38,7 @@ pub struct DuplicateKey {
 #[derive(Debug)]
 pub struct Parsed {
     pub value: Value,
-    /// Empty after [`parse_value`], unless the document has a duplicate key.
+    /// Where every value and member name is in the text.
     pub index: SpanIndex,
     pub duplicates: Vec<DuplicateKey>,
 }
@@ -46,48 +46,12 @@ pub struct Parsed {
 /// Parses `text` as one JSON document: the value, the span index and the
 /// duplicate keys, in one pass.
 pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
-    run(text, Keep::Both).map(|(parsed, _)| parsed)
-}
-
-/// Parses `text` as [`parse`] does, but leaves [`Parsed::index`] empty: for
-/// a large document whose spans may never be asked for, [`index_of`] builds
-/// them when a finding needs one. (A document with a duplicate key gets its
-/// index at once: the duplicate's place is part of the finding.)
-pub fn parse_value(text: &str) -> Result<Parsed, SyntaxError> {
-    match run(text, Keep::Value)? {
-        (parsed, false) => Ok(parsed),
-        (_, true) => parse(text),
-    }
-}
-
-/// The span index of a text that [`parse`] accepts, without keeping the value.
-pub fn index_of(text: &str) -> SpanIndex {
-    run(text, Keep::Index)
-        .map(|(parsed, _)| parsed.index)
-        .unwrap_or_default()
-}
-
-/// What a parse keeps.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Keep {
-    Both,
-    Value,
-    Index,
-}
-
-/// The parse, and whether it met a duplicate key it could not place.
-fn run(text: &str, keep: Keep) -> Result<(Parsed, bool), SyntaxError> {
     let mut p = Parser {
         bytes: text.as_bytes(),
         text,
         pos: 0,
         // About one value per 16 bytes of a pretty-printed payload.
-        nodes: match keep {
-            Keep::Value => Vec::new(),
-            Keep::Both | Keep::Index => Vec::with_capacity(text.len() / 16),
-        },
-        keep,
-        unplaced_duplicate: false,
+        nodes: Vec::with_capacity(text.len() / 16),
         duplicates: Vec::new(),
         scratch: String::new(),
         members: Vec::with_capacity(16),
@@ -111,12 +75,11 @@ fn run(text: &str, keep: Keep) -> Result<(Parsed, bool), SyntaxError> {
             "remove everything after the closing bracket, or put the values into one array",
         ));
     }
-    let parsed = Parsed {
+    Ok(Parsed {
         value,
         index: SpanIndex::new(p.nodes, text),
         duplicates: p.duplicates,
-    };
-    Ok((parsed, p.unplaced_duplicate))
+    })
 }
 
 struct Parser<'a> {
@@ -124,9 +87,6 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     nodes: Vec<Node>,
-    keep: Keep,
-    /// A duplicate key seen while no index is kept, so not placed.
-    unplaced_duplicate: bool,
     duplicates: Vec<DuplicateKey>,
     scratch: String,
     /// The members of the objects being parsed, innermost last, each with
@@ -188,18 +148,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn keeps_nodes(&self) -> bool {
-        self.keep != Keep::Value
-    }
-
-    fn keeps_values(&self) -> bool {
-        self.keep != Keep::Index
-    }
-
     fn push_node(&mut self, parent: u32, key: Option<(usize, usize, bool)>) -> u32 {
-        if !self.keeps_nodes() {
-            return NO_NODE;
-        }
         let id = self.nodes.len() as u32;
         let (key_start, key_end, key_escaped) = key.unwrap_or((0, 0, false));
         self.nodes.push(Node {
@@ -261,9 +210,6 @@ impl<'a> Parser<'a> {
     }
 
     fn link_child(&mut self, parent: u32, last: &mut u32, child: u32) {
-        if !self.keeps_nodes() {
-            return;
-        }
         if *last == NO_NODE {
             self.nodes[parent as usize].first_child = child;
         } else {
@@ -300,9 +246,7 @@ impl<'a> Parser<'a> {
             let child_id = self.nodes.len() as u32;
             let value = self.value(depth + 1, id, Some((key_start, key_end, escaped)))?;
             self.link_child(id, &mut last, child_id);
-            if self.keeps_values() {
-                self.members.push((name, value, key_start, key_end));
-            }
+            self.members.push((name, value, key_start, key_end));
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -327,11 +271,7 @@ impl<'a> Parser<'a> {
                     slot.insert(value);
                 }
                 serde_json::map::Entry::Occupied(mut slot) => {
-                    if self.keeps_nodes() {
-                        self.record_duplicate(id, slot.key(), key_start, key_end);
-                    } else {
-                        self.unplaced_duplicate = true;
-                    }
+                    self.record_duplicate(id, slot.key(), key_start, key_end);
                     // The later member wins, in the earlier one's place, as
                     // serde_json decides.
                     slot.insert(value);
@@ -372,9 +312,7 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             let child_id = self.nodes.len() as u32;
             let item = self.value(depth + 1, id, None)?;
-            if self.keeps_values() {
-                items.push(item);
-            }
+            items.push(item);
             self.link_child(id, &mut last, child_id);
             self.skip_ws();
             match self.bytes.get(self.pos) {

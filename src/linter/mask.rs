@@ -1,0 +1,152 @@
+//! Masking secrets: no secret value reaches a message or an excerpt.
+
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+
+/// Replaces every secret value that found its way into a message with `***`.
+pub(super) fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
+    for (secret, finder) in &secrets.0 {
+        let mask = |text: &mut String| {
+            if contains_secret(text, secret, finder) {
+                *text = text.replace(secret, "***");
+            }
+        };
+        mask(&mut d.message);
+        if let Some(help) = d.help.as_mut() {
+            mask(help);
+        }
+        if let Some(label) = d.label.as_mut() {
+            mask(label);
+        }
+        for l in &mut d.related {
+            mask(&mut l.message);
+        }
+    }
+}
+
+/// Texts up to this long are searched for a secret byte by byte: building
+/// a searcher costs more than scanning a message.
+const SHORT_TEXT: usize = 256;
+
+/// True when `text` contains `secret`.
+fn contains_secret<'a>(
+    text: &str,
+    secret: &'a str,
+    finder: &OnceCell<memchr::memmem::Finder<'a>>,
+) -> bool {
+    let (text, secret_bytes) = (text.as_bytes(), secret.as_bytes());
+    // Most secrets (keys, certificates) are longer than any message.
+    let Some(last_start) = text.len().checked_sub(secret_bytes.len()) else {
+        return false;
+    };
+    let Some((&first, rest)) = secret_bytes.split_first() else {
+        return true;
+    };
+    if text.len() <= SHORT_TEXT {
+        memchr::memchr_iter(first, &text[..=last_start])
+            .any(|i| text[i + 1..i + secret_bytes.len()] == *rest)
+    } else {
+        finder
+            .get_or_init(|| memchr::memmem::Finder::new(secret))
+            .find(text)
+            .is_some()
+    }
+}
+
+/// The secret strings of a document that messages must not show (those of
+/// four bytes or more), each with a searcher built once for all findings,
+/// when a text long enough to need it first comes.
+pub(super) struct SecretMasks<'a>(Vec<(&'a str, OnceCell<memchr::memmem::Finder<'a>>)>);
+
+impl<'a> SecretMasks<'a> {
+    pub(super) fn new(values: Vec<&'a str>) -> Self {
+        Self(
+            values
+                .into_iter()
+                .filter(|s| s.len() >= 4)
+                .map(|s| (s, OnceCell::new()))
+                .collect(),
+        )
+    }
+}
+
+/// The file's text with the bytes of every secret value masked byte for
+/// byte, so that offsets stay valid for excerpts. The same secret pasted
+/// elsewhere in the file is masked too.
+pub(super) fn redact_source(full: &str, secrets: &[std::ops::Range<usize>]) -> Arc<str> {
+    if secrets.is_empty() {
+        return Arc::from(full);
+    }
+    let mut bytes = full.as_bytes().to_vec();
+    let mut needles = Vec::new();
+    for range in secrets {
+        let Some(text) = full.get(range.clone()) else {
+            continue;
+        };
+        needles.push(text);
+        bytes[range.clone()].fill(b'*');
+    }
+    for needle in needles.iter().filter(|n| n.len() >= 8) {
+        for (at, _) in full.match_indices(*needle) {
+            bytes[at..at + needle.len()].fill(b'*');
+        }
+    }
+    // Masking whole characters keeps the text UTF-8; a range that cuts one
+    // (it cannot, ranges come from string values) would fall back to lossy.
+    match String::from_utf8(bytes) {
+        Ok(text) => Arc::from(text),
+        Err(e) => Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Short texts are scanned, long ones searched: both find a secret
+    /// exactly where `str::contains` does.
+    fn agrees(text: &str, secret: &str) {
+        let finder = OnceCell::new();
+        assert_eq!(
+            contains_secret(text, secret, &finder),
+            text.contains(secret),
+            "{text:?} / {secret:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_found_in_short_and_long_texts() {
+        let secret = "q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6";
+        let near = &secret[..secret.len() - 1];
+        for pad in [0, 1, 100, SHORT_TEXT - secret.len(), SHORT_TEXT, 1000] {
+            let filler = "q".repeat(pad);
+            agrees(&format!("{filler}{secret}"), secret);
+            agrees(&format!("{secret}{filler}"), secret);
+            agrees(&format!("{filler}{near}!{filler}"), secret);
+            agrees(&format!("`clientSecret` is {near}"), secret);
+        }
+        agrees(near, secret);
+        agrees(secret, secret);
+    }
+
+    proptest! {
+        #[test]
+        fn contains_secret_is_contains(
+            text in "[ab~é]{0,300}",
+            secret in "[ab~é]{1,6}",
+            at in 0usize..300,
+            planted in any::<bool>(),
+        ) {
+            let text = if planted {
+                let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                format!("{}{secret}{}", &text[..at], &text[at..])
+            } else {
+                text
+            };
+            agrees(&text, &secret);
+        }
+    }
+}
