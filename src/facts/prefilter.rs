@@ -9,6 +9,13 @@
 //! anywhere, a `y` or `Y` as the first byte, a `.` as the last. This module
 //! reads those needs off the pattern's syntax, so that a string without any
 //! of them is passed over with a `memchr` and two byte lookups.
+//!
+//! Measured over the 79 823 strings of the 10 000-payload benchmark corpus
+//! (41 interleaved rounds, regex 1.13): the placeholder pattern scans in
+//! 4.0 ms with this prefilter, 17.9 ms with `Regex::is_match` alone and
+//! 19.0 ms as a `RegexSet`; the template pattern in 3.9, 10.4 and 10.2 ms.
+//! A file none of whose strings passes also never compiles the regex
+//! (about 0.45 ms per pattern; a one-file run takes about 5 ms).
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
