@@ -46,8 +46,7 @@ pub fn list(format: CatalogFormat) -> ExitCode {
         }
         CatalogFormat::Markdown => rules::catalog_markdown(),
     };
-    print!("{out}");
-    ExitCode::SUCCESS
+    super::emit(out.as_bytes()).unwrap_or_else(|code| code)
 }
 
 pub fn explain(name: &str) -> ExitCode {
@@ -81,6 +80,5 @@ pub fn explain(name: &str) -> ExitCode {
         out.push_str("\n## Diagnostic of the first failing example\n\n");
         out.push_str(&render_human(&report, HumanOptions::default()));
     }
-    print!("{out}");
-    ExitCode::SUCCESS
+    super::emit(out.as_bytes()).unwrap_or_else(|code| code)
 }

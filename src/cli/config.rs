@@ -40,11 +40,7 @@ pub fn resolve(args: &ConfigArgs, flags: Flags) -> Result<Config, ExitCode> {
 
 /// `--show-config`: prints the resolved settings.
 pub fn show(config: &Config) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match write!(stdout, "{config}").and_then(|_| stdout.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(2),
-    }
+    super::emit(config.to_string().as_bytes()).unwrap_or_else(|code| code)
 }
 
 /// Renders every problem of the configuration file with its excerpt.

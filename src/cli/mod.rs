@@ -191,8 +191,10 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let (written, summary, unreadable) =
         write_all(args.format, per_file, linted, &changed, &mut stdout);
-    if written.and_then(|_| stdout.flush()).is_err() {
-        return ExitCode::from(2);
+    if let Err(e) = written.and_then(|_| stdout.flush()) {
+        if let Some(code) = write_failed(&e) {
+            return code;
+        }
     }
     if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
         eprintln!(
@@ -475,6 +477,29 @@ fn plural_files(n: usize) -> String {
 /// The process ends soon after the output is written: freeing a run's
 /// reports or texts one by one takes longer than the operating system takes
 /// to drop them all at exit.
+/// Writes `bytes` to standard output: `Ok` when written, and the exit
+/// status to end with when not: success when the reader has gone (a closed
+/// pipe, as `idplint rules | head` closes it), 2 with a message for any
+/// other write error (a full disk).
+fn emit(bytes: &[u8]) -> Result<ExitCode, ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(write_failed(&e).unwrap_or(ExitCode::SUCCESS)),
+    }
+}
+
+/// The exit status for an output that could not be written: `None` when
+/// the reader has gone and the run may end as it would have, 2 (with a
+/// message) for any other error.
+fn write_failed(e: &std::io::Error) -> Option<ExitCode> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return None;
+    }
+    eprintln!("error: cannot write the output: {e}");
+    Some(ExitCode::from(2))
+}
+
 fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }

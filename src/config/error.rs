@@ -4,7 +4,10 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{LabeledSpan, NamedSource, SourceSpan};
+use miette::{LabeledSpan, SourceSpan};
+
+use crate::render::excerpt::{visible, Excerpt, FileLines};
+use crate::source::LineIndex;
 
 /// One problem in a configuration file: a message, and where it is when the
 /// file could be read (a label at the exact bytes of the offending key or
@@ -19,7 +22,8 @@ pub struct ConfigError {
     pub label: String,
     /// What to do, imperative.
     pub help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    /// The excerpt drawn under the message, and the label's span in it.
+    source: Option<(Excerpt, SourceSpan)>,
 }
 
 impl ConfigError {
@@ -31,12 +35,21 @@ impl ConfigError {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Self {
+        let span = span.map(|s| unquoted(text, s));
+        let source = span.as_ref().map(|s| {
+            let lines = FileLines::new(text);
+            let at = SourceSpan::new(s.start.into(), s.len());
+            let position = LineIndex::new(text, 0).position(text, s.start);
+            let excerpt = Excerpt::new(name, &lines, &[(at, position)]);
+            let shown = excerpt.shown_span(&lines, at);
+            (excerpt, shown)
+        });
         Self {
             message: message.into(),
-            span: span.map(|s| unquoted(text, s)),
+            span,
             label: label.into(),
             help: None,
-            source: Some(NamedSource::new(name, Arc::clone(text))),
+            source,
         }
     }
 
@@ -73,7 +86,7 @@ fn unquoted(text: &str, span: Range<usize>) -> Range<usize> {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&visible(&self.message))
     }
 }
 
@@ -91,18 +104,15 @@ impl miette::Diagnostic for ConfigError {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span.as_ref()?;
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source
+            .as_ref()
+            .map(|(excerpt, _)| excerpt as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
-        self.source.as_ref()?;
+        let (_, shown) = self.source.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(
-                Some(self.label.clone()),
-                SourceSpan::new(span.start.into(), span.end - span.start),
-            ),
+            LabeledSpan::new_primary_with_span(Some(visible(&self.label).into_owned()), *shown),
         )))
     }
 }

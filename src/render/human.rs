@@ -5,11 +5,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
+use super::excerpt::{visible, Excerpt, FileLines};
 use super::{plural, PerFile, Report, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::linter::FileReport;
@@ -30,224 +28,15 @@ impl Default for HumanOptions {
     }
 }
 
-/// A diagnostic with its file's (redacted) text, for the excerpt.
+/// A diagnostic with its excerpt.
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a Excerpted<'a>,
+    source: &'a Excerpt,
+    lines: &'a FileLines<'a>,
     /// The message and help as drawn: broken into lines already when the
     /// handler does not wrap them.
     message: Cow<'a, str>,
     help: Option<Cow<'a, str>>,
-}
-
-/// A file's text as miette reads excerpts from it, named as miette's
-/// `NamedSource` names it. miette finds an excerpt by reading the text
-/// byte by byte from its start, once for every label of every finding; here
-/// it reads from a few lines above the span, found in an index of line
-/// starts built once per file. The excerpt is the same: miette's reading is
-/// the same from any line start at least `context_lines_before` lines up,
-/// but for the line count and the offsets, which are shifted back.
-///
-/// A line longer than [`LONG_LINE`] bytes (a certificate on one line, a
-/// minified file) is shown shortened, as rustc shortens it: what lies more
-/// than [`KEPT_AROUND`] bytes from every label's ends is cut out and an
-/// ellipsis stands in its place. Labels are moved to match
-/// ([`Excerpted::shown_span`]); the `file:line:column` of the header stays
-/// the file's.
-struct Excerpted<'a> {
-    name: &'a str,
-    text: Cow<'a, str>,
-    /// Where each line of `text` starts, as miette breaks lines: after `\n`,
-    /// after `\r\n`, and after a `\r` alone.
-    line_starts: Vec<usize>,
-    /// The stretches cut out, in order.
-    cuts: Vec<Cut>,
-}
-
-/// Lines longer than this, in bytes, are shortened in excerpts.
-const LONG_LINE: usize = 120;
-/// Bytes kept on either side of a label's start and end on a shortened line,
-/// and at the start of the line.
-const KEPT_AROUND: usize = 40;
-/// Shorter stretches than this are not worth an ellipsis.
-const SHORTEST_CUT: usize = 16;
-const ELLIPSIS: &str = "…";
-
-/// A stretch of the file left out of the text shown.
-struct Cut {
-    /// Where the stretch starts and ends in the file.
-    start: usize,
-    end: usize,
-    /// Where its ellipsis is in the text shown.
-    shown_at: usize,
-    /// Bytes shown fewer than in the file, up to the end of this cut.
-    fewer: usize,
-}
-
-impl Cut {
-    /// Bytes shown fewer than in the file for this cut alone.
-    fn removed(&self) -> usize {
-        self.end - self.start - ELLIPSIS.len()
-    }
-}
-
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut line_starts = vec![0];
-    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-            continue; // the `\n` ends this line
-        }
-        line_starts.push(at + 1);
-    }
-    line_starts
-}
-
-impl<'a> Excerpted<'a> {
-    /// The whole text, as it is.
-    fn new(name: &'a str, text: &'a str) -> Self {
-        Self {
-            name,
-            text: Cow::Borrowed(text),
-            line_starts: line_starts(text),
-            cuts: Vec::new(),
-        }
-    }
-
-    /// The text with its long lines shortened around `ends`, the offsets
-    /// where labels start and end.
-    fn shortened(name: &'a str, text: &'a str, mut ends: Vec<usize>) -> Self {
-        let whole = Self::new(name, text);
-        let starts = &whole.line_starts;
-        let bytes = text.as_bytes();
-        let line_end = |line: usize| {
-            let mut end = starts.get(line + 1).copied().unwrap_or(text.len());
-            while end > starts[line] && matches!(bytes[end - 1], b'\n' | b'\r') {
-                end -= 1;
-            }
-            end
-        };
-        if (0..starts.len()).all(|line| line_end(line) - starts[line] <= LONG_LINE) {
-            return whole;
-        }
-        ends.sort_unstable();
-        let mut shown = String::with_capacity(text.len());
-        let mut cuts: Vec<Cut> = Vec::new();
-        let mut copied = 0;
-        let mut cut = |from: usize, to: usize| {
-            let (mut start, mut end) = (from, to);
-            while !text.is_char_boundary(start) {
-                start += 1;
-            }
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            if end < start + SHORTEST_CUT {
-                return;
-            }
-            shown.push_str(&text[copied..start]);
-            let mut cut = Cut {
-                start,
-                end,
-                shown_at: shown.len(),
-                fewer: cuts.last().map_or(0, |c| c.fewer),
-            };
-            cut.fewer += cut.removed();
-            cuts.push(cut);
-            shown.push_str(ELLIPSIS);
-            copied = end;
-        };
-        for (line, &start) in starts.iter().enumerate() {
-            let end = line_end(line);
-            if end - start <= LONG_LINE {
-                continue;
-            }
-            let first = ends.partition_point(|&at| at < start);
-            let last = ends.partition_point(|&at| at <= end);
-            let mut kept_to = start + KEPT_AROUND;
-            for &at in &ends[first..last] {
-                let keep_from = at.saturating_sub(KEPT_AROUND).max(start);
-                if keep_from > kept_to {
-                    cut(kept_to, keep_from);
-                }
-                kept_to = kept_to.max(at + KEPT_AROUND);
-            }
-            if end > kept_to {
-                cut(kept_to, end);
-            }
-        }
-        if cuts.is_empty() {
-            return whole;
-        }
-        shown.push_str(&text[copied..]);
-        Self {
-            name,
-            line_starts: line_starts(&shown),
-            text: Cow::Owned(shown),
-            cuts,
-        }
-    }
-
-    /// Where the file's `offset` is in the text shown.
-    fn shown_offset(&self, offset: usize) -> usize {
-        let after = self.cuts.partition_point(|c| c.end <= offset);
-        match self.cuts.get(after) {
-            Some(cut) if cut.start < offset => cut.shown_at,
-            _ => offset - after.checked_sub(1).map_or(0, |c| self.cuts[c].fewer),
-        }
-    }
-
-    /// Where the file's `span` is in the text shown.
-    fn shown_span(&self, span: SourceSpan) -> SourceSpan {
-        if self.cuts.is_empty() {
-            return span;
-        }
-        let start = self.shown_offset(span.offset());
-        let end = self.shown_offset(span.offset() + span.len());
-        SourceSpan::from((start, end - start))
-    }
-}
-
-impl SourceCode for Excerpted<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        // The line the span starts on, and the one to read from: one more line
-        // up than miette keeps, so that its reading is the same as from the top.
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= span.offset())
-            .saturating_sub(1);
-        let skipped = line.saturating_sub(context_lines_before + 1);
-        let from = self.line_starts[skipped];
-        let shifted = SourceSpan::from((span.offset() - from, span.len()));
-        let inner =
-            self.text[from..].read_span(&shifted, context_lines_before, context_lines_after)?;
-        // miette reports the column (in bytes) of a span read without context
-        // lines: the file's column, counting what was cut before it.
-        let line_start = self.line_starts[line];
-        let cut_before: usize = self
-            .cuts
-            .iter()
-            .filter(|c| (line_start..span.offset()).contains(&c.shown_at))
-            .map(Cut::removed)
-            .sum();
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
-            inner.data(),
-            SourceSpan::from((inner.span().offset() + from, inner.span().len())),
-            inner.line() + skipped,
-            if context_lines_before == 0 {
-                inner.column() + cut_before
-            } else {
-                inner.column()
-            },
-            inner.line_count() + skipped,
-        )))
-    }
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -286,9 +75,39 @@ impl miette::Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(
             self.diagnostic
-                .labels_at(|span| self.source.shown_span(span)),
+                .labels_at(|span| self.source.shown_span(self.lines, span))
+                .map(|label| {
+                    let text = label.label().map(|t| visible(t).into_owned());
+                    if label.primary() {
+                        LabeledSpan::new_primary_with_span(text, *label.inner())
+                    } else {
+                        LabeledSpan::new_with_span(text, *label.inner())
+                    }
+                }),
         ))
     }
+}
+
+/// `out` with nothing a CI runner would take for a command: the GitHub
+/// Actions runner runs a line that starts with `::` after spaces, and its
+/// older parser runs `##[…]` anywhere in a line. Input can put either in a
+/// message or an excerpt; a backslash keeps it visible and inert.
+fn inert(out: String) -> String {
+    if !out.contains("::") && !out.contains("##[") {
+        return out;
+    }
+    let mut safe = String::with_capacity(out.len() + 16);
+    for line in out.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if line[indent..].starts_with("::") {
+            safe.push_str(&line[..indent]);
+            safe.push('\\');
+            safe.push_str(&line[indent..].replace("##[", "##\\["));
+        } else {
+            safe.push_str(&line.replace("##[", "##\\["));
+        }
+    }
+    safe
 }
 
 /// Renders every finding of the report, then a summary line.
@@ -385,35 +204,46 @@ impl PerFile for Human {
     fn draw(&self, file: &FileReport) -> String {
         let mut out = String::new();
         if let Some(error) = &file.error {
-            out.push_str(&format!("error: {}: {error}\n\n", file.path));
+            out.push_str(&format!(
+                "error: {}: {}\n\n",
+                visible(&file.path),
+                visible(error)
+            ));
         }
-        let ends = file
-            .diagnostics
-            .iter()
-            .flat_map(|d| std::iter::once(&d.span).chain(d.related.iter().map(|l| &l.span)))
-            .flat_map(|span| [span.offset, span.offset + span.length])
-            .collect();
-        let source = Excerpted::shortened(&file.path, &file.redacted_source, ends);
+        let lines = FileLines::new(&file.redacted_source);
         for d in &file.diagnostics {
-            let wrapped = wrap_ascii(&d.message, self.message_width).and_then(|message| {
-                match d.help.as_deref() {
-                    None => Some((message, None)),
-                    Some(help) => wrap_ascii(help, self.help_width).map(|h| (message, Some(h))),
+            let message = visible(&d.message);
+            let help = d.help.as_deref().map(visible);
+            let wrapped = wrap_ascii(&message, self.message_width).and_then(|wrapped| {
+                match help.as_deref() {
+                    None => Some((wrapped, None)),
+                    Some(help) => wrap_ascii(help, self.help_width).map(|h| (wrapped, Some(h))),
                 }
             });
             let (handler, (message, help)) = match wrapped {
-                Some(texts) => (&self.unwrapped, texts),
-                None => (
-                    &self.handler,
+                Some((m, h)) => (
+                    &self.unwrapped,
                     (
-                        Cow::Borrowed(d.message.as_str()),
-                        d.help.as_deref().map(Cow::Borrowed),
+                        Cow::Owned(m.into_owned()),
+                        h.map(|h| Cow::Owned(h.into_owned())),
                     ),
                 ),
+                None => (&self.handler, (message, help)),
             };
+            let spans: Vec<_> = std::iter::once((d.span, d.start))
+                .chain(d.related.iter().map(|l| (l.span, l.start)))
+                .map(|(span, start)| {
+                    (
+                        miette::SourceSpan::new(span.offset.into(), span.length),
+                        start,
+                    )
+                })
+                .collect();
+            let source = Excerpt::new(&file.path, &lines, &spans);
             let shown = Shown {
                 diagnostic: d,
                 source: &source,
+                lines: &lines,
                 message,
                 help,
             };
@@ -421,7 +251,7 @@ impl PerFile for Human {
             let _ = handler.render_report(&mut out, &shown);
             out.push('\n');
         }
-        out
+        inert(out)
     }
 
     fn head(&self) -> String {
@@ -472,25 +302,6 @@ impl PerFile for Human {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use miette::NamedSource;
-
-    /// Everything miette reads of an excerpt: text, span, line, column,
-    /// line count and name.
-    fn read(source: &dyn SourceCode, span: (usize, usize), before: usize, after: usize) -> String {
-        match source.read_span(&span.into(), before, after) {
-            Ok(c) => format!(
-                "{:?} {:?} {} {} {} {:?}",
-                c.data(),
-                c.span(),
-                c.line(),
-                c.column(),
-                c.line_count(),
-                c.name()
-            ),
-            Err(e) => format!("error: {e}"),
-        }
-    }
-
     /// `len` bytes of words of many lengths, single and double spaces.
     fn words(len: usize, seed: usize) -> String {
         let words = [
@@ -578,101 +389,5 @@ mod tests {
         assert_eq!(wrap_ascii("a tab\there", 80), None);
         assert_eq!(wrap_ascii("naïve", 80), None);
         assert_eq!(wrap_ascii("a word-wider-than-the-line", 10), None);
-    }
-
-    /// The line of the shown text that holds `offset` of the file.
-    fn shown_line(source: &Excerpted, offset: usize) -> String {
-        let at = source.shown_offset(offset);
-        let start = source.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let end = source.text[at..]
-            .find('\n')
-            .map_or(source.text.len(), |i| at + i);
-        source.text[start..end].to_string()
-    }
-
-    #[test]
-    fn long_lines_are_cut_away_from_the_labels() {
-        let cert = format!("MIIC{}AB==", "x".repeat(1500));
-        let text = format!("{{\n  \"kid\": \"k1\",\n  \"pem\": \"{cert}\"\n}}\n");
-        let start = text.find("MIIC").unwrap() - 1;
-        let end = start + cert.len() + 2;
-        let source = Excerpted::shortened("p.json", &text, vec![start, end]);
-        // One cut, in the middle of the certificate; the short lines stay.
-        assert_eq!(source.cuts.len(), 1);
-        let line = shown_line(&source, start);
-        assert!(line.len() < 120, "{line}");
-        assert!(line.starts_with("  \"pem\": \"MIICxxx"), "{line}");
-        assert!(line.contains('…') && line.ends_with("xxxAB==\""), "{line}");
-        assert!(source.text.contains("\"kid\": \"k1\",\n"));
-        // The label covers what is left of the string, quote to quote.
-        let span = source.shown_span(SourceSpan::from((start, end - start)));
-        assert_eq!(&source.text[span.offset()..][..1], "\"");
-        assert_eq!(&source.text[span.offset() + span.len() - 1..][..1], "\"");
-        // After the cut, offsets move back by what was cut.
-        let close = text.rfind('}').unwrap();
-        assert_eq!(&source.text[source.shown_offset(close)..][..1], "}");
-    }
-
-    #[test]
-    fn the_header_keeps_the_files_column_after_a_cut() {
-        // A minified body: the label far along one line, past a cut.
-        let text = format!(
-            "{{\"a\": \"{}\", \"protocol\": \"oidc\", \"b\": \"{}\"}}",
-            "é".repeat(200),
-            "z".repeat(200)
-        );
-        let start = text.find("\"oidc\"").unwrap();
-        let source = Excerpted::shortened("p.json", &text, vec![start, start + 6]);
-        assert_eq!(source.cuts.len(), 2);
-        let span = source.shown_span(SourceSpan::from((start, 6)));
-        assert_eq!(&source.text[span.offset()..][..span.len()], "\"oidc\"");
-        let header = source.read_span(&span, 0, 0).unwrap();
-        assert_eq!(header.column(), start, "bytes before the label on its line");
-        assert_eq!(header.line(), 0);
-        // Cuts fall between characters, never inside one.
-        assert!(source.text.is_char_boundary(source.cuts[0].shown_at));
-    }
-
-    #[test]
-    fn short_lines_and_labels_inside_them_are_left_alone() {
-        let text = "{\n  \"protocol\": \"oidc\"\n}\n";
-        let source = Excerpted::shortened("p.json", text, vec![4, 14]);
-        assert!(source.cuts.is_empty());
-        assert_eq!(source.text, text);
-        // A long line whose labels leave no long stretch between them is whole.
-        let text = format!("[{}]", "1, ".repeat(50));
-        let ends = (0..text.len()).step_by(20).collect();
-        let source = Excerpted::shortened("p.json", &text, ends);
-        assert!(source.cuts.is_empty());
-    }
-
-    #[test]
-    fn excerpts_are_read_as_miette_reads_them() {
-        let texts = [
-            "{\n  \"a\": 1,\n  \"b\": [\n    2,\n    3\n  ],\n  \"c\": \"x\"\n}\n".to_string(),
-            "{\r\n  \"a\": 1,\r\n  \"b\": 2,\r\n\r\n  \"c\": 3\r\n}".to_string(),
-            "{\r  \"a\": 1,\r\n  \"b\": 2\n\r  \"c\": 3}".to_string(),
-            format!("{{\"pem\": \"{}\",\n\"é\": \"ü\"}}", "MIIC".repeat(40)),
-        ];
-        for text in &texts {
-            let theirs = NamedSource::new("payload.json", text.clone());
-            let ours = Excerpted::new("payload.json", text);
-            for offset in 0..text.len() {
-                for len in [0, 1, 5] {
-                    if !text.is_char_boundary(offset)
-                        || !text.is_char_boundary((offset + len).min(text.len()))
-                    {
-                        continue;
-                    }
-                    for (before, after) in [(0, 0), (1, 1), (2, 3), (3, 2)] {
-                        assert_eq!(
-                            read(&ours, (offset, len), before, after),
-                            read(&theirs, (offset, len), before, after),
-                            "{text:?} at {offset}+{len}, {before} before, {after} after"
-                        );
-                    }
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers: a finished [`Report`] in, text out. No renderer re-checks
 //! anything or reads a file.
 
+pub mod excerpt;
 mod github;
 mod human;
 mod json;
