@@ -124,20 +124,35 @@ fn deep_nesting() {
 }
 
 #[test]
-fn fifty_megabyte_string_and_file() {
-    let big_string = format!("{{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false, \"description\": \"{}\"}}", "x".repeat(50 << 20));
-    let (code, file) = lint_hostile("big-string.json", big_string.as_bytes());
-    assert_ne!(code, 2);
-    assert!(
-        codes(&file).contains(&"IDP203".to_string()) || !codes(&file).is_empty(),
-        "{}",
-        file["diagnostics"]
+fn inputs_past_the_size_limit_are_an_error_and_those_under_it_are_linted() {
+    let limit = idplint::source::MAX_INPUT_BYTES;
+    let big_string = format!(
+        "{{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false, \"description\": \"{}\"}}",
+        "x".repeat(limit + 1)
     );
+    let (code, file) = lint_hostile("big-string.json", big_string.as_bytes());
+    assert_eq!(code, 2);
+    let error = file["error"].as_str().unwrap_or_default();
+    assert!(error.contains("larger than 16 MiB"), "{file}");
 
+    // From standard input too.
+    let out = Command::cargo_bin("idplint")
+        .expect("binary")
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(big_string.into_bytes())
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("ran");
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let error = doc["files"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("larger than 16 MiB"), "{doc}");
+
+    // Just under the limit: linted, every unknown member found.
     let mut many =
         String::from("{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false");
     let mut i = 0;
-    while many.len() < 50 << 20 {
+    while many.len() < limit - 200 {
         many.push_str(&format!(
             ", \"extra{i}\": {{\"clientId\": \"client-{i}\", \"scope\": \"openid profile\"}}"
         ));
@@ -146,7 +161,90 @@ fn fifty_megabyte_string_and_file() {
     many.push('}');
     let (code, file) = lint_hostile("many-keys.json", many.as_bytes());
     assert_eq!(code, 1);
-    assert!(codes(&file).iter().filter(|c| *c == "IDP006").count() > 100_000);
+    assert_eq!(
+        codes(&file).iter().filter(|c| *c == "IDP006").count(),
+        i,
+        "one finding per unknown member"
+    );
+}
+
+#[test]
+fn a_file_is_linted_once_however_often_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let idp = dir.path().join("idp");
+    fs::create_dir(&idp).unwrap();
+    let named = idp.join("ionos.json");
+    fs::write(
+        &named,
+        include_str!("../testdata/ionos/create/valid-oidc.json"),
+    )
+    .unwrap();
+    let dotted = dir.path().join(".").join("idp").join("ionos.json");
+    let (code, doc, stderr) = run(&[&named, &named, &dotted, &idp]);
+    assert_eq!(code, 0, "{stderr}: {doc}");
+    assert_eq!(doc["files"].as_array().map(Vec::len), Some(1), "{doc}");
+    assert_eq!(
+        doc["summary"]["errors"], 0,
+        "no clash of a file with itself: {doc}"
+    );
+}
+
+#[test]
+fn the_report_being_written_is_not_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("idp.json"), GOOD_NEIGHBOUR).unwrap();
+    let report = fs::File::create(dir.path().join("report.json")).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_idplint"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir.path())
+        .stdout(report)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let doc: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    let paths: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    if cfg!(target_os = "linux") {
+        assert_eq!(paths, ["./idp.json"], "{doc}");
+    }
+}
+
+#[test]
+fn a_config_that_is_a_fifo_or_endless_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let payload = dir.path().join("p.json");
+    fs::write(&payload, GOOD_NEIGHBOUR).unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut configs = vec![Path::new("/dev/zero").to_path_buf()];
+    if made.is_ok_and(|s| s.success()) {
+        configs.push(fifo);
+    }
+    let big = dir.path().join("big.toml");
+    fs::write(&big, format!("# {}\n", "x".repeat(2 << 20))).unwrap();
+    configs.push(big);
+    for config in &configs {
+        let out = Command::cargo_bin("idplint")
+            .expect("binary")
+            .args(["check", "--config"])
+            .arg(config)
+            .arg(&payload)
+            .timeout(Duration::from_secs(20))
+            .output()
+            .expect("ran");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", config.display());
+        assert!(
+            stderr.contains("not a regular file") || stderr.contains("larger than 1 MiB"),
+            "{}: {stderr}",
+            config.display()
+        );
+    }
 }
 
 #[test]

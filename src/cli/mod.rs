@@ -1,6 +1,6 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -262,9 +262,12 @@ fn lint_all(
 ) -> Vec<Box<Linted>> {
     let lint = |input: &Input| match input {
         Input::Stdin => {
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => linter.lint_bytes(
+            let read = idplint::source::read_limited(
+                std::io::stdin().lock(),
+                idplint::source::MAX_INPUT_BYTES,
+            );
+            match read {
+                Ok(bytes) => linter.lint_bytes(
                     stdin_name,
                     &bytes,
                     &config.source_options(Path::new(stdin_name)),
@@ -439,7 +442,8 @@ fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let text = read_small_text(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = idplint::source::read_small_text(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut variables = idplint::container::Variables::new();
     let bad = variables.read_dotenv(&text);
     if let Some(line) = bad.first() {
@@ -449,20 +453,6 @@ fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
         ));
     }
     Ok(variables.into_pairs())
-}
-
-/// A small text file (a configuration or dotenv file): a regular file of at
-/// most 1 MiB, so a FIFO or a device cannot hang or fill the run.
-fn read_small_text(path: &Path) -> std::io::Result<String> {
-    const LARGEST: u64 = 1 << 20;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    if meta.len() > LARGEST {
-        return Err(std::io::Error::other("larger than 1 MiB"));
-    }
-    std::fs::read_to_string(path)
 }
 
 /// `file` or `N files`.
@@ -656,10 +646,11 @@ enum Place {
 
 /// Hands every input the command line's paths stand for to `found`.
 fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input)) {
+    let mut unseen = Unseen::new(paths.len());
     for (index, path) in paths.iter().enumerate() {
         if path.as_os_str() == "-" {
             found((index, Place::Given(0)), Input::Stdin);
-        } else if config.is_excluded(path) {
+        } else if config.is_excluded(path) || !unseen.first_time(path) {
             continue;
         } else if path.is_dir() {
             let exclude = config.exclude.clone();
@@ -672,7 +663,8 @@ fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input
                 match entry {
                     Ok(e)
                         if e.file_type().is_some_and(|t| t.is_file())
-                            && config.is_included(e.path()) =>
+                            && config.is_included(e.path())
+                            && unseen.first_time(e.path()) =>
                     {
                         let path = e.into_path();
                         found(
@@ -694,6 +686,57 @@ fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input
             found((index, Place::Given(0)), Input::File(path.clone()));
         }
     }
+}
+
+/// The files a run has met, to lint each once: a file named twice, or named
+/// and found again by walking its directory, and the file the run's own
+/// output is written to (`idplint check --format json . > report.json`).
+struct Unseen {
+    /// Paths met so far, without `.` components; kept only when several
+    /// paths are given (one walk meets each file once).
+    met: Option<std::collections::HashSet<PathBuf>>,
+    /// The file standard output writes to, if it is a regular file.
+    output: Option<(std::ffi::OsString, PathBuf)>,
+}
+
+impl Unseen {
+    fn new(paths: usize) -> Self {
+        Self {
+            met: (paths > 1).then(std::collections::HashSet::new),
+            output: output_file(),
+        }
+    }
+
+    fn first_time(&mut self, path: &Path) -> bool {
+        if let Some((name, canonical)) = &self.output {
+            if path.file_name() == Some(name.as_os_str())
+                && std::fs::canonicalize(path).is_ok_and(|p| p == *canonical)
+            {
+                return false;
+            }
+        }
+        let Some(met) = &mut self.met else {
+            return true;
+        };
+        let plain: PathBuf = path
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
+        met.insert(plain)
+    }
+}
+
+/// The name and canonical path of the regular file standard output is
+/// redirected to, where the system tells it (Linux).
+fn output_file() -> Option<(std::ffi::OsString, PathBuf)> {
+    if !cfg!(target_os = "linux") || std::io::stdout().is_terminal() {
+        return None;
+    }
+    let path = std::fs::read_link("/proc/self/fd/1").ok()?;
+    if !std::fs::metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    Some((path.file_name()?.to_os_string(), path))
 }
 
 /// Where a walked file sorts among the files of its walk: component by

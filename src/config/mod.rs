@@ -162,7 +162,7 @@ impl Config {
 
     /// Reads and checks the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Self, Vec<ConfigError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::source::read_small_text(path).map_err(|e| {
             vec![ConfigError::file(format!(
                 "cannot read the configuration file `{}`: {e}",
                 path.display()

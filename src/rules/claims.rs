@@ -3,6 +3,8 @@
 //! keys a mapping may carry depends on where it sits: the mode below. The key
 //! lists are in `rules/qlik/facts.json` (`claims`).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::support::claims::{Mapping, Mode};
@@ -441,13 +443,13 @@ impl Rule for ClaimsEmptyOrDuplicate {
                     );
                     continue;
                 }
-                let mut seen: Vec<(String, usize)> = Vec::new();
+                let mut seen: HashMap<String, usize> = HashMap::new();
                 for (i, item) in items.iter().enumerate() {
                     let Some(s) = item.as_str().filter(|s| !s.trim().is_empty()) else {
                         continue;
                     };
                     let norm = normalised(s, mapping.mode);
-                    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == norm) {
+                    if let Some(first) = seen.get(&norm) {
                         let same = if norm == s {
                             String::new()
                         } else {
@@ -471,7 +473,7 @@ impl Rule for ClaimsEmptyOrDuplicate {
                             ),
                         );
                     } else {
-                        seen.push((norm, i));
+                        seen.insert(norm, i);
                     }
                 }
             }

@@ -138,7 +138,7 @@ impl<'a> View<'a> {
         (n.key_start as usize, n.key_end as usize)
     }
 
-    fn key_text(self, id: u32, text: &'a str) -> Cow<'a, str> {
+    pub fn key_text(self, id: u32, text: &'a str) -> Cow<'a, str> {
         let n = &self.nodes[id as usize];
         let quoted = &text[n.key_start as usize..n.key_end as usize];
         if !n.key_escaped {

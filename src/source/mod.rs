@@ -11,7 +11,7 @@ pub use index::{
 };
 pub use members::Members;
 pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
-pub use read::with_file;
+pub use read::{read_limited, read_small_text, with_file, MAX_INPUT_BYTES};
 
 const BOM: &str = "\u{feff}";
 

@@ -265,13 +265,14 @@ impl<'a> Parser<'a> {
     fn map_of_members(&mut self, id: u32, first_member: usize) -> Map<String, Value> {
         let mut members = std::mem::take(&mut self.members);
         let mut map = Map::with_capacity(members.len() - first_member);
+        let mut again = Vec::new();
         for (name, value, key_start, key_end) in members.drain(first_member..) {
             match map.entry(name) {
                 serde_json::map::Entry::Vacant(slot) => {
                     slot.insert(value);
                 }
                 serde_json::map::Entry::Occupied(mut slot) => {
-                    self.record_duplicate(id, slot.key(), key_start, key_end);
+                    again.push((slot.key().clone(), (key_start, key_end)));
                     // The later member wins, in the earlier one's place, as
                     // serde_json decides.
                     slot.insert(value);
@@ -279,22 +280,36 @@ impl<'a> Parser<'a> {
             }
         }
         self.members = members;
+        if !again.is_empty() {
+            self.record_duplicates(id, again);
+        }
         map
     }
 
-    fn record_duplicate(&mut self, object: u32, name: &str, key_start: usize, key_end: usize) {
+    /// Records the members of object `object` named again (each name with
+    /// the later key's range), placing each at its first definition: one
+    /// pass over the object's members, however many names repeat.
+    fn record_duplicates(&mut self, object: u32, again: Vec<(String, (usize, usize))>) {
         let index = SpanIndex::borrowed(&self.nodes);
-        let first = index
-            .children(object)
-            .find(|&c| index.key_is(c, self.text, name))
-            .map(|c| index.key_range(c));
-        if let Some(first) = first {
-            self.duplicates.push(DuplicateKey {
-                object: index.pointer_of(object, self.text),
-                name: name.to_string(),
-                first,
-                second: (key_start, key_end),
-            });
+        let repeated: std::collections::HashSet<&str> =
+            again.iter().map(|(name, _)| name.as_str()).collect();
+        let mut first = std::collections::HashMap::new();
+        for child in index.children(object) {
+            let name = index.key_text(child, self.text);
+            if repeated.contains(name.as_ref()) {
+                first.entry(name).or_insert_with(|| index.key_range(child));
+            }
+        }
+        let pointer = index.pointer_of(object, self.text);
+        for (name, second) in again {
+            if let Some(&first) = first.get(name.as_str()) {
+                self.duplicates.push(DuplicateKey {
+                    object: pointer.clone(),
+                    name,
+                    first,
+                    second,
+                });
+            }
         }
     }
 

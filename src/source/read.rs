@@ -9,6 +9,23 @@ use std::path::Path;
 /// vendors accept, so one read takes a whole file.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 
+/// The most bytes idplint reads from one input (a file, or standard input).
+/// An identity-provider request body is a few kilobytes; a SAML metadata
+/// document pasted whole, a few hundred. Past this, the input is an error
+/// (exit 2), not parsed: memory and time stay bounded whatever is given.
+pub const MAX_INPUT_BYTES: usize = 16 << 20;
+
+/// The most bytes of a configuration or dotenv file.
+pub const MAX_SMALL_TEXT_BYTES: usize = 1 << 20;
+
+/// The error for an input past [`MAX_INPUT_BYTES`].
+pub fn too_large(limit: usize) -> io::Error {
+    io::Error::other(format!(
+        "larger than {} MiB, the most idplint reads from one input (a request body is a few kilobytes)",
+        limit >> 20
+    ))
+}
+
 thread_local! {
     /// Each thread reads its files into one buffer, so a file costs no
     /// allocation and no `stat` to size one.
@@ -34,12 +51,19 @@ pub fn with_file<T>(path: &Path, lint: impl FnOnce(&[u8]) -> T) -> io::Result<T>
 /// and the buffer grown to its size, so a large file is not read by doubling.
 fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<usize> {
     let mut file = File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > MAX_INPUT_BYTES as u64 {
+        return Err(too_large(MAX_INPUT_BYTES));
+    }
     if buffer.len() < READ_BUFFER_BYTES {
         buffer.resize(READ_BUFFER_BYTES, 0);
     }
     let mut filled = 0;
     let mut measured = false;
     loop {
+        if filled > MAX_INPUT_BYTES {
+            return Err(too_large(MAX_INPUT_BYTES));
+        }
         if filled == buffer.len() {
             let wanted = if measured {
                 buffer.len() * 2
@@ -59,6 +83,30 @@ fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<usize> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Reads at most `limit` bytes from `reader` (standard input); more is an
+/// error.
+pub fn read_limited(reader: impl Read, limit: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+/// A small text file (a configuration or dotenv file): a regular file of at
+/// most [`MAX_SMALL_TEXT_BYTES`], so a FIFO or a device cannot hang or fill
+/// the run.
+pub fn read_small_text(path: &Path) -> io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let bytes = read_limited(File::open(path)?, MAX_SMALL_TEXT_BYTES)
+        .map_err(|_| io::Error::other("larger than 1 MiB"))?;
+    String::from_utf8(bytes).map_err(|_| io::Error::other("not UTF-8"))
 }
 
 #[cfg(test)]

@@ -45,20 +45,27 @@ pub fn json_type_name(value: &Value) -> &'static str {
 }
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo
-/// (or differs only in case).
+/// (or differs only in case). A name longer than [`LONGEST_TYPO`] bytes is
+/// no typo of a member name or rule name.
 pub fn nearest_name<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    if name.len() > LONGEST_TYPO {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
+    let mut candidate = String::new();
     candidates
         .into_iter()
         .filter(|c| *c != name)
         .map(|c| {
-            let score = if c.to_ascii_lowercase() == lower {
+            let score = if c.eq_ignore_ascii_case(name) {
                 1.0
             } else {
-                strsim::jaro_winkler(&lower, &c.to_ascii_lowercase())
+                candidate.clear();
+                candidate.extend(c.chars().map(|ch| ch.to_ascii_lowercase()));
+                strsim::jaro_winkler(&lower, &candidate)
             };
             (c, score)
         })
@@ -66,6 +73,9 @@ pub fn nearest_name<'a>(
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(c, _)| c)
 }
+
+/// Longer names than this, in bytes, are not compared with the known ones.
+const LONGEST_TYPO: usize = 100;
 
 /// A value as a message shows it: strings quoted in backticks, shortened.
 pub fn shown(value: &Value) -> String {
