@@ -65,6 +65,15 @@ fn payloads() -> Vec<(&'static str, String)> {
   "configuration": {{"oidc": {{"clientSecret": "{CANARY}..."}}}}}}}}"#
             ),
         ),
+        (
+            // The secret pasted into a field whose message shortens values.
+            "qlik-tenant.json",
+            format!(
+                r#"{{"protocol": "OIDC", "provider": "okta", "interactive": false, "tenantIds": ["{CANARY}-q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6-lvLx0Zz9"],
+  "options": {{"issuer": "https://acme.okta.com", "discoveryUrl": "https://acme.okta.com/.well-known/openid-configuration",
+    "clientId": "0oa1b2c3d4", "clientSecret": "{CANARY}-q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6-lvLx0Zz9"}}}}"#
+            ),
+        ),
         ("private-key.json", key_fixture),
     ]
 }

@@ -819,7 +819,8 @@ mod tests {
             Input::Walked(path) | Input::File(path) => path,
             Input::Stdin | Input::Error(..) => PathBuf::from("?"),
         });
-        expected.push(lone);
+        // The file named again after its walk is linted once, in its walk.
+        assert!(expected.contains(&lone));
         assert!(expected.len() > 5 * WALK_BATCH);
         assert_eq!(linted, expected);
     }

@@ -34,6 +34,7 @@ impl Linter {
             let at = (site.span, site.start, site.end);
             if let Some(mut d) = placed_at(&selection, finding, at, Vec::new()) {
                 d.request = request;
+                super::mask::bound_texts(&mut d);
                 file.diagnostics.push(d);
                 sort_diagnostics(&mut file.diagnostics);
                 if changed.last() != Some(&i) {

@@ -4,6 +4,7 @@ use std::cell::OnceCell;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
+use crate::rules::support::shorten;
 
 /// Replaces every secret value that found its way into a message with `***`.
 pub(super) fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
@@ -61,15 +62,76 @@ fn contains_secret<'a>(
 pub(super) struct SecretMasks<'a>(Vec<(&'a str, OnceCell<memchr::memmem::Finder<'a>>)>);
 
 impl<'a> SecretMasks<'a> {
+    /// The masks of `values`: each value, then the heads that messages show
+    /// of a long one (`shorten` keeps 39, 59, 79 or 99 characters before
+    /// its `…`), so that a shortened secret is masked too.
     pub(super) fn new(values: Vec<&'a str>) -> Self {
-        Self(
-            values
-                .into_iter()
-                .filter(|s| s.len() >= 4)
-                .map(|s| (s, OnceCell::new()))
-                .collect(),
-        )
+        let values: Vec<&'a str> = values.into_iter().filter(|s| s.len() >= 4).collect();
+        let heads = values.iter().flat_map(|s| {
+            SHOWN_HEADS.iter().filter_map(move |&chars| {
+                let (end, _) = s.char_indices().nth(chars)?;
+                Some(&s[..end])
+            })
+        });
+        let mut needles: Vec<&'a str> = values.iter().copied().collect();
+        needles.extend(heads);
+        Self(needles.into_iter().map(|s| (s, OnceCell::new())).collect())
     }
+}
+
+/// The characters of a value that `shorten` keeps before its `…`, at the
+/// widths messages use.
+const SHOWN_HEADS: [usize; 4] = [39, 59, 79, 99];
+
+/// Quoted values longer than this many characters are shortened in
+/// messages, after masking.
+const LONGEST_QUOTED: usize = 200;
+/// A message, help or label longer than this many characters is cut.
+const LONGEST_TEXT: usize = 1000;
+
+/// Shortens every long value quoted in backticks in the finding's texts,
+/// and cuts any text still too long: a 10 MB key is not repeated in its
+/// message. Runs after [`redact_text`], so that no shortened secret escapes
+/// its mask.
+pub(super) fn bound_texts(d: &mut Diagnostic) {
+    let bound = |text: &mut String| {
+        if text.len() > LONGEST_QUOTED {
+            if let Some(shorter) = bounded(text) {
+                *text = shorter;
+            }
+        }
+    };
+    bound(&mut d.message);
+    if let Some(help) = d.help.as_mut() {
+        bound(help);
+    }
+    if let Some(label) = d.label.as_mut() {
+        bound(label);
+    }
+    for l in &mut d.related {
+        bound(&mut l.message);
+    }
+}
+
+fn bounded(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut changed = false;
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 && part.len() > LONGEST_QUOTED && part.chars().count() > LONGEST_QUOTED {
+            out.push_str(&shorten(part, 100));
+            changed = true;
+        } else {
+            out.push_str(part);
+        }
+    }
+    if out.len() > LONGEST_TEXT && out.chars().count() > LONGEST_TEXT {
+        out = shorten(&out, LONGEST_TEXT);
+        changed = true;
+    }
+    changed.then_some(out)
 }
 
 /// The file's text with the bytes of every secret value masked byte for

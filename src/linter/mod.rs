@@ -218,6 +218,7 @@ impl Linter {
             None => self.lint_json(&selection, &mut report, &source, options),
             Some(format) => self.lint_container(&selection, &mut report, &source, format, options),
         }
+        report.diagnostics.iter_mut().for_each(mask::bound_texts);
         report
     }
 }
