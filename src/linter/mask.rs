@@ -73,7 +73,7 @@ impl<'a> SecretMasks<'a> {
                 Some(&s[..end])
             })
         });
-        let mut needles: Vec<&'a str> = values.iter().copied().collect();
+        let mut needles: Vec<&'a str> = values.to_vec();
         needles.extend(heads);
         Self(needles.into_iter().map(|s| (s, OnceCell::new())).collect())
     }
