@@ -140,3 +140,89 @@ fn explain_prints_no_secret_of_its_examples() {
         );
     }
 }
+
+/// The private key's body, written with literal line breaks, as people
+/// paste it.
+fn private_key_lines() -> String {
+    let fixture = include_str!("../testdata/qlik/create/invalid-jwt-private-key.json");
+    let doc: serde_json::Value = serde_json::from_str(fixture).expect("fixture is JSON");
+    let pem = doc["options"]["staticKeys"][0]["pem"].as_str().unwrap();
+    pem.split("-----").nth(2).unwrap().replace("\\n", "\n")
+}
+
+/// Secrets where no parse says which value is the secret: a syntax error
+/// beside it, single quotes, a cut-off file, bytes that are not UTF-8, a PEM
+/// pasted with line breaks or split into an array, a duplicated member, a
+/// secret of the wrong type, a patch path written almost right, a private
+/// key under a lower-case or non-breaking-space label.
+#[test]
+fn secrets_are_masked_where_the_body_does_not_say_which_value_they_are() {
+    let key = private_key_lines();
+    let key_lines: Vec<&str> = key.lines().filter(|l| l.len() > 20).collect();
+    let one_line: String = key_lines.concat();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("syntax-error.json", format!(r#"{{"protocol": "OIDC", "options": {{"clientSecret": "{CANARY}" "clientId": "x"}}}}"#).into_bytes()),
+        ("single-quotes.json", format!(r#"{{'protocol': 'OIDC', 'options': {{'clientSecret': '{CANARY}'}}}}"#).into_bytes()),
+        ("cut-off.json", format!("{{\"protocol\": \"OIDC\", \"options\": {{\"clientSecret\": \"{CANARY}").into_bytes()),
+        ("unterminated.json", format!("{{\"protocol\": \"OIDC\", \"options\": {{\"clientSecret\": \"{CANARY}\n}}}}").into_bytes()),
+        ("not-utf8.json", [format!("{{\"protocol\": \"OIDC\", \"options\": {{\"clientSecret\": \"{CANARY}").as_bytes(), b"\xff\xfe\"}}"].concat()),
+        ("pem-lines.json", format!("{{\"protocol\": \"jwtAuth\", \"provider\": \"external\", \"options\": {{\"issuer\": \"https://login.acme-corp.io\", \"staticKeys\": [{{\"kid\": \"k\", \"pem\": \"-----BEGIN PRIVATE KEY-----\n{key}\n-----END PRIVATE KEY-----\"}}]}}}}").into_bytes()),
+        ("pem-array.json", format!("{{\"protocol\": \"jwtAuth\", \"provider\": \"external\", \"options\": {{\"issuer\": \"https://login.acme-corp.io\", \"staticKeys\": [{{\"kid\": \"k\", \"pem\": [\"-----BEGIN PRIVATE KEY-----\", {}, \"-----END PRIVATE KEY-----\"]}}]}}}}", key_lines.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(",\n  ")).into_bytes()),
+        ("pem-lower-label.json", format!("{{\"protocol\": \"jwtAuth\", \"provider\": \"external\", \"options\": {{\"issuer\": \"https://login.acme-corp.io\", \"staticKeys\": [{{\"kid\": \"k\", \"pem\": \"-----BEGIN private key-----{one_line}-----END private key-----\"}}]}}}}").into_bytes()),
+        ("pem-nbsp-label.json", format!("{{\"protocol\": \"jwtAuth\", \"provider\": \"external\", \"options\": {{\"issuer\": \"https://login.acme-corp.io\", \"staticKeys\": [{{\"kid\": \"k\", \"pem\": \"-----BEGIN PRIVATE\u{a0}KEY-----{one_line}-----END PRIVATE\u{a0}KEY-----\"}}]}}}}").into_bytes()),
+        ("duplicate.json", format!(r#"{{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {{"clientSecret": "{CANARY}", "clientSecret": "${{SECRET}}"}}}}"#).into_bytes()),
+        ("duplicate-block.json", format!(r#"{{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {{"clientSecret": "{CANARY}"}}, "pendingOptions": {{"clientId": "x"}}}}"#).into_bytes()),
+        ("array-secret.json", format!(r#"{{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {{"clientSecret": ["{CANARY}"]}}}}"#).into_bytes()),
+        ("object-secret.json", format!(r#"{{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {{"clientSecret": {{"value": "{CANARY}"}}}}}}"#).into_bytes()),
+        ("near-paths.json", format!(r#"[{{"op": "replace", "path": "/options/clientsecret", "value": "{CANARY}"}},
+  {{"op": "replace", "path": "/pendingOptions/clientSecret/", "value": "{CANARY}"}},
+  {{"op": "replace", "path": "/options/client~1Secret", "value": "{CANARY}"}},
+  {{"op": "replace", "path": "/options/clientSecret", "value": "{CANARY}", "value": "${{SECRET}}"}}]"#).into_bytes()),
+        ("ionos-duplicate-oidc.json", format!(r#"{{"properties": {{"type": "oidc", "name": "Acme", "domain": "acme.io",
+  "configuration": {{"oidc": {{"clientSecret": "{CANARY}", "clientId": "x"}}, "oidc": {{"clientId": "y"}}}}}}}}"#).into_bytes()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (name, bytes) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        paths.push(path);
+    }
+    let fragments: Vec<&str> = key_lines.iter().map(|l| &l[4..20]).collect();
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        for path in &paths {
+            let out = Command::cargo_bin("idplint")
+                .unwrap()
+                .args(["check", "--format", format])
+                .arg(path)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let name = path.file_name().unwrap().to_string_lossy();
+            assert_ne!(out.status.code(), Some(0), "{format} {name}: no finding");
+            assert!(
+                !stdout.contains(CANARY),
+                "{format} {name} shows the canary:\n{stdout}"
+            );
+            for fragment in &fragments {
+                assert!(
+                    !stdout.contains(fragment),
+                    "{format} {name} shows the private key ({fragment}):\n{stdout}"
+                );
+            }
+        }
+    }
+    // A private key under a loosely written label is still reported.
+    for name in ["pem-lower-label.json", "pem-nbsp-label.json"] {
+        let out = Command::cargo_bin("idplint")
+            .unwrap()
+            .args(["check", "--format", "json", "--select", "IDP303"])
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("IDP303"),
+            "{name}: no IDP303"
+        );
+    }
+}

@@ -667,12 +667,53 @@ pub struct Secrets {
 }
 
 impl Secrets {
-    /// True when `text` holds the private-key marker anywhere.
+    /// True when `text` holds the private-key marker anywhere, in any case
+    /// and with any white space between its words (`private key`,
+    /// `PRIVATE\u{a0}KEY`).
     pub fn mentions_private_key(&self, text: &str) -> bool {
-        self.marker_finder
-            .get_or_init(|| memchr::memmem::Finder::new(&self.private_key_marker).into_owned())
-            .find(text.as_bytes())
-            .is_some()
+        let exact = self
+            .marker_finder
+            .get_or_init(|| memchr::memmem::Finder::new(&self.private_key_marker).into_owned());
+        exact.find(text.as_bytes()).is_some() || self.loose_marker_at(text).is_some()
+    }
+
+    /// True for a PEM label that names a private key, in any case and
+    /// spacing (`RSA PRIVATE KEY`, `private  key`).
+    pub fn is_private_key_label(&self, label: &str) -> bool {
+        label.contains(&self.private_key_marker) || self.loose_marker_at(label).is_some()
+    }
+
+    /// Where the marker's words stand in `text` compared loosely: ASCII case
+    /// ignored, any run of white space (a non-breaking space too) for each
+    /// space of the marker.
+    pub fn loose_marker_at(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let words: Vec<&str> = self.private_key_marker.split(' ').collect();
+        let first = words.first()?.as_bytes().first()?;
+        let bytes = text.as_bytes();
+        memchr::memchr2_iter(
+            first.to_ascii_lowercase(),
+            first.to_ascii_uppercase(),
+            bytes,
+        )
+        .find_map(|start| {
+            let mut at = start;
+            for (i, word) in words.iter().enumerate() {
+                if i > 0 {
+                    let rest = &text[at..];
+                    let spaced = rest.len() - rest.trim_start().len();
+                    if spaced == 0 {
+                        return None;
+                    }
+                    at += spaced;
+                }
+                let end = at + word.len();
+                if !bytes.get(at..end)?.eq_ignore_ascii_case(word.as_bytes()) {
+                    return None;
+                }
+                at = end;
+            }
+            Some(start..at)
+        })
     }
 }
 

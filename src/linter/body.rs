@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::mask::{redact_text, SecretMasks};
+use super::mask::{likely_secrets, redact_text, SecretMasks};
 use super::place::{label, placed, resolve, Place};
 use super::selection::Selection;
 use super::{IonosName, Linter, SourceOptions};
@@ -259,7 +259,10 @@ fn place_and_mask(
     if findings.is_empty() {
         return Vec::new();
     }
-    let masks = SecretMasks::new(support::secret_values(cx.secret_pointers(), cx.root));
+    let json = doc.body.json;
+    let mut values = support::secret_values(cx.secret_pointers(), cx.root);
+    values.extend(likely_secrets(json).into_iter().filter_map(|r| json.get(r)));
+    let masks = SecretMasks::new(values);
     let mut diagnostics = Vec::new();
     for (finding, span, mut related) in findings {
         if !selection.runs(finding.rule) {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::body::{BodyOutcome, BodyText, FileText};
-use super::mask::redact_source;
+use super::mask::{likely_secrets, redact_source};
 use super::place::{placed, sort_diagnostics};
 use super::selection::Selection;
 use super::{BodyFile, FileReport, Linter, SourceOptions};
@@ -64,7 +64,7 @@ impl Linter {
         for body in &found.bare_bodies {
             run.bare_body(body);
         }
-        let secrets = run.secrets;
+        let mut secrets = run.secrets;
         if report.payloads == 0 && report.diagnostics.is_empty() && report.body_files.is_empty() {
             report.skipped = Some(format!(
                 "no identity-provider request found in this {}",
@@ -73,6 +73,7 @@ impl Linter {
         }
         sort_diagnostics(&mut report.diagnostics);
         if self.keep_source && (!report.diagnostics.is_empty() || !report.ionos_names.is_empty()) {
+            secrets.extend(likely_secrets(full));
             report.redacted_source = redact_source(full, &secrets);
         }
     }

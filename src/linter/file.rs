@@ -2,12 +2,11 @@
 //! whose text is the body.
 
 use std::cell::OnceCell;
-use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::body::{BodyOutcome, BodyText, FileText};
-use super::mask::redact_source;
+use super::mask::{likely_secrets, redact_source};
 use super::place::{placed, sort_diagnostics, Place};
 use super::selection::Selection;
 use super::{FileReport, Linter, SourceOptions};
@@ -44,7 +43,7 @@ impl Linter {
             Vec::new(),
         );
         report.diagnostics.extend(d);
-        report.redacted_source = Arc::from(e.lossy.as_str());
+        report.redacted_source = redact_source(&e.lossy, &likely_secrets(&e.lossy));
     }
 
     /// A plain JSON file: the file is the body.
@@ -93,7 +92,9 @@ impl Linter {
                 if self.keep_source
                     && (!report.diagnostics.is_empty() || !report.ionos_names.is_empty())
                 {
-                    report.redacted_source = redact_source(source.full(), &linted.secrets);
+                    let mut secrets = linted.secrets;
+                    secrets.extend(likely_secrets(source.full()));
+                    report.redacted_source = redact_source(source.full(), &secrets);
                 }
             }
         }

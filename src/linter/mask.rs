@@ -1,7 +1,10 @@
 //! Masking secrets: no secret value reaches a message or an excerpt.
 
 use std::cell::OnceCell;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::support::shorten;
@@ -132,6 +135,160 @@ fn bounded(text: &str) -> Option<String> {
         changed = true;
     }
     changed.then_some(out)
+}
+
+/// Member names that mark a secret value wherever they stand, as a text
+/// search finds them (in any case, `_` and `-` ignored): used where no
+/// parse says which value is which (a syntax error, a duplicate member, a
+/// value of the wrong type, a patch path written almost right).
+const SECRET_WORDS: &str = "secret|password|private_?key";
+
+/// The most bytes of one value masked by [`likely_secrets`].
+const LONGEST_MASKED: usize = 64 * 1024;
+
+/// Byte ranges of `text` that look secret, found without parsing it: the
+/// value after a member named like a secret (a string, or every string of
+/// an array or object), the `value` of a patch operation whose `path`
+/// names a secret, and the body of a PEM private key, up to its end line.
+/// Quotes may be escaped (`\"`), as in a shell string or a Postman body.
+pub(super) fn likely_secrets(text: &str) -> Vec<Range<usize>> {
+    static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r#"(?i)(?:\\?"|')[a-z0-9_\-]*(?:{SECRET_WORDS})[a-z0-9_\-]*(?:\\?"|')\s*:\s*"#
+        ))
+        .expect("member pattern")
+    });
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r#"(?i)\\?"path\\?"\s*:\s*\\?"[^"\\]*(?:{SECRET_WORDS})[^"\\]*\\?""#
+        ))
+        .expect("path pattern")
+    });
+    static VALUE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\\?"value\\?"\s*:\s*"#).expect("value pattern"));
+    let mut ranges = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    if ["secret", "password", "private"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        for m in MEMBER.find_iter(text) {
+            value_ranges(text, m.end(), &mut ranges);
+        }
+        for m in PATH.find_iter(text) {
+            let from = text[..m.start()].rfind('{').unwrap_or(0);
+            let to = text[m.end()..]
+                .find('}')
+                .map_or(text.len(), |i| m.end() + i);
+            if let Some(v) = VALUE.find(&text[from..to]) {
+                value_ranges(text, from + v.end(), &mut ranges);
+            }
+        }
+        let secrets = &crate::facts::facts().secrets;
+        let mut at = 0;
+        while let Some(marker) = secrets.loose_marker_at(&text[at..]) {
+            let body = at + marker.end;
+            let end = text[body..]
+                .find("-----")
+                .map(|dashes| body + dashes)
+                .and_then(|dashes| text[dashes + 5..].find("-----").map(|i| dashes + 5 + i))
+                .unwrap_or(text.len())
+                .min(body + LONGEST_MASKED);
+            let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+            let bytes = text.as_bytes();
+            let mut i = body;
+            while i < end {
+                if base64(bytes[i]) {
+                    let start = i;
+                    while i < end && base64(bytes[i]) {
+                        i += 1;
+                    }
+                    ranges.push(start..i);
+                } else {
+                    i += 1;
+                }
+            }
+            at = end.max(body);
+        }
+    }
+    ranges
+}
+
+/// The ranges to mask of the value that starts at `at` (after white space):
+/// a string's content, or every string's content of an array or object.
+fn value_ranges(text: &str, at: usize, ranges: &mut Vec<Range<usize>>) {
+    // A template variable or a documentation placeholder names a secret
+    // kept elsewhere: it is shown.
+    let placeholders = &crate::facts::facts().placeholders;
+    let mut push = |range: Range<usize>| {
+        // In a shell string a variable may be written `\$NAME`.
+        let value = text
+            .get(range.clone())
+            .unwrap_or_default()
+            .replace("\\$", "$");
+        if !placeholders.is_template(&value) && !placeholders.is_placeholder(&value) {
+            ranges.push(range);
+        }
+    };
+    let bytes = text.as_bytes();
+    let end = (at + LONGEST_MASKED).min(bytes.len());
+    match bytes.get(at) {
+        Some(b'"' | b'\\' | b'\'') => {
+            if let Some(range) = string_content(bytes, at, end) {
+                push(range);
+            }
+        }
+        Some(b'[' | b'{') => {
+            let mut depth = 0usize;
+            let mut i = at;
+            while i < end {
+                match bytes[i] {
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'"' | b'\\' | b'\'' => {
+                        if let Some(range) = string_content(bytes, i, end) {
+                            i = range.end;
+                            push(range);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The content of the string whose opening quote (`"`, or `\"` in an
+/// escaped body) is at `at`: up to its closing quote, or the end of the
+/// line.
+fn string_content(bytes: &[u8], at: usize, end: usize) -> Option<Range<usize>> {
+    let escaped = bytes.get(at) == Some(&b'\\');
+    let quote = *bytes.get(at)?;
+    let start = if escaped {
+        (bytes.get(at + 1) == Some(&b'"')).then_some(at + 2)?
+    } else {
+        at + 1
+    };
+    let mut i = start;
+    while i < end {
+        match bytes[i] {
+            b'\n' | b'\r' => break,
+            b'\\' if escaped && bytes.get(i + 1) == Some(&b'"') => break,
+            b'\\' => i += 1,
+            b'"' | b'\'' if !escaped && bytes[i] == quote => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    let i = i.min(end);
+    (i > start).then_some(start..i)
 }
 
 /// The file's text with the bytes of every secret value masked byte for

@@ -318,11 +318,11 @@ impl<'a> Material<'a> {
         }
 
         let shape = shape_of(content);
-        let marker = &facts().secrets.private_key_marker;
+        let secrets = &facts().secrets;
         let mut private_key = match &shape {
             Shape::Pem { blocks, .. } => blocks
                 .iter()
-                .find(|b| b.label.contains(marker.as_str()))
+                .find(|b| secrets.is_private_key_label(&b.label))
                 .map(|b| format!("PEM block `{}`", b.label)),
             _ => None,
         };
