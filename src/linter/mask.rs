@@ -166,12 +166,10 @@ pub(super) fn likely_secrets(text: &str) -> Vec<Range<usize>> {
     });
     static VALUE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"\\?"value\\?"\s*:\s*"#).expect("value pattern"));
+    static ANY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&format!("(?i){SECRET_WORDS}|private")).expect("word pattern"));
     let mut ranges = Vec::new();
-    let lower = text.to_ascii_lowercase();
-    if ["secret", "password", "private"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
+    if ANY.is_match(text) {
         for m in MEMBER.find_iter(text) {
             value_ranges(text, m.end(), &mut ranges);
         }
