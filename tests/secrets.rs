@@ -138,6 +138,27 @@ fn explain_prints_no_secret_of_its_examples() {
             rendered.contains('*') || code == "IDP009",
             "{code}: {rendered}"
         );
+        // The examples themselves show no secret either.
+        let examples = text.split("## Fails").nth(1).unwrap_or_default();
+        // A value shortened as documentation shortens it (`MIIC...`) is a
+        // placeholder, shown as the finding's subject.
+        let secret_value = regex::Regex::new(r#""clientSecret": "([^"*$<]{4,})""#).unwrap();
+        for shown in secret_value.captures_iter(examples) {
+            assert!(shown[1].ends_with("..."), "{code}: {}", &shown[0]);
+        }
+        if code == "IDP303" {
+            let body = examples
+                .split("PRIVATE KEY-----")
+                .nth(1)
+                .unwrap_or_default()
+                .split("-----")
+                .next()
+                .unwrap_or_default();
+            assert!(
+                !body.is_empty() && body.chars().all(|c| c == '*' || c == '\\' || c == 'n'),
+                "{code}: the private key is shown: {body}"
+            );
+        }
     }
 }
 

@@ -66,7 +66,8 @@ pub fn explain(name: &str) -> ExitCode {
     for (title, examples) in [("Passes", m.pass), ("Fails", m.fail)] {
         out.push_str(&format!("\n## {title}\n"));
         for e in examples {
-            out.push_str(&format!("\n```json\n{}\n```\n", e.trim()));
+            let shown = idplint::linter::masked(e.trim());
+            out.push_str(&format!("\n```json\n{shown}\n```\n"));
         }
     }
     if let Some(first) = m.fail.first() {

@@ -230,6 +230,14 @@ fn guarded(name: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
         .unwrap_or_else(|_| FileReport::failed(name))
 }
 
+/// `text` with what looks secret in it masked byte for byte: the value of a
+/// member named like a secret, a patch value whose path names one, a
+/// private key's PEM body. For showing a payload outside a report (the
+/// examples of `idplint explain`).
+pub fn masked(text: &str) -> String {
+    mask::redact_source(text, &mask::likely_secrets(text)).to_string()
+}
+
 /// A path as reports name it: as written when it is UTF-8 (most are), else
 /// with replacement characters.
 pub fn display_name(path: &Path) -> String {
