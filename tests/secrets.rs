@@ -122,6 +122,7 @@ fn no_format_ever_prints_a_secret() {
 
 #[test]
 fn explain_prints_no_secret_of_its_examples() {
+    let secret_value = regex::Regex::new(r#""clientSecret": "([^"*$<]{4,})""#).unwrap();
     for code in ["IDP011", "IDP303", "IDP009"] {
         let out = Command::cargo_bin("idplint")
             .unwrap()
@@ -142,7 +143,6 @@ fn explain_prints_no_secret_of_its_examples() {
         let examples = text.split("## Fails").nth(1).unwrap_or_default();
         // A value shortened as documentation shortens it (`MIIC...`) is a
         // placeholder, shown as the finding's subject.
-        let secret_value = regex::Regex::new(r#""clientSecret": "([^"*$<]{4,})""#).unwrap();
         for shown in secret_value.captures_iter(examples) {
             assert!(shown[1].ends_with("..."), "{code}: {}", &shown[0]);
         }
