@@ -403,3 +403,26 @@ fn hostile_containers() {
         assert!(file["error"].is_null(), "{name}: {}", file["error"]);
     }
 }
+
+#[test]
+fn a_link_to_a_system_file_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("idp.json");
+    #[cfg(unix)]
+    {
+        if std::os::unix::fs::symlink("/proc/self/environ", &link).is_err() {
+            return;
+        }
+        let out = Command::cargo_bin("idplint")
+            .expect("binary")
+            .args(["check"])
+            .arg(&link)
+            .env("IDPLINT_CANARY", "EnvironmentCanary41d7")
+            .output()
+            .expect("ran");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{stdout}");
+        assert!(stdout.contains("system file"), "{stdout}");
+        assert!(!stdout.contains("EnvironmentCanary41d7"), "{stdout}");
+    }
+}

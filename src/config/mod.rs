@@ -152,12 +152,20 @@ impl Config {
         }
     }
 
-    /// The nearest `idplint.toml` in `start` or one of its ancestors.
+    /// The nearest `idplint.toml` in `start` or one of its ancestors, up to
+    /// the root of the repository `start` is in (the directory that holds
+    /// `.git`): a file above it belongs to someone else's tree.
     pub fn find(start: &Path) -> Option<PathBuf> {
-        start
-            .ancestors()
-            .map(|dir| dir.join(FILE_NAME))
-            .find(|candidate| candidate.is_file())
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if dir.join(".git").exists() {
+                return None;
+            }
+        }
+        None
     }
 
     /// Reads and checks the configuration file at `path`.

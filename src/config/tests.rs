@@ -380,3 +380,20 @@ fn source_options_default_to_recognition() {
         (SourceOptions::default().kind, None)
     );
 }
+
+#[test]
+fn the_search_for_a_config_stops_at_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join(FILE_NAME);
+    std::fs::write(&outside, "select = [\"IDP3\"]\n").unwrap();
+    let repo = dir.path().join("repo");
+    let nested = repo.join("idp").join("okta");
+    std::fs::create_dir_all(&nested).unwrap();
+    // Not in a repository: the file above is found.
+    assert_eq!(Config::find(&nested), Some(outside.clone()));
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    assert_eq!(Config::find(&nested), None, "the file above the repository");
+    let inside = repo.join(FILE_NAME);
+    std::fs::write(&inside, "").unwrap();
+    assert_eq!(Config::find(&nested), Some(inside));
+}

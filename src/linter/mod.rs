@@ -159,6 +159,15 @@ impl Linter {
     /// Lints a file on disk. An unreadable file gives a report with `error`.
     pub fn lint_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
         let name = display_name(path);
+        if let Some(system) = system_file(path) {
+            return FileReport::unreadable(
+                name,
+                format!(
+                    "cannot read file: it is the system file `{}`, not a payload",
+                    system.display()
+                ),
+            );
+        }
         // A FIFO or device would block or never end: only regular files are read.
         match std::fs::metadata(path) {
             Ok(m) if !m.is_file() => {
@@ -236,6 +245,30 @@ fn guarded(name: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
 /// examples of `idplint explain`).
 pub fn masked(text: &str) -> String {
     mask::redact_source(text, &mask::likely_secrets(text)).to_string()
+}
+
+/// The file under `/proc`, `/sys` or `/dev` that `path` is or links to:
+/// such a file reports a size of 0 and holds the process's environment or
+/// the kernel's state, so it is never read as a payload.
+fn system_file(path: &Path) -> Option<std::path::PathBuf> {
+    let system = |p: &Path| {
+        ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|root| p.starts_with(root))
+    };
+    if system(path) {
+        return Some(path.to_path_buf());
+    }
+    let linked = std::fs::symlink_metadata(path)
+        .ok()?
+        .file_type()
+        .is_symlink();
+    let target = if linked {
+        std::fs::canonicalize(path).ok()?
+    } else {
+        return None;
+    };
+    system(&target).then_some(target)
 }
 
 /// A path as reports name it: as written when it is UTF-8 (most are), else
