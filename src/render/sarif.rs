@@ -57,6 +57,8 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
         })
         .collect();
 
+    // Each result is drawn as it is made: a run of a million findings
+    // would hold a million JSON trees before drawing any.
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for file in &report.files {
@@ -80,7 +82,8 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
         for d in &file.diagnostics {
             let n = seen.entry((d.code, d.pointer.as_str())).or_insert(0);
             *n += 1;
-            results.push(result(d, &path, index.get(d.code).copied(), *n));
+            let drawn = result(d, &path, index.get(d.code).copied(), *n);
+            results.push(pretty_at(&drawn, RESULT_INDENT));
         }
     }
 
@@ -109,6 +112,11 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
         );
     }
 
+    let placeholder = if results.is_empty() {
+        json!([])
+    } else {
+        json!([RESULTS_HERE])
+    };
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -116,12 +124,54 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
             "tool": {"driver": driver},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": placeholder,
         }],
     });
-    let mut out =
+    let skeleton =
         serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let here = format!(
+        "{}{}",
+        " ".repeat(RESULT_INDENT),
+        serde_json::to_string(RESULTS_HERE).unwrap_or_default()
+    );
+    let mut out = String::with_capacity(
+        skeleton.len() + results.iter().map(|r| r.len() + 2).sum::<usize>() + 1,
+    );
+    match skeleton.split_once(&here) {
+        Some((before, after)) => {
+            out.push_str(before);
+            for (i, drawn) in results.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                out.push_str(drawn);
+            }
+            out.push_str(after);
+        }
+        None => out.push_str(&skeleton),
+    }
     out.push('\n');
+    out
+}
+
+/// Stands for the results in the drawn log, until they are put in its place.
+const RESULTS_HERE: &str = "\u{0}results\u{0}";
+/// The indent of a result in the pretty-printed log: `runs[0].results[i]`.
+const RESULT_INDENT: usize = 8;
+
+/// `value` pretty-printed as it is at `indent` spaces inside a larger
+/// document (two spaces a level, as `serde_json::to_string_pretty`).
+fn pretty_at(value: &Value, indent: usize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&pad);
+        out.push_str(line);
+    }
     out
 }
 

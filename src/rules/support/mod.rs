@@ -62,6 +62,8 @@ pub fn nearest_name<'a>(
         .map(|c| {
             let score = if c.eq_ignore_ascii_case(name) {
                 1.0
+            } else if !may_be_near(&lower, c) {
+                0.0
             } else {
                 candidate.clear();
                 candidate.extend(c.chars().map(|ch| ch.to_ascii_lowercase()));
@@ -72,6 +74,31 @@ pub fn nearest_name<'a>(
         .filter(|&(_, score)| score >= 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(c, _)| c)
+}
+
+/// False when `lower` and `candidate` share too few characters for a
+/// Jaro-Winkler similarity of 0.8: that needs a Jaro similarity of 2/3
+/// (the prefix bonus adds at most 0.4 of what is missing), so
+/// `m/|a| + m/|b| ≥ 1` for the `m` matching characters, and `m` is at most
+/// the characters the two have in common. Only ASCII names are screened.
+fn may_be_near(lower: &str, candidate: &str) -> bool {
+    if !lower.is_ascii() || !candidate.is_ascii() || lower.is_empty() || candidate.is_empty() {
+        return true;
+    }
+    let mut counts = [0u8; 128];
+    for b in lower.bytes() {
+        counts[usize::from(b)] = counts[usize::from(b)].saturating_add(1);
+    }
+    let mut common = 0usize;
+    for b in candidate.bytes() {
+        let slot = &mut counts[usize::from(b.to_ascii_lowercase())];
+        if *slot > 0 {
+            *slot -= 1;
+            common += 1;
+        }
+    }
+    let (a, b) = (lower.len() as f64, candidate.len() as f64);
+    common as f64 / a + common as f64 / b >= 1.0
 }
 
 /// Longer names than this, in bytes, are not compared with the known ones.
@@ -471,6 +498,18 @@ pub fn not_a_string_array(
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// The screen never turns away a pair the similarity would keep.
+        #[test]
+        fn the_screen_keeps_every_near_name(a in "[a-zA-Z_~/]{1,14}", b in "[a-zA-Z_]{1,14}") {
+            let lower = a.to_ascii_lowercase();
+            let score = strsim::jaro_winkler(&lower, &b.to_ascii_lowercase());
+            if score >= 0.8 {
+                proptest::prop_assert!(may_be_near(&lower, &b), "{a} {b} {score}");
+            }
+        }
+    }
+
     use super::*;
 
     const POINTERS: &[&str] = &[
