@@ -674,7 +674,10 @@ impl Secrets {
         let exact = self
             .marker_finder
             .get_or_init(|| memchr::memmem::Finder::new(&self.private_key_marker).into_owned());
-        exact.find(text.as_bytes()).is_some() || self.loose_marker_at(text).is_some()
+        // A label written loosely is still a PEM label, between dashes.
+        exact.find(text.as_bytes()).is_some()
+            || (memchr::memmem::find(text.as_bytes(), b"-----").is_some()
+                && self.loose_marker_at(text).is_some())
     }
 
     /// True for a PEM label that names a private key, in any case and

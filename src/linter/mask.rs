@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::support::shorten;
@@ -137,11 +137,12 @@ fn bounded(text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Member names that mark a secret value wherever they stand, as a text
-/// search finds them (in any case, `_` and `-` ignored): used where no
-/// parse says which value is which (a syntax error, a duplicate member, a
-/// value of the wrong type, a patch path written almost right).
-const SECRET_WORDS: &str = "secret|password|private_?key";
+/// Words that mark a secret wherever they stand in a member name or a
+/// patch path (in any case): used where no parse says which value is which
+/// (a syntax error, a duplicate member, a value of the wrong type, a patch
+/// path written almost right). `private` counts only as `private key`,
+/// `privateKey` or `private_key`.
+const SECRET_WORDS: [&str; 3] = ["secret", "password", "private"];
 
 /// The most bytes of one value masked by [`likely_secrets`].
 const LONGEST_MASKED: usize = 64 * 1024;
@@ -150,66 +151,170 @@ const LONGEST_MASKED: usize = 64 * 1024;
 /// value after a member named like a secret (a string, or every string of
 /// an array or object), the `value` of a patch operation whose `path`
 /// names a secret, and the body of a PEM private key, up to its end line.
-/// Quotes may be escaped (`\"`), as in a shell string or a Postman body.
+/// Quotes may be escaped (`\"`), as in a shell string or a Postman body,
+/// or single, as people write JSON by mistake.
 pub(super) fn likely_secrets(text: &str) -> Vec<Range<usize>> {
-    static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(
-            r#"(?i)(?:\\?"|')[a-z0-9_\-]*(?:{SECRET_WORDS})[a-z0-9_\-]*(?:\\?"|')\s*:\s*"#
-        ))
-        .expect("member pattern")
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(SECRET_WORDS)
+            .expect("secret words")
     });
-    static PATH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(
-            r#"(?i)\\?"path\\?"\s*:\s*\\?"[^"\\]*(?:{SECRET_WORDS})[^"\\]*\\?""#
-        ))
-        .expect("path pattern")
-    });
-    static VALUE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"\\?"value\\?"\s*:\s*"#).expect("value pattern"));
-    static ANY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(&format!("(?i){SECRET_WORDS}|private")).expect("word pattern"));
+    let bytes = text.as_bytes();
     let mut ranges = Vec::new();
-    if ANY.is_match(text) {
-        for m in MEMBER.find_iter(text) {
-            value_ranges(text, m.end(), &mut ranges);
-        }
-        for m in PATH.find_iter(text) {
-            let from = text[..m.start()].rfind('{').unwrap_or(0);
-            let to = text[m.end()..]
-                .find('}')
-                .map_or(text.len(), |i| m.end() + i);
-            if let Some(v) = VALUE.find(&text[from..to]) {
-                value_ranges(text, from + v.end(), &mut ranges);
+    let mut pem_end = 0;
+    for hit in WORDS.find_iter(text) {
+        let (start, end) = (hit.start(), hit.end());
+        let word_is_private = hit.pattern().as_usize() == 2;
+        if word_is_private && start >= pem_end {
+            if let Some(body) = pem_private_key_body(text, end) {
+                pem_end = mask_base64(bytes, body, &mut ranges);
+                continue;
             }
         }
-        let secrets = &crate::facts::facts().secrets;
-        let mut at = 0;
-        while let Some(marker) = secrets.loose_marker_at(&text[at..]) {
-            let body = at + marker.end;
-            let end = text[body..]
-                .find("-----")
-                .map(|dashes| body + dashes)
-                .and_then(|dashes| text[dashes + 5..].find("-----").map(|i| dashes + 5 + i))
-                .unwrap_or(text.len())
-                .min(body + LONGEST_MASKED);
-            let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-            let bytes = text.as_bytes();
-            let mut i = body;
-            while i < end {
-                if base64(bytes[i]) {
-                    let start = i;
-                    while i < end && base64(bytes[i]) {
-                        i += 1;
-                    }
-                    ranges.push(start..i);
-                } else {
-                    i += 1;
-                }
-            }
-            at = end.max(body);
+        let key_start = start
+            - bytes[..start]
+                .iter()
+                .rev()
+                .take_while(|&&b| is_name_byte(b))
+                .count();
+        let key_end = end
+            + bytes[end..]
+                .iter()
+                .take_while(|&&b| is_name_byte(b))
+                .count();
+        let name = &text[key_start..key_end];
+        if word_is_private && !is_private_key_name(name) {
+            continue;
+        }
+        if let Some(at) = member_value_at(bytes, key_start, key_end) {
+            value_ranges(text, at, &mut ranges);
+        } else if let Some(at) = patch_value_of_path_at(text, start, end) {
+            value_ranges(text, at, &mut ranges);
         }
     }
     ranges
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+fn is_private_key_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("privatekey") || lower.contains("private_key") || lower.contains("private-key")
+}
+
+/// Where the value starts when `bytes[key_start..key_end]` is a member name
+/// in quotes (`"…"`, `\"…\"`, `'…'`) followed by a colon.
+fn member_value_at(bytes: &[u8], key_start: usize, key_end: usize) -> Option<usize> {
+    let open = *bytes.get(key_start.checked_sub(1)?)?;
+    if !matches!(open, b'"' | b'\'') {
+        return None;
+    }
+    let mut at = key_end;
+    if bytes.get(at) == Some(&b'\\') {
+        at += 1;
+    }
+    if bytes.get(at) != Some(&open) {
+        return None;
+    }
+    at = skip_space(bytes, at + 1);
+    if bytes.get(at) != Some(&b':') {
+        return None;
+    }
+    Some(skip_space(bytes, at + 1))
+}
+
+/// Where the `value` of the patch operation starts when the word at
+/// `start..end` is inside the string value of its `path` member.
+fn patch_value_of_path_at(text: &str, start: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let open = start
+        - bytes[..start]
+            .iter()
+            .rev()
+            .take(300)
+            .take_while(|&&b| b != b'"')
+            .count();
+    let mut before = open.checked_sub(1)?;
+    if bytes.get(before) != Some(&b'"') {
+        return None;
+    }
+    if before > 0 && bytes[before - 1] == b'\\' {
+        before -= 1;
+    }
+    let colon = before
+        - bytes[..before]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    if colon == 0 || bytes[colon - 1] != b':' {
+        return None;
+    }
+    let name_end = colon
+        - 1
+        - bytes[..colon - 1]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let name = text.get(..name_end)?.trim_end_matches(['"', '\\']);
+    if !name.ends_with("path") {
+        return None;
+    }
+    let from = text[..open].rfind('{').unwrap_or(0);
+    let to = text[end..].find('}').map_or(text.len(), |i| end + i);
+    let object = &text[from..to];
+    memchr::memmem::find_iter(object.as_bytes(), b"value")
+        .find_map(|i| member_value_at(bytes, from + i, from + i + 5))
+}
+
+/// The start of a PEM private key's body when `private` ends at `after`
+/// and is followed by `key` and the label's closing dashes.
+fn pem_private_key_body(text: &str, after: usize) -> Option<usize> {
+    let rest = &text[after..];
+    let spaced = rest.len() - rest.trim_start().len();
+    if spaced == 0 {
+        return None;
+    }
+    let key = after + spaced;
+    if !text.get(key..key + 3)?.eq_ignore_ascii_case("key") {
+        return None;
+    }
+    let rest = &text[key + 3..];
+    let dashes = key + 3 + (rest.len() - rest.trim_start().len());
+    text[dashes..].starts_with("-----").then_some(dashes + 5)
+}
+
+/// Masks the base64 characters from `body` up to the next run of dashes
+/// (the end line) or [`LONGEST_MASKED`]; returns where it stopped.
+fn mask_base64(bytes: &[u8], body: usize, ranges: &mut Vec<Range<usize>>) -> usize {
+    let end = memchr::memmem::find(&bytes[body..], b"-----")
+        .map_or(bytes.len(), |i| body + i)
+        .min(body + LONGEST_MASKED);
+    let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let mut i = body;
+    while i < end {
+        if base64(bytes[i]) {
+            let start = i;
+            while i < end && base64(bytes[i]) {
+                i += 1;
+            }
+            ranges.push(start..i);
+        } else {
+            i += 1;
+        }
+    }
+    end
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
 }
 
 /// The ranges to mask of the value that starts at `at` (after white space):

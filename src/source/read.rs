@@ -51,10 +51,6 @@ pub fn with_file<T>(path: &Path, lint: impl FnOnce(&[u8]) -> T) -> io::Result<T>
 /// and the buffer grown to its size, so a large file is not read by doubling.
 fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<usize> {
     let mut file = File::open(path)?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    if size > MAX_INPUT_BYTES as u64 {
-        return Err(too_large(MAX_INPUT_BYTES));
-    }
     if buffer.len() < READ_BUFFER_BYTES {
         buffer.resize(READ_BUFFER_BYTES, 0);
     }
@@ -66,10 +62,13 @@ fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<usize> {
         }
         if filled == buffer.len() {
             let wanted = if measured {
-                buffer.len() * 2
+                (buffer.len() * 2).min(MAX_INPUT_BYTES + 1)
             } else {
                 measured = true;
                 let size = file.metadata().map_or(0, |m| m.len());
+                if size > MAX_INPUT_BYTES as u64 {
+                    return Err(too_large(MAX_INPUT_BYTES));
+                }
                 usize::try_from(size)
                     .unwrap_or(usize::MAX)
                     .saturating_add(1)
