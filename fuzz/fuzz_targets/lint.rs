@@ -11,7 +11,8 @@ static LINTER: LazyLock<Linter> = LazyLock::new(Linter::default);
 fuzz_target!(|data: &[u8]| {
     let kinds = [None, Some(Kind::QlikCreate), Some(Kind::QlikPatch), Some(Kind::IonosCreate), Some(Kind::IonosEnsure)];
     let kind = kinds[data.first().map_or(0, |b| *b as usize % kinds.len())];
-    let report = LINTER.lint_bytes("fuzz.json", data, &SourceOptions { kind, protocol: None });
+    let options = SourceOptions { kind, ..SourceOptions::default() };
+    let report = LINTER.lint_bytes("fuzz.json", data, &options);
     for d in &report.diagnostics {
         let end = d.span.offset + d.span.length;
         assert!(end <= data.len(), "span past the end");
