@@ -426,3 +426,30 @@ fn a_link_to_a_system_file_is_not_read() {
         assert!(!stdout.contains("EnvironmentCanary41d7"), "{stdout}");
     }
 }
+
+#[test]
+fn long_values_are_shortened_in_messages() {
+    let number = format!(
+        "{{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false, \"clockToleranceSec\": {}x}}",
+        "9".repeat(1_000_000)
+    );
+    let key = format!(
+        "{{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false, \"{}\": 1}}",
+        "k".repeat(5_000_000)
+    );
+    for (name, text) in [("number.json", number), ("key.json", key)] {
+        let (_, file) = lint_hostile(name, text.as_bytes());
+        let diagnostics = file["diagnostics"].as_array().cloned().unwrap_or_default();
+        assert!(!diagnostics.is_empty(), "{name}");
+        for d in &diagnostics {
+            for field in ["message", "help", "label"] {
+                let shown = d[field].as_str().unwrap_or_default();
+                assert!(
+                    shown.chars().count() <= 1000,
+                    "{name} {field}: {} chars",
+                    shown.len()
+                );
+            }
+        }
+    }
+}
