@@ -220,6 +220,10 @@ impl Excerpt {
 
     /// Appends `text[range]` with every invisible character escaped.
     fn push_visible(&mut self, text: &str, range: Range<usize>, edits: &mut Vec<Edit>) {
+        if plain_ascii(&text.as_bytes()[range.clone()]) {
+            self.shown.push_str(&text[range]);
+            return;
+        }
         let mut copied = range.start;
         for (i, c) in text[range.clone()].char_indices() {
             if !is_invisible(c) {
@@ -335,6 +339,13 @@ pub fn is_invisible(c: char) -> bool {
     }
 }
 
+/// True for printable ASCII and tabs only: nothing to escape (most text).
+fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t')
+}
+
 /// `\u{…}` for a character.
 fn escape(c: char) -> String {
     format!("\\u{{{:x}}}", u32::from(c))
@@ -349,6 +360,9 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 /// `text` with every invisible character escaped; line feeds kept when
 /// `keep_lines` (a message or help text of several lines).
 pub fn visible_except(text: &str, keep_lines: bool) -> std::borrow::Cow<'_, str> {
+    if plain_ascii(text.as_bytes()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let needs = |c: char| is_invisible(c) || (c == '\n' && !keep_lines);
     if !text.chars().any(needs) {
         return std::borrow::Cow::Borrowed(text);
