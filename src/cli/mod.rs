@@ -191,10 +191,9 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let (written, summary, unreadable) =
         write_all(args.format, per_file, linted, &changed, &mut stdout);
-    if let Err(e) = written.and_then(|_| stdout.flush()) {
-        if let Some(code) = write_failed(&e) {
-            return code;
-        }
+    let failed_write = written.and_then(|_| stdout.flush()).err();
+    if let Some(code) = failed_write.as_ref().and_then(write_failed) {
+        return code;
     }
     if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
         eprintln!(
@@ -202,6 +201,11 @@ fn check(args: CheckArgs) -> ExitCode {
             plural_files(summary.files)
         );
     }
+    exit_status(unreadable, summary, &config)
+}
+
+/// 2 when a file could not be read, 1 when findings fail the run, else 0.
+fn exit_status(unreadable: bool, summary: Summary, config: &Config) -> ExitCode {
     if unreadable {
         ExitCode::from(2)
     } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
