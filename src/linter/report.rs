@@ -29,10 +29,10 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The text for excerpts, with secret values masked; empty when the
     /// file has no finding to show, or when the linter keeps no text
-    /// ([`Linter::without_source_text`]).
+    /// ([`Linter::without_source_text`](crate::Linter::without_source_text)).
     pub redacted_source: Arc<str>,
     /// The IONOS identity providers' names, for the checks across the
-    /// files of a run ([`Linter::check_across_files`]).
+    /// files of a run ([`Linter::check_across_files`](crate::Linter::check_across_files)).
     pub ionos_names: Vec<IonosName>,
     /// Bodies a container's requests read from other files (`-d @body.json`),
     /// with the kind their request gives them.

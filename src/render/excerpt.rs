@@ -42,7 +42,7 @@ const SHORTEST_CUT: usize = 16;
 pub const MAX_LABEL_LINES: usize = 12;
 /// Two labels' lines this few lines apart are shown in one snippet, the
 /// lines between them included.
-const JOINED_GAP: usize = 3;
+pub const JOINED_GAP: usize = 3;
 /// Lines of context miette shows above and below a label.
 const CONTEXT_LINES: usize = 1;
 const ELLIPSIS: &str = "…";

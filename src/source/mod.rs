@@ -11,7 +11,7 @@ pub use index::{
 };
 pub use members::Members;
 pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
-pub use read::{read_limited, read_small_text, with_file, MAX_INPUT_BYTES};
+pub use read::{read_limited, read_small_text, with_file, MAX_INPUT_BYTES, MAX_SMALL_TEXT_BYTES};
 
 const BOM: &str = "\u{feff}";
 

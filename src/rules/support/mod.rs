@@ -102,7 +102,7 @@ fn may_be_near(lower: &str, candidate: &str) -> bool {
 }
 
 /// Longer names than this, in bytes, are not compared with the known ones.
-const LONGEST_TYPO: usize = 100;
+pub const LONGEST_TYPO: usize = 100;
 
 /// A value as a message shows it: strings quoted in backticks, shortened.
 pub fn shown(value: &Value) -> String {
