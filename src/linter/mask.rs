@@ -166,7 +166,7 @@ pub(super) fn likely_secrets(text: &str) -> Vec<Range<usize>> {
     for hit in WORDS.find_iter(text) {
         let (start, end) = (hit.start(), hit.end());
         let word_is_private = hit.pattern().as_usize() == 2;
-        if word_is_private && start >= pem_end {
+        if word_is_private && start >= pem_end && in_begin_label(text, start) {
             if let Some(body) = pem_private_key_body(text, end) {
                 pem_end = mask_base64(bytes, body, &mut ranges);
                 continue;
@@ -269,6 +269,21 @@ fn patch_value_of_path_at(text: &str, start: usize, end: usize) -> Option<usize>
     let object = &text[from..to];
     memchr::memmem::find_iter(object.as_bytes(), b"value")
         .find_map(|i| member_value_at(bytes, from + i, from + i + 5))
+}
+
+/// True when `at` is inside a PEM `BEGIN` label: after `-----BEGIN` on the
+/// same line (an `END` label is no start of a key).
+fn in_begin_label(text: &str, at: usize) -> bool {
+    let Some(open) = text[..at].rfind("-----") else {
+        return false;
+    };
+    let label = &text[open + 5..at];
+    label.len() <= 80
+        && !label.contains('\n')
+        && label
+            .trim_start()
+            .get(..5)
+            .is_some_and(|w| w.eq_ignore_ascii_case("begin"))
 }
 
 /// The start of a PEM private key's body when `private` ends at `after`
@@ -427,6 +442,46 @@ pub(super) fn redact_source(full: &str, secrets: &[std::ops::Range<usize>]) -> A
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn masked(text: &str) -> String {
+        redact_source(text, &likely_secrets(text)).to_string()
+    }
+
+    #[test]
+    fn likely_secrets_mask_values_and_key_bodies_only() {
+        let text = r#"{"options": {"clientSecret": "q8Z~fT3.kLm0", "clientId": "0oa1b2c3"},
+  "pem": "-----BEGIN private key-----\nMIIEvQIBADAN\nBgkqhkiG9w0B\n-----END PRIVATE KEY-----", "kid": "acme-2026",
+  "description": "the secret is rotated yearly", "password": ["hunter22", {"x": "hunter33"}]}"#;
+        let shown = masked(text);
+        for hidden in [
+            "q8Z~fT3.kLm0",
+            "MIIEvQIBADAN",
+            "BgkqhkiG9w0B",
+            "hunter22",
+            "hunter33",
+        ] {
+            assert!(!shown.contains(hidden), "{hidden}: {shown}");
+        }
+        for kept in [
+            "0oa1b2c3",
+            "acme-2026",
+            "the secret is rotated yearly",
+            "-----END PRIVATE KEY-----",
+        ] {
+            assert!(shown.contains(kept), "{kept}: {shown}");
+        }
+        // Escaped quotes (a shell string), single quotes, a near-miss patch path.
+        let text = r#"-d "{\"clientSecret\": \"q8Z~fT3.kLm0\", \"clientId\": \"0oa1\"}"
+{'clientSecret': 'hunter44'}
+[{"op": "replace", "path": "/options/client~1Secret", "value": "hunter55"}]"#;
+        let shown = masked(text);
+        for hidden in ["q8Z~fT3.kLm0", "hunter44", "hunter55"] {
+            assert!(!shown.contains(hidden), "{hidden}: {shown}");
+        }
+        assert!(shown.contains("0oa1"), "{shown}");
+        // A template variable names a secret kept elsewhere: it stays shown.
+        assert!(masked(r#"{"clientSecret": "${OKTA_SECRET}"}"#).contains("${OKTA_SECRET}"));
+    }
 
     /// Short texts are scanned, long ones searched: both find a secret
     /// exactly where `str::contains` does.
