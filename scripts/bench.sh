@@ -11,7 +11,9 @@
 #   - the peers with bench/peer-schema.json: check-jsonschema (PyPI) and ajv-cli with
 #     ajv-formats (npm), installed into a scratch directory when missing;
 #   - one file (the pre-commit case) for idplint, the floor and both peers;
-#   - one big payload (BIG_MB, default 50 MB) for idplint's time and peak RSS;
+#   - one big payload (BIG_MB, default 10 MB, minified on one line) for idplint's time
+#     and peak RSS in every output format, and an object of a million unknown members
+#     (a million findings) in every format: the cost must stay linear in the input;
 #   - containers: RUNBOOK_COUNT (default 1000) Markdown runbooks made from the corpus
 #     (scripts/gen_runbooks.py), each body twice (a curl command, a JSON fence), against
 #     the floor of the same payloads as .json files.
@@ -19,7 +21,8 @@
 # kind, which tool flagged which files. Writes bench/results.md and bench/results.json.
 #
 # Environment (all optional):
-#   RUNS=5 SEED=1 BIG_MB=50    runs per case, corpus seed, size of the big payload
+#   RUNS=5 SEED=1 BIG_MB=10    runs per case, corpus seed, size of the big payload
+#                              (at most 16, idplint's input limit in MiB)
 #   BENCH_WORK=target/bench    corpus, outputs of each tool
 #   BENCH_PEERS=target/bench-peers   scratch venv and npm prefix of the peers
 #   BENCH_OUT=bench            where results.md and results.json go
@@ -30,7 +33,7 @@ set -euo pipefail
 N=${1:-10000}
 RUNS=${RUNS:-5}
 SEED=${SEED:-1}
-BIG_MB=${BIG_MB:-50}
+BIG_MB=${BIG_MB:-10}
 CHECK_JSONSCHEMA_VERSION=${CHECK_JSONSCHEMA_VERSION:-0.39.0}
 AJV_CLI_VERSION=${AJV_CLI_VERSION:-5.0.0}
 AJV_FORMATS_VERSION=${AJV_FORMATS_VERSION:-3.0.1}
@@ -121,16 +124,25 @@ ops = [
                "value": "https://dev-%d.okta.com/oauth2/default/.well-known/openid-configuration" % (i % 1000)},
 ]
 with open(path, "w") as f:
-    f.write("[\n")
+    f.write("[")
     size, i = 2, 0
     while size < target:
-        s = ("" if i == 0 else ",\n") + "  " + json.dumps(ops[i % len(ops)](i))
+        s = ("" if i == 0 else ",") + json.dumps(ops[i % len(ops)](i), separators=(",", ":"))
         f.write(s)
         size += len(s)
         i += 1
-    f.write("\n]\n")
+    f.write("]")
 PY
     echo "$BIG_MB" >"$BIG_DIR/mb"
+fi
+# A million members on one line, each unknown: a million findings to draw.
+MILLION_DIR=$WORK/million
+MILLION=$MILLION_DIR/million-members.json
+if [ ! -s "$MILLION" ]; then
+    mkdir -p "$MILLION_DIR"
+    python3 -c 'import sys
+members = ",".join("\"k%d\":0" % i for i in range(1000000))
+open(sys.argv[1], "w").write("{\"protocol\":\"OIDC\",\"provider\":\"okta\",\"interactive\":false," + members + "}")' "$MILLION"
 fi
 
 # --- cases -------------------------------------------------------------------------
@@ -165,6 +177,14 @@ add runbooks-floor "$FLOOR" "$RUNBOOKS-payloads"
 if [ "$BIG_MB" -gt 0 ]; then
     add big-idplint "$IDPLINT" check --format json "$BIG"
     add big-floor "$FLOOR" "$BIG_DIR"
+    for format in human sarif github junit; do
+        add "large-big-$format" "$IDPLINT" check --format "$format" "$BIG"
+    done
+fi
+if [ "${SKIP_MILLION:-}" != 1 ]; then
+    for format in json human sarif github junit; do
+        add "large-million-$format" "$IDPLINT" check --format "$format" "$MILLION"
+    done
 fi
 
 

@@ -357,6 +357,27 @@ def main():
             w("| %s | %s | %s – %s | %s | %s | %s |" % (label, fmt_s(c["median_s"]), fmt_s(c["min_s"]),
                                                       fmt_s(c["max_s"]), tput, fmt_mb(c["peak_rss_kib"]), times))
         w("")
+    large = [name for name in cases if name.startswith("large-") or name == "big-idplint"]
+    if large:
+        w("## Large inputs, every format\n")
+        w("The big payload (one line) and an object of a million unknown members (a million "
+          "findings), each drawn in every output format: time, peak RSS and output size.")
+        w("")
+        w("| input | format | median | min – max | peak RSS | output |")
+        w("|---|---|---:|---:|---:|---:|")
+        for name in sorted(large, key=lambda n: (n.startswith("large-million"), n)):
+            c = cases[name]
+            what = "million members" if "million" in name else "big payload"
+            fmt_name = "json" if name == "big-idplint" else name.rsplit("-", 1)[1]
+            try:
+                out = os.path.getsize(os.path.join(WORK, "runs", name, "stdout"))
+            except OSError:
+                out = None
+            size = "–" if out is None else ("%.0f MB" % (out / 1e6) if out > 1e6 else "%d B" % out)
+            w("| %s | %s | %s | %s – %s | %s | %s |" % (what, fmt_name, fmt_s(c["median_s"]),
+                                                       fmt_s(c["min_s"]), fmt_s(c["max_s"]),
+                                                       fmt_mb(c["peak_rss_kib"]), size))
+        w("")
     if "runbooks-idplint" in cases:
         runbooks = ENV.get("BENCH_RUNBOOKS", "")
         count = len([n for n in os.listdir(runbooks) if n.endswith(".md")]) if runbooks else 0
