@@ -409,6 +409,9 @@ fn string_content(bytes: &[u8], at: usize, end: usize) -> Option<Range<usize>> {
     (i > start).then_some(start..i)
 }
 
+/// The most distinct secrets searched for elsewhere in a file.
+const SEARCHED_SECRETS: usize = 32;
+
 /// The file's text with the bytes of every secret value masked byte for
 /// byte, so that offsets stay valid for excerpts. The same secret pasted
 /// elsewhere in the file is masked too.
@@ -425,8 +428,14 @@ pub(super) fn redact_source(full: &str, secrets: &[std::ops::Range<usize>]) -> A
         needles.push(text);
         bytes[range.clone()].fill(b'*');
     }
-    for needle in needles.iter().filter(|n| n.len() >= 8) {
-        for (at, _) in full.match_indices(*needle) {
+    // Each distinct secret of 8 bytes or more is searched for once, the
+    // longest first and at most `SEARCHED_SECRETS` of them: a file whose
+    // every value looks secret costs a few passes, not one per value.
+    let mut needles: Vec<&str> = needles.into_iter().filter(|n| n.len() >= 8).collect();
+    needles.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    needles.dedup();
+    for needle in needles.into_iter().take(SEARCHED_SECRETS) {
+        for at in memchr::memmem::find_iter(full.as_bytes(), needle.as_bytes()) {
             bytes[at..at + needle.len()].fill(b'*');
         }
     }
