@@ -132,17 +132,9 @@ fn syntax_error(
     let finding = Finding::new(input::InvalidJson::META, e.message, Anchor::value(""))
         .label("here")
         .help(e.help);
-    let d = placed(
-        selection,
-        finding,
-        span,
-        file.full,
-        (file.lines)(),
-        Vec::new(),
-    );
     Linted {
         kind,
-        diagnostics: d.into_iter().collect(),
+        diagnostics: file.place(selection, finding, span).into_iter().collect(),
         ionos_name: None,
         secrets: Vec::new(),
     }
@@ -306,6 +298,25 @@ fn secret_ranges(cx: &Context<'_>, doc: &Document<'_, '_>) -> Vec<std::ops::Rang
 pub(super) struct FileText<'a> {
     pub(super) full: &'a str,
     pub(super) lines: &'a dyn Fn() -> &'a LineIndex,
+}
+
+impl FileText<'_> {
+    /// Places a finding of the engine's own (no related labels) at `span`.
+    pub(super) fn place(
+        &self,
+        selection: &Selection,
+        finding: Finding,
+        span: Span,
+    ) -> Option<Diagnostic> {
+        placed(
+            selection,
+            finding,
+            span,
+            self.full,
+            (self.lines)(),
+            Vec::new(),
+        )
+    }
 }
 
 /// One body to lint and where its bytes are in the file.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::body::{BodyOutcome, BodyText, FileText};
 use super::mask::{likely_secrets, redact_source};
-use super::place::{placed, sort_diagnostics};
+use super::place::sort_diagnostics;
 use super::selection::Selection;
 use super::{BodyFile, FileReport, Linter, SourceOptions};
 use crate::container::{
@@ -111,14 +111,7 @@ fn syntax_problem(
         offset: problem.span.start,
         length: problem.span.len(),
     };
-    placed(
-        selection,
-        finding,
-        span,
-        file.full,
-        (file.lines)(),
-        Vec::new(),
-    )
+    file.place(selection, finding, span)
 }
 
 /// Linting the identity-provider requests of one container, in order.
@@ -299,15 +292,7 @@ impl Requests<'_, '_> {
     }
 
     fn place(&self, finding: Finding, span: Span) -> Option<Diagnostic> {
-        let lines = (self.file.lines)();
-        placed(
-            self.selection,
-            finding,
-            span,
-            self.file.full,
-            lines,
-            Vec::new(),
-        )
+        self.file.place(self.selection, finding, span)
     }
 }
 
