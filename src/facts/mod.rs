@@ -660,6 +660,9 @@ pub enum Placeholder {
 pub struct Secrets {
     pub members: Vec<String>,
     pub private_key_marker: String,
+    /// Words that mark a secret in any member name or patch path, found by
+    /// a text search where no parse places the value.
+    pub marking_words: Vec<String>,
     /// A searcher for `private_key_marker`, built once: every string of
     /// every payload is searched for it.
     #[serde(skip)]

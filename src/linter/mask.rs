@@ -12,21 +12,26 @@ use crate::rules::support::shorten;
 /// Replaces every secret value that found its way into a message with `***`.
 pub(super) fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     for (secret, finder) in &secrets.0 {
-        let mask = |text: &mut String| {
+        each_text(d, |text| {
             if contains_secret(text, secret, finder) {
                 *text = text.replace(secret, "***");
             }
-        };
-        mask(&mut d.message);
-        if let Some(help) = d.help.as_mut() {
-            mask(help);
-        }
-        if let Some(label) = d.label.as_mut() {
-            mask(label);
-        }
-        for l in &mut d.related {
-            mask(&mut l.message);
-        }
+        });
+    }
+}
+
+/// Calls `change` on every text of a finding a reader sees: its message,
+/// help, label and related labels' messages.
+fn each_text(d: &mut Diagnostic, mut change: impl FnMut(&mut String)) {
+    change(&mut d.message);
+    if let Some(help) = d.help.as_mut() {
+        change(help);
+    }
+    if let Some(label) = d.label.as_mut() {
+        change(label);
+    }
+    for l in &mut d.related {
+        change(&mut l.message);
     }
 }
 
@@ -97,23 +102,13 @@ const LONGEST_TEXT: usize = 1000;
 /// message. Runs after [`redact_text`], so that no shortened secret escapes
 /// its mask.
 pub(super) fn bound_texts(d: &mut Diagnostic) {
-    let bound = |text: &mut String| {
+    each_text(d, |text| {
         if text.len() > LONGEST_QUOTED {
             if let Some(shorter) = bounded(text) {
                 *text = shorter;
             }
         }
-    };
-    bound(&mut d.message);
-    if let Some(help) = d.help.as_mut() {
-        bound(help);
-    }
-    if let Some(label) = d.label.as_mut() {
-        bound(label);
-    }
-    for l in &mut d.related {
-        bound(&mut l.message);
-    }
+    });
 }
 
 fn bounded(text: &str) -> Option<String> {
@@ -137,13 +132,6 @@ fn bounded(text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Words that mark a secret wherever they stand in a member name or a
-/// patch path (in any case): used where no parse says which value is which
-/// (a syntax error, a duplicate member, a value of the wrong type, a patch
-/// path written almost right). `private` counts only as `private key`,
-/// `privateKey` or `private_key`.
-const SECRET_WORDS: [&str; 3] = ["secret", "password", "private"];
-
 /// The most bytes of one value masked by [`likely_secrets`].
 const LONGEST_MASKED: usize = 64 * 1024;
 
@@ -157,15 +145,21 @@ pub(super) fn likely_secrets(text: &str) -> Vec<Range<usize>> {
     static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(SECRET_WORDS)
+            .build(&crate::facts::facts().secrets.marking_words)
             .expect("secret words")
     });
+    let secrets = &crate::facts::facts().secrets;
     let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut pem_end = 0;
     for hit in WORDS.find_iter(text) {
         let (start, end) = (hit.start(), hit.end());
-        let word_is_private = hit.pattern().as_usize() == 2;
+        // The private-key marker's first word counts only as `private key`.
+        let word_is_private = secrets
+            .private_key_marker
+            .split(' ')
+            .next()
+            .is_some_and(|first| text[start..end].eq_ignore_ascii_case(first));
         if word_is_private && start >= pem_end && in_begin_label(text, start) {
             if let Some(body) = pem_private_key_body(text, end) {
                 pem_end = mask_base64(bytes, body, &mut ranges);
