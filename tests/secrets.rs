@@ -247,3 +247,53 @@ fn secrets_are_masked_where_the_body_does_not_say_which_value_they_are() {
         );
     }
 }
+
+/// Masking hides the secret where a message quotes it, never the rule's own
+/// words nor a longer name that contains it, and a documentation placeholder
+/// in a secret member is no secret: its message names it.
+#[test]
+fn masking_keeps_the_rules_words_and_names_placeholders() {
+    let lint = |text: &str| {
+        let out = Command::cargo_bin("idplint")
+            .unwrap()
+            .args(["check", "--format", "json", "--kind", "qlik.create", "-"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        report["files"][0]["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["code"].as_str().unwrap(),
+                    d["message"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Qlik's reference example writes `string` for every value, the secret too.
+    let messages = lint(
+        r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "string", "clientSecret": "string", "claimsMapping": {"sub": ["sub"], "email": ["email"]}}}"#,
+    );
+    assert!(
+        messages.iter().any(|m| m
+            == "IDP009 `pendingOptions.clientSecret` holds the documentation placeholder `string`"),
+        "{messages:#?}"
+    );
+    assert!(!messages.iter().any(|m| m.contains("***")), "{messages:#?}");
+    // A secret that is also a word of the message and a prefix of a member name.
+    let messages = lint(
+        r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "tenantIds": ["tenant"], "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "tenant", "claimsMapping": {"sub": ["sub"], "email": ["email"]}}}"#,
+    );
+    let tenant = messages
+        .iter()
+        .find(|m| m.starts_with("IDP204"))
+        .expect("IDP204");
+    assert_eq!(
+        tenant,
+        "IDP204 `tenantIds` entry `***` does not look like a Qlik tenant id (32 letters, digits, `_` or `-`)"
+    );
+}

@@ -1,5 +1,6 @@
 //! Masking secrets: no secret value reaches a message or an excerpt.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
@@ -7,17 +8,82 @@ use std::sync::{Arc, LazyLock};
 use aho_corasick::AhoCorasick;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::support::shorten;
+use crate::rules::support::{escaped, shorten};
 
-/// Replaces every secret value that found its way into a message with `***`.
+/// Replaces every secret value that a message quotes with `***`: inside the
+/// backticks a message quotes values in, where the secret stands as a whole
+/// (not inside a longer word), never in the rule's own words.
 pub(super) fn redact_text(d: &mut Diagnostic, secrets: &SecretMasks<'_>) {
     for (secret, finder) in &secrets.0 {
         each_text(d, |text| {
             if contains_secret(text, secret, finder) {
-                *text = text.replace(secret, "***");
+                // A secret with a backtick would cut the quotes apart: it is
+                // masked wherever it stands.
+                let masked = if secret.contains('`') {
+                    Some(text.replace(secret.as_ref(), "***"))
+                } else {
+                    mask_quoted(text, secret)
+                };
+                if let Some(masked) = masked {
+                    *text = masked;
+                }
             }
         });
     }
+}
+
+/// `text` with each whole occurrence of `secret` inside a backtick quote
+/// replaced by `***`, if there is one.
+fn mask_quoted(text: &str, secret: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 0 {
+            out.push_str(part);
+            continue;
+        }
+        let mut kept = 0;
+        for at in whole_occurrences(part.as_bytes(), secret.as_bytes()) {
+            if at < kept {
+                continue;
+            }
+            out.push_str(&part[kept..at]);
+            out.push_str("***");
+            kept = at + secret.len();
+            changed = true;
+        }
+        out.push_str(&part[kept..]);
+    }
+    changed.then_some(out)
+}
+
+/// Where `needle` stands in `haystack` as a whole: not preceded or followed
+/// by a letter, digit or `_` that would make it part of a longer word
+/// (`tenant` in `tenantIds`).
+fn whole_occurrences<'h>(haystack: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let starts_word = needle.first().is_some_and(|&b| is_word(b));
+    let ends_word = needle.last().is_some_and(|&b| is_word(b));
+    memchr::memmem::find_iter(haystack, needle).filter(move |&at| {
+        let before = at.checked_sub(1).map(|i| haystack[i]);
+        let after = haystack.get(at + needle.len()).copied();
+        let glued_before = starts_word && before.is_some_and(is_word);
+        let glued_after = ends_word && after.is_some_and(is_word);
+        !glued_before && !glued_after
+    })
+}
+
+/// True for a value documentation writes where a secret goes (`string`,
+/// `<client-secret>`, `changeme`): nothing to hide, and the message should
+/// name it.
+fn is_placeholder(value: &str) -> bool {
+    matches!(
+        crate::facts::facts().placeholders.find(value),
+        Some((crate::facts::Placeholder::Marker, part)) if part == value.trim()
+    )
 }
 
 /// Calls `change` on every text of a finding a reader sees: its message,
@@ -40,10 +106,10 @@ fn each_text(d: &mut Diagnostic, mut change: impl FnMut(&mut String)) {
 const SHORT_TEXT: usize = 256;
 
 /// True when `text` contains `secret`.
-fn contains_secret<'a>(
+fn contains_secret(
     text: &str,
-    secret: &'a str,
-    finder: &OnceCell<memchr::memmem::Finder<'a>>,
+    secret: &str,
+    finder: &OnceCell<memchr::memmem::Finder<'static>>,
 ) -> bool {
     let (text, secret_bytes) = (text.as_bytes(), secret.as_bytes());
     // Most secrets (keys, certificates) are longer than any message.
@@ -58,7 +124,7 @@ fn contains_secret<'a>(
             .any(|i| text[i + 1..i + secret_bytes.len()] == *rest)
     } else {
         finder
-            .get_or_init(|| memchr::memmem::Finder::new(secret))
+            .get_or_init(|| memchr::memmem::Finder::new(secret).into_owned())
             .find(text)
             .is_some()
     }
@@ -67,23 +133,36 @@ fn contains_secret<'a>(
 /// The secret strings of a document that messages must not show (those of
 /// four bytes or more), each with a searcher built once for all findings,
 /// when a text long enough to need it first comes.
-pub(super) struct SecretMasks<'a>(Vec<(&'a str, OnceCell<memchr::memmem::Finder<'a>>)>);
+pub(super) struct SecretMasks<'a>(Vec<(Cow<'a, str>, OnceCell<memchr::memmem::Finder<'static>>)>);
 
 impl<'a> SecretMasks<'a> {
-    /// The masks of `values`: each value, then the heads that messages show
+    /// The masks of `values`: each value as written and as messages quote
+    /// it (control characters escaped), then the heads that messages show
     /// of a long one (`shorten` keeps 39, 59, 79 or 99 characters before
     /// its `…`), so that a shortened secret is masked too.
     pub(super) fn new(values: Vec<&'a str>) -> Self {
-        let values: Vec<&'a str> = values.into_iter().filter(|s| s.len() >= 4).collect();
-        let heads = values.iter().flat_map(|s| {
-            SHOWN_HEADS.iter().filter_map(move |&chars| {
-                let (end, _) = s.char_indices().nth(chars)?;
-                Some(&s[..end])
+        let mut quoted: Vec<Cow<'a, str>> = Vec::new();
+        for value in values {
+            if value.len() < 4 || is_placeholder(value) {
+                continue;
+            }
+            let escaped = escaped(value);
+            if escaped != value {
+                quoted.push(Cow::Owned(escaped.into_owned()));
+            }
+            quoted.push(Cow::Borrowed(value));
+        }
+        let heads: Vec<Cow<'a, str>> = quoted
+            .iter()
+            .flat_map(|s| {
+                SHOWN_HEADS.iter().filter_map(move |&chars| {
+                    let (end, _) = s.char_indices().nth(chars)?;
+                    Some(Cow::Owned(s[..end].to_string()))
+                })
             })
-        });
-        let mut needles: Vec<&'a str> = values.to_vec();
-        needles.extend(heads);
-        Self(needles.into_iter().map(|s| (s, OnceCell::new())).collect())
+            .collect();
+        quoted.extend(heads);
+        Self(quoted.into_iter().map(|s| (s, OnceCell::new())).collect())
     }
 }
 
@@ -419,6 +498,9 @@ pub(super) fn redact_source(full: &str, secrets: &[std::ops::Range<usize>]) -> A
         let Some(text) = full.get(range.clone()) else {
             continue;
         };
+        if is_placeholder(text) {
+            continue;
+        }
         needles.push(text);
         bytes[range.clone()].fill(b'*');
     }
@@ -429,7 +511,7 @@ pub(super) fn redact_source(full: &str, secrets: &[std::ops::Range<usize>]) -> A
     needles.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     needles.dedup();
     for needle in needles.into_iter().take(SEARCHED_SECRETS) {
-        for at in memchr::memmem::find_iter(full.as_bytes(), needle.as_bytes()) {
+        for at in whole_occurrences(full.as_bytes(), needle.as_bytes()) {
             bytes[at..at + needle.len()].fill(b'*');
         }
     }

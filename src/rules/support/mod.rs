@@ -104,7 +104,8 @@ fn may_be_near(lower: &str, candidate: &str) -> bool {
 /// Longer names than this, in bytes, are not compared with the known ones.
 pub const LONGEST_TYPO: usize = 100;
 
-/// A value as a message shows it: strings quoted in backticks, shortened.
+/// A value as a message shows it: strings quoted in backticks, shortened,
+/// their control and invisible characters escaped.
 pub fn shown(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{}`", shorten(s, 60)),
@@ -112,10 +113,38 @@ pub fn shown(value: &Value) -> String {
     }
 }
 
-/// `s` cut to at most `max` characters, with `…` when cut.
+/// `s` as a message may quote it: a line break, a tab, a terminal escape or
+/// an invisible character written as `\n`, `\t`, `\u{1b}`, so that a value
+/// can neither break the message's line nor reach the terminal as a control.
+pub fn escaped(s: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| c.is_control() || is_invisible(c);
+    if !s.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters that print as nothing, or turn the text around them.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{ad}')
+}
+
+/// `s` as a message quotes it: control and invisible characters escaped
+/// (see [`escaped`]), cut to at most `max` characters, with `…` when cut.
 pub fn shorten(s: &str, max: usize) -> String {
+    let s = escaped(s);
     if s.chars().count() <= max {
-        s.to_string()
+        s.into_owned()
     } else {
         let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
         out.push('…');
