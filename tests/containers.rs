@@ -303,7 +303,12 @@ fn the_api_reference_page_sends_undefined_as_its_body() {
     assert_eq!(report.payloads, 2, "the create and the patch examples");
     for d in &report.diagnostics {
         assert_eq!(d.code, "IDP001");
-        assert_eq!(text_at(path, d.span.offset, d.span.length), "u");
+        assert_eq!(text_at(path, d.span.offset, d.span.length), "undefined");
+        assert!(
+            d.message.contains("generated documentation example"),
+            "says what `undefined` is: {}",
+            d.message
+        );
     }
     assert_eq!(report.diagnostics.len(), 2);
 }

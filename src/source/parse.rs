@@ -180,7 +180,7 @@ impl<'a> Parser<'a> {
             Some(b'f') => self.literal("false", Value::Bool(false))?,
             Some(b'n') => self.literal("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
-            _ => return Err(self.unexpected("a JSON value")),
+            _ => return Err(self.not_a_value()),
         };
         if let Some(node) = self.nodes.get_mut(id as usize) {
             node.end = self.pos as u32;
@@ -189,12 +189,63 @@ impl<'a> Parser<'a> {
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        let rest = &self.bytes[self.pos..];
+        let ends_word = rest
+            .get(word.len())
+            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'_');
+        if rest.starts_with(word.as_bytes()) && ends_word {
             self.pos += word.len();
             Ok(value)
         } else {
-            Err(self.unexpected("a JSON value"))
+            Err(self.not_a_value())
         }
+    }
+
+    /// The error where a value should start and none does. Documentation
+    /// leaves its stand-ins there: `<value>`, `<any>`, or a bare word such
+    /// as `undefined` (what a generated example prints when it has no body).
+    fn not_a_value(&self) -> SyntaxError {
+        let rest = &self.text[self.pos..];
+        let word_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            .count();
+        let bracketed = rest
+            .strip_prefix('<')
+            .and_then(|r| r.find('>').filter(|&end| end > 0 && end <= 60))
+            .filter(|&end| !rest[1..=end].contains(['<', '\n', '"']))
+            .map(|end| end + 2);
+        let (len, message, help) = if let Some(len) = bracketed {
+            (
+                len,
+                "is a documentation placeholder left where a JSON value goes",
+                "write the real value: a string in double quotes, a number, `true`/`false`, an object or an array",
+            )
+        } else if word_len > 0 && word_len <= 60 && rest.as_bytes()[0].is_ascii_alphabetic() {
+            let (message, help) = match &rest[..word_len] {
+                "undefined" => (
+                    "is what a generated documentation example prints where it has no value, not JSON",
+                    "write the JSON the API takes here",
+                ),
+                "True" | "TRUE" => ("is not JSON", "JSON writes `true` in lower case"),
+                "False" | "FALSE" => ("is not JSON", "JSON writes `false` in lower case"),
+                "None" | "NULL" | "Null" | "nil" => ("is not JSON", "JSON writes `null`"),
+                _ => (
+                    "is a bare word where a JSON value goes",
+                    "if it stands in for a value from the documentation, write the real one; a string needs double quotes",
+                ),
+            };
+            (word_len, message, help)
+        } else {
+            return self.unexpected("a JSON value");
+        };
+        let found = &rest[..len];
+        self.error_at(
+            self.pos,
+            len,
+            &format!("`{}` {message}", found.escape_debug()),
+            help,
+        )
     }
 
     fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
