@@ -3,7 +3,7 @@
 use super::support::key_material::plural;
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Severity};
 
 declare_rule! {
     /// a Qlik PEM is split over several lines
@@ -12,12 +12,19 @@ declare_rule! {
     /// Qlik asks for the `pem` of a JWT IdP's static key "on a single line without any line
     /// breaks". A raw line break inside a JSON string is invalid JSON (IDP001); one written as
     /// `\n` is valid JSON and accepted in practice (Qlik's own scripts send `.cer` files
-    /// JSON-escaped), but it is not the documented form. A carriage return (`\r`, from a file
-    /// saved on Windows) and a line break escaped twice (`\\n`, which arrives as a backslash and
-    /// an `n`, not as a line break) are reported too.
+    /// JSON-escaped), but it is not the documented form (warning). A carriage return (`\r`, from
+    /// a file saved on Windows) is reported the same way. A line break escaped twice (`\\n`)
+    /// is worse: it arrives as a backslash and an `n`, which no PEM reader skips, so the key
+    /// the API receives is corrupt (error).
     ///
     /// idplint reads the PEM either way: the certificate is still decoded and checked by the
     /// other IDP3xx rules.
+    ///
+    /// ## Severity
+    /// - warning: the PEM has line breaks (`\n`) or carriage returns (`\r`)
+    /// - error: the PEM has line breaks escaped twice (`\\n`), which corrupt the base64
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Remove the line breaks and keep the armour:
@@ -60,16 +67,29 @@ impl Rule for PemNotSingleLine {
                 ));
             }
             let label = m.armour_label();
-            out.push(
-                Finding::new(
-                    Self::META,
+            // `\\n` reaches the API as a backslash and an `n` in the base64.
+            let (severity, message) = if b.literal_escapes > 0 {
+                (
+                    Severity::Error,
+                    format!(
+                        "`{}` is corrupt as sent: it contains {}, which leave a backslash and an `n` in the base64",
+                        m.name(),
+                        what.join(" and ")
+                    ),
+                )
+            } else {
+                (
+                    Severity::Warning,
                     format!(
                         "`{}` is not on a single line: it contains {}",
                         m.name(),
                         what.join(" and ")
                     ),
-                    m.field.anchor(),
                 )
+            };
+            out.push(
+                Finding::new(Self::META, message, m.field.anchor())
+                .severity(severity)
                 .label("line breaks inside the PEM")
                 .help(format!(
                     "remove the line breaks and keep the armour: `-----BEGIN {label}-----MII…-----END {label}-----`"
