@@ -170,8 +170,18 @@ declare_rule! {
     ///   patched: a new IdP is needed to rotate its key (derived from the path list).
     ///
     /// A deeper path (`/options/claimsMapping/groups`) is not accepted either: replace the
-    /// nearest patchable ancestor as a whole. A `replace` without `path` is reported too. When
-    /// the protocol is unknown, a path of any protocol passes (IDP607 reports a mix).
+    /// nearest patchable ancestor as a whole. When the protocol is unknown, a path of any
+    /// protocol passes (IDP607 reports a mix).
+    ///
+    /// A `replace` without `path` is a warning: Qlik's contract marks `path` optional
+    /// (`PatchOIDCPayload.path`, "optional"), so the API may take it, but it does not say what
+    /// such a replace changes, and RFC 6902 requires a path.
+    ///
+    /// ## Severity
+    /// - error: the path is not one the API can patch for the IdP's protocol
+    /// - warning: a `replace` has no `path`
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Use the suggested path: the nearest allowed one, an allowed ancestor to replace as a
@@ -210,9 +220,10 @@ impl Rule for PatchPathNotAllowed {
                     out.push(
                         Finding::new(
                             Self::META,
-                            format!("operation `{name}` has no `path`"),
+                            format!("operation `{name}` has no `path`: Qlik's contract allows that, but does not say what it changes"),
                             Anchor::missing(op.ptr("path")),
                         )
+                        .severity(Severity::Warning)
                         .label("`path` missing")
                         .help("add `path`: the member the operation changes"),
                     );
@@ -286,8 +297,11 @@ declare_rule! {
     ///
     /// ## Why
     /// A `replace` sets the member at `path` to `value` (RFC 6902 §4.3: the operation object
-    /// "MUST contain a `value` member"). Without it the API has nothing to set and answers 400.
-    /// Qlik's own reference example, `[{"op": "replace", "path": "/active"}]`, has this bug.
+    /// "MUST contain a `value` member"). Qlik's contract, though, marks `value` optional
+    /// (`PatchOIDCPayload.value`, "optional") and its own reference example is
+    /// `[{"op": "replace", "path": "/active"}]`. What the API does with a `replace` without
+    /// `value` is not documented: it may refuse it, or set the member to nothing. Hence a
+    /// warning, not an error.
     ///
     /// ## Fix
     /// Add `value` with the member's new value (`"value": true` to activate an IdP).
@@ -298,7 +312,7 @@ declare_rule! {
     pub PatchValueMissing {
         code: "IDP604",
         name: "patch-value-missing",
-        severity: Error,
+        severity: Warning,
         kinds: [QlikPatch],
         pass: [r#"[{"op": "replace", "path": "/active", "value": true}]"#],
         fail: [r#"[{"op": "replace", "path": "/active"}]"#],
@@ -327,9 +341,13 @@ impl Rule for PatchValueMissing {
                 ),
             };
             out.push(
-                Finding::new(Self::META, message, Anchor::missing(op.ptr("value")))
-                    .label("no `value` in this operation")
-                    .help(help),
+                Finding::new(
+                    Self::META,
+                    format!("{message}: what the API does without one is not documented"),
+                    Anchor::missing(op.ptr("value")),
+                )
+                .label("no `value` in this operation")
+                .help(help),
             );
         }
     }
