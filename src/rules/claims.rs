@@ -135,8 +135,14 @@ declare_rule! {
     /// takes `sub`, `name`, `email`, `groups`, `locale`, `picture`, `zoneinfo`, `client_id` and
     /// `email_verified`; a non-interactive one (`options` of an API-access IdP) takes `sub` and
     /// `client_id` only; a SAML one takes `sub`, `name`, `email`, `picture` and `groups`. Any
-    /// other key — often a typo such as `emails` or `group` — is refused or never used. For a
-    /// patch of `/options/claimsMapping` the IdP's mode is not known, so any OIDC key passes.
+    /// other key — often a typo such as `emails` or `group`, or a claim such as `upn` that
+    /// belongs on the right-hand side — is never read, so the claim it meant stays unmapped.
+    /// For a patch of `/options/claimsMapping` the IdP's mode is not known, so any OIDC key
+    /// passes.
+    ///
+    /// A warning, not an error: Qlik's contract lists the keys of each mapping but does not
+    /// forbid others (its schemas set no `additionalProperties: false`), so the API may accept
+    /// the body and ignore the key.
     ///
     /// ## Fix
     /// Rename the key as suggested, or remove it.
@@ -147,7 +153,7 @@ declare_rule! {
     pub ClaimsKeyNotAllowed {
         code: "IDP402",
         name: "claims-key-not-allowed",
-        severity: Error,
+        severity: Warning,
         kinds: [QlikCreate, QlikPatch],
         pass: [INTERACTIVE_PENDING],
         fail: [r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "emails": ["email"]}}}"#],
@@ -167,18 +173,24 @@ impl Rule for ClaimsKeyNotAllowed {
                 let (message, help) = if known_elsewhere {
                     (
                         format!(
-                            "`{key}` cannot be mapped in {}: it takes {}",
+                            "`{key}` is not read in {}, which maps {}",
                             mapping.mode.describe(),
                             quoted_list(&allowed)
                         ),
-                        format!("remove `{key}`"),
+                        format!("remove `{key}`: Qlik ignores it here"),
                     )
                 } else {
                     let help = match nearest_name(key, allowed.iter().copied()) {
                         Some(near) => format!("did you mean `{near}`?"),
-                        None => format!("use one of {}", quoted_list(&allowed)),
+                        None => format!(
+                            "map one of {}; a claim of the IdP such as `{key}` belongs in a value: `\"<qlik-claim>\": [\"{key}\"]`",
+                            quoted_list(&allowed)
+                        ),
                     };
-                    (format!("`{key}` is not a claim Qlik maps"), help)
+                    (
+                        format!("`{key}` is not a claim Qlik maps: the key is never read"),
+                        help,
+                    )
                 };
                 out.push(
                     Finding::new(Self::META, message, Anchor::key(mapping.key_pointer(key)))
