@@ -29,10 +29,18 @@ declare_rule! {
     /// Template variables (`${NAME}`, `{{name}}`, `$NAME`) are not placeholders: they are
     /// filled in at deploy time (see IDP010). A certificate cut short with `...` is reported
     /// by the certificate rules, which say how many bytes are missing. The value of a secret
-    /// member is never shown.
+    /// member is never shown, unless the whole value is a placeholder (`string`,
+    /// `<client-secret>`): that is no secret, and the message names it.
+    ///
+    /// A word only counts as a placeholder where documentation writes one: `your` before a noun
+    /// that examples use (`yourDomain.com`, `your-tenant-id`, `{yourOktaDomain}`), never a real
+    /// name that starts with `your` (`yourcause.com`). A placeholder inside other text that is
+    /// not a URL (a description that says `{prod}` or `<team>`) may be meant literally, so it
+    /// is a warning; the value as a whole, or a URL with a placeholder in it, is unusable.
     ///
     /// ## Severity
     /// - error: a documentation placeholder (`<...>`, `your-tenant`, a placeholder host name)
+    /// - warning: a placeholder inside other text that is not a URL (a description with `{prod}`)
     /// - warning: a host under a name reserved for documentation (`example.com`, `*.test`, `*.invalid`)
     ///
     /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
@@ -77,7 +85,10 @@ impl Rule for PlaceholderValue {
             let finding = match found {
                 Some((Placeholder::Marker, part)) => {
                     let name = display_pointer(&text.field());
-                    let message = if is_secret() {
+                    // `{prod}` inside a sentence may be meant; inside a URL it never is.
+                    let in_prose = part != value.trim() && !has_scheme_separator(value);
+                    // A placeholder is no secret: the whole value is shown.
+                    let message = if part != value.trim() && is_secret() {
                         format!("`{name}` holds a documentation placeholder (not shown)")
                     } else if part == value.trim() {
                         format!(
@@ -90,9 +101,15 @@ impl Rule for PlaceholderValue {
                             quoted(part)
                         )
                     };
-                    Finding::new(Self::META, message, Anchor::value(text.pointer))
-                        .label("placeholder")
-                        .help("replace it with the real value, or with a template variable filled in at deploy time")
+                    let finding = Finding::new(Self::META, message, Anchor::value(text.pointer))
+                        .label("placeholder");
+                    if in_prose {
+                        finding.severity(Severity::Warning).help(
+                            "if it is meant literally, leave it; otherwise replace it with the real text",
+                        )
+                    } else {
+                        finding.help("replace it with the real value, or with a template variable filled in at deploy time")
+                    }
                 }
                 Some((Placeholder::Truncated, _)) => {
                     let field = text.field();
@@ -320,6 +337,9 @@ mod tests {
             "yourDomain.com",
             "your-tenant",
             "your_client_secret",
+            "yourOktaDomain",
+            "your-okta-domain",
+            "yourproviderconfiguration",
             "<client-id>",
             "https://{yourOktaDomain}/oauth2/default",
         ] {
@@ -335,6 +355,9 @@ mod tests {
             "{{ okta_client_secret }}",
             "/https:~1~1acme-corp.io~1groups",
             "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration",
+            "yourcause.com",
+            "yourkey-2024",
+            "yours truly",
         ] {
             assert_eq!(p.classify(real), None, "{real}");
         }
