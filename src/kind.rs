@@ -94,7 +94,7 @@ pub fn detect(value: &Value) -> Option<Kind> {
             // member says nothing about what a JSON file is.
             if properties_look_ionos || type_is_ionos {
                 Some(ionos_kind())
-            } else if map.has("protocol") || map.has("provider") {
+            } else if map.has("protocol") || map.has("provider") || lists_qlik_idps(map) {
                 Some(Kind::QlikCreate)
             } else if map.has("op") && map.has("path") {
                 Some(Kind::QlikPatch)
@@ -104,6 +104,25 @@ pub fn detect(value: &Value) -> Option<Kind> {
         }
         _ => None,
     }
+}
+
+/// True for a Qlik list response (`GET /api/v1/identity-providers`): an
+/// object with a `data` array and no `protocol` or `provider` of its own.
+pub fn is_qlik_list(value: &Value) -> bool {
+    let Some(map) = value.as_object() else {
+        return false;
+    };
+    map.member("data").is_some_and(Value::is_array) && !map.has("protocol") && !map.has("provider")
+}
+
+/// True when a list response's items are Qlik IdPs, which tells a Qlik list
+/// from any other `{"data": […]}` document.
+fn lists_qlik_idps(map: &serde_json::Map<String, Value>) -> bool {
+    map.member("data")
+        .and_then(Value::as_array)
+        .and_then(|items| items.first())
+        .and_then(Value::as_object)
+        .is_some_and(|idp| idp.has("protocol") && idp.has("provider"))
 }
 
 /// True for a JSON Patch: an array most of whose items have an `op`.

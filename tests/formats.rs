@@ -427,10 +427,10 @@ fn junit_parses_and_keeps_the_text() {
     // All findings are listed in the failure's text, infos (the tolerated extra members) included.
     assert!(failure.text().unwrap_or_default().contains("IDP006"));
     let failure = child("testdata/formats/invalid-mixed.json", "failure").expect("errors fail");
-    assert_eq!(failure.attribute("type"), Some("IDP009"));
+    assert_eq!(failure.attribute("type"), Some("IDP005"));
     assert_eq!(
         failure.attribute("message"),
-        Some("IDP009 `description` contains the documentation placeholder `<SSO>` (and 3 more errors)")
+        Some("IDP005 `interactive` must be a boolean, found a string (and 2 more errors)")
     );
     let listing = failure.text().unwrap_or_default();
     assert!(

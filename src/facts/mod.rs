@@ -139,6 +139,13 @@ pub struct QlikFacts {
     pub response_only_providers: Vec<String>,
     pub email_verified_providers: Vec<String>,
     pub read_only_members: Vec<String>,
+    /// Members of `options` and `pendingOptions` that only responses carry, per protocol.
+    pub response_only_option_members: BTreeMap<String, Vec<String>>,
+    /// Why a read-only member is wrong in a create body, where "the server
+    /// sets it" is not the whole truth.
+    pub response_only_reasons: BTreeMap<String, String>,
+    /// The top-level members of a list response (`GET /api/v1/identity-providers`).
+    pub list_response_members: Vec<String>,
     pub tolerated_extras: BTreeMap<String, Vec<String>>,
     pub protocol_only_members: BTreeMap<String, Vec<String>>,
     pub mode_required_members: ModeRequiredMembers,
@@ -274,6 +281,10 @@ pub struct IonosFacts {
 pub struct IonosTypeFacts {
     /// Members the type's `configuration` block must carry.
     pub required: Vec<String>,
+    /// Members every IONOS example carries and the identity provider needs
+    /// to work, although the API reference does not mark them required.
+    #[serde(default)]
+    pub expected: Vec<String>,
 }
 
 /// The body of `POST /federation/domains`, mistaken for an identity provider.
@@ -407,8 +418,6 @@ struct UrlShapesFile {
 struct UrlShapeFile {
     #[serde(default)]
     hosts: Vec<String>,
-    #[serde(default)]
-    host_required: bool,
     path: Option<String>,
     #[serde(default)]
     also_accept: Vec<String>,
@@ -465,7 +474,6 @@ pub struct UrlShapes {
 
 pub struct UrlShape {
     pub hosts: Vec<String>,
-    pub host_required: bool,
     path: Option<LazyRegex>,
     pub also_accept: Vec<String>,
     pub any_vendor: bool,
@@ -504,7 +512,6 @@ impl UrlShapes {
                 .map(|(name, s)| {
                     let shape = UrlShape {
                         hosts: s.hosts,
-                        host_required: s.host_required,
                         path: s.path.map(LazyRegex::new),
                         also_accept: s.also_accept,
                         any_vendor: s.any_vendor,
@@ -600,6 +607,10 @@ impl Placeholders {
         let trimmed = value.trim();
         if self.exact.iter().any(|e| e.eq_ignore_ascii_case(trimmed)) {
             return Some((Placeholder::Marker, trimmed));
+        }
+        // `<https://…>` is a real URL in Markdown's autolink brackets (IDP502).
+        if crate::rules::support::urls::autolink_inner(trimmed).is_some() {
+            return None;
         }
         if !self.any_placeholder.is_match(trimmed) {
             return None;

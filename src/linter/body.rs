@@ -12,6 +12,7 @@ use super::{IonosName, Linter, SourceOptions};
 use crate::container;
 use crate::diagnostic::{Anchor, Diagnostic, Finding, Label, RequestRef, Span};
 use crate::kind::{detect, Kind};
+use crate::rules::response_as_request::ResponseAsRequest;
 use crate::rules::secret_in_file::SecretInFile;
 use crate::rules::{input, ionos_fields, support, Context};
 use crate::source::{
@@ -81,7 +82,13 @@ impl Linter {
         {
             crate::schema::check(cx, &mut found);
         }
+        // A Qlik list response holds no IdP of its own: IDP008 says what it
+        // is, and nothing inside it is checked.
+        let list_response = cx.kind == Kind::QlikCreate && crate::kind::is_qlik_list(cx.root);
         for (i, rule) in self.rules.iter().enumerate() {
+            if list_response && rule.meta().code != ResponseAsRequest::META.code {
+                continue;
+            }
             if rule.meta().applies_to(cx.kind) && selection.level_at(i).is_some() {
                 rule.check(cx, &mut found);
             }

@@ -1,10 +1,17 @@
 //! IDP001–IDP006: the input and shape rules. Their findings come from the
-//! parser, the kind recogniser and the schema pass, not from a check of
-//! their own; they are declared here so that the catalogue, `explain`,
+//! parser, the kind recogniser and the schema pass; only IDP004 has a check
+//! of its own, for the members of the IONOS `configuration` block that
+//! `type` names. They are declared here so that the catalogue, `explain`,
 //! configuration and the examples test treat them like every other rule.
 
-use super::support::Rule;
+use serde_json::Value;
+
+use super::support::{dotted, ionos_properties};
+use super::support::{Context, Rule};
 use crate::declare_rule;
+use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::kind::Kind;
+use crate::source::Members;
 
 declare_rule! {
     /// the text is not JSON
@@ -86,8 +93,22 @@ declare_rule! {
     /// ## Why
     /// The API rejects a body without the members its schema requires (Qlik: `provider`,
     /// `protocol`, and `interactive` for OIDC and SAML; `options` for jwtAuth; `kid` and `pem` of
-    /// a static key; IONOS: `properties`, `type`, `name`, `configuration`, …). The label sits on
-    /// the object that lacks the member.
+    /// a static key; IONOS: `properties`, `type`, `name`, `configuration`, and in the block
+    /// `type` names, `openidConfigurationUrl` and `clientSecret` for `oidc`, `metadataDescriptor`
+    /// for `saml`). The label sits on the object that lacks the member.
+    ///
+    /// IONOS's `clientName` (OIDC) and `x509Certificate` (SAML) are in every IONOS example but
+    /// not in its table of mandatory parameters. `clientName` carries the OIDC client id the
+    /// customer's IdP issued ("Configure IAM federation" asks for it), and IONOS also reads the
+    /// SAML signing certificate from the metadata, so their absence is a warning: the API may
+    /// take the body, the login is unlikely to work. Only the block `type` names is checked: a
+    /// block of the other protocol beside it is unused (IDP110).
+    ///
+    /// ## Severity
+    /// - error: a member the API's schema or mandatory-parameter table requires is absent
+    /// - warning: IONOS `clientName` or `x509Certificate` is absent from the block `type` names
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
     /// ## Fix
     /// Add the member.
@@ -104,7 +125,68 @@ declare_rule! {
         fail: [r#"{"protocol": "OIDC", "provider": "okta", "options": {"discoveryUrl": "https://acme.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#],
     }
 }
-impl Rule for MissingField {}
+impl Rule for MissingField {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if !matches!(cx.kind, Kind::IonosCreate | Kind::IonosEnsure)
+            || ionos_properties(cx.root).is_none()
+        {
+            return;
+        }
+        let ionos = &cx.facts.ionos;
+        let Some(config) = cx
+            .get("/properties/configuration")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        // With no usable type every block present is checked; a missing block is IDP110's.
+        let wanted = cx
+            .str("/properties/type")
+            .and_then(|t| ionos.canonical_type(t));
+        for (block, facts) in &ionos.types {
+            if wanted.is_some_and(|w| w != block.as_str()) {
+                continue;
+            }
+            let Some(members) = config.get(block).and_then(Value::as_object) else {
+                continue;
+            };
+            let pointer = format!("/properties/configuration/{block}");
+            // On PUT the required members are IDP608's (ensure-incomplete).
+            let required = facts
+                .required
+                .iter()
+                .filter(|_| cx.kind == Kind::IonosCreate)
+                .map(|m| (m, true));
+            let expected = facts.expected.iter().map(|m| (m, false));
+            for (name, is_required) in required.chain(expected) {
+                if members.has(name.as_str()) {
+                    continue;
+                }
+                let place = dotted(&pointer);
+                let finding = if is_required {
+                    Finding::new(
+                        Self::META,
+                        format!("missing required member `{name}` in `{place}`"),
+                        Anchor::missing(format!("{pointer}/{name}")),
+                    )
+                    .help(format!("add `{name}`"))
+                } else {
+                    Finding::new(
+                        Self::META,
+                        format!("missing `{name}` in `{place}`: every IONOS example sends it"),
+                        Anchor::missing(format!("{pointer}/{name}")),
+                    )
+                    .severity(Severity::Warning)
+                    .help(match name.as_str() {
+                        "clientName" => "add `clientName`: the client id your IdP issued for IONOS; without it the IdP cannot tell which client signs in".to_string(),
+                        _ => format!("add `{name}`: the IdP's signing certificate as bare base64 (IONOS also reads the metadata, but every example sends it)"),
+                    })
+                };
+                out.push(finding.label(format!("`{name}` missing here")));
+            }
+        }
+    }
+}
 
 declare_rule! {
     /// a member has the wrong JSON type

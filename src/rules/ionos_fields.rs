@@ -102,9 +102,14 @@ declare_rule! {
     /// example carries it and users cannot reach an identity provider without one (warning when
     /// missing).
     ///
+    /// An internationalised name (`bücher.de`) or a label with `_` is a warning: neither is a
+    /// host name in RFC 1123's sense, but IONOS does not document that it refuses them; the
+    /// ASCII form of an internationalised name (`xn--bcher-kva.de`) is offered.
+    ///
     /// ## Severity
     /// - error: `properties.domain` is not a bare DNS domain name
     /// - warning: `properties.domain` is missing
+    /// - warning: `properties.domain` is an internationalised name or has `_` in a label
     ///
     /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
@@ -158,6 +163,9 @@ impl Rule for IonosDomainFormat {
                 field.anchor(),
             )
             .label(problem.label);
+            if problem.doubtful {
+                finding = finding.severity(Severity::Warning);
+            }
             finding = match problem.fix {
                 Some(fix) => finding.help(format!("write `{fix}`")).fixable(),
                 None => finding.help("write the bare domain name of the users' e-mail addresses, e.g. `acme-corp.io`"),
@@ -171,6 +179,8 @@ struct DomainProblem {
     what: String,
     label: &'static str,
     fix: Option<String>,
+    /// An undocumented form the API may well take: a warning.
+    doubtful: bool,
 }
 
 /// Why `value` is no bare DNS domain name, if it is not.
@@ -183,6 +193,7 @@ fn domain_problem(cx: &Context<'_>, value: &str) -> Option<DomainProblem> {
             what: what.to_string(),
             label,
             fix,
+            doubtful: false,
         })
     };
     if value.trim() != value {
@@ -233,17 +244,37 @@ fn domain_problem(cx: &Context<'_>, value: &str) -> Option<DomainProblem> {
         // An internationalised name: its ASCII (punycode) form is the DNS name.
         let ascii = url::Url::parse(&format!("http://{value}/"))
             .ok()
-            .and_then(|u| u.host_str().map(str::to_string));
-        return problem(
-            "is not ASCII: DNS names are written in their punycode form",
-            "non-ASCII domain",
-            ascii.as_deref(),
-        );
+            .and_then(|u| u.host_str().map(str::to_string))
+            .filter(|a| a.is_ascii() && label_problem(cx, a).is_none());
+        return match ascii {
+            Some(ascii) => Some(DomainProblem {
+                what: format!(
+                    "is an internationalised name: IONOS does not document whether it takes it or only its ASCII form `{ascii}`"
+                ),
+                label: "internationalised domain",
+                fix: Some(ascii),
+                doubtful: true,
+            }),
+            None => problem(
+                "is not a valid internationalised domain name",
+                "not a DNS domain name",
+                None,
+            ),
+        };
+    }
+    if value.contains('_') && label_problem(cx, &value.replace('_', "u")).is_none() {
+        return Some(DomainProblem {
+            what: "has `_`, which host names do not take (RFC 1123) and e-mail domains rarely have; IONOS does not document whether it accepts it".to_string(),
+            label: "`_` in a domain name",
+            fix: None,
+            doubtful: true,
+        });
     }
     label_problem(cx, value).map(|what| DomainProblem {
         what,
         label: "not a DNS domain name",
         fix: None,
+        doubtful: false,
     })
 }
 

@@ -81,11 +81,15 @@ declare_rule! {
     /// its `type`: `configuration.oidc` for `oidc`, `configuration.saml` for `saml`. Without that
     /// block the identity provider has no discovery URL or certificate to work with (error).
     /// A block of the other protocol besides it is ignored at best; what the server does with
-    /// both is not documented (warning).
+    /// both is not documented (warning). The API reference's own generated request sample
+    /// carries both blocks, the unused one with placeholder values: a block of the other
+    /// protocol that is empty or holds only empty or placeholder values is reported as info.
+    /// Nothing inside the unused block is checked.
     ///
     /// ## Severity
     /// - error: `configuration` lacks the block `type` names
-    /// - warning: the other protocol's block is present as well
+    /// - warning: the other protocol's block is present as well, with values
+    /// - info: the other protocol's block is present as well, empty or with placeholder values only
     ///
     /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
     ///
@@ -174,6 +178,24 @@ impl Rule for IonosConfigBlockMismatch {
             return;
         }
         for other in others {
+            // The API reference's generated sample carries both blocks, the
+            // unused one with placeholder values: nothing there can be mistaken
+            // for settings in use.
+            let filled = config
+                .get(other)
+                .and_then(Value::as_object)
+                .is_some_and(|block| {
+                    block.values().any(|v| match v {
+                        Value::String(s) => !s.trim().is_empty() && !cx.is_placeholder(s),
+                        Value::Null => false,
+                        _ => true,
+                    })
+                });
+            let severity = if filled {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
             out.push(
                 Finding::new(
                     Self::META,
@@ -183,7 +205,7 @@ impl Rule for IonosConfigBlockMismatch {
                     ),
                     Anchor::key(block(other)),
                 )
-                .severity(Severity::Warning)
+                .severity(severity)
                 .label(format!("not used by {} `{wanted}` identity provider", article(wanted)))
                 .related(Anchor::value("/properties/type"), "the type")
                 .help(format!(

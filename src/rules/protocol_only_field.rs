@@ -16,7 +16,9 @@ declare_rule! {
     /// and `options.issuer` to jwtAuth; `options.entityId`, `signOnUrl`, `certificates` and
     /// `metadata` to SAML. Such a member on the wrong protocol is ignored at best. Most often
     /// it shows that the body was adapted from another protocol's example, or that `protocol`
-    /// itself is wrong.
+    /// itself is wrong. `options.issuer` on an OIDC IdP is a member of Qlik's OIDC responses,
+    /// not of another protocol: IDP007 (read-only-field) reports it, in `options` and
+    /// `pendingOptions` alike.
     ///
     /// ## Fix
     /// Remove the member, or correct `protocol` if it is the member that is right.
@@ -32,7 +34,7 @@ declare_rule! {
         pass: [r#"{"protocol": "jwtAuth", "provider": "external", "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#],
         fail: [
             r#"{"protocol": "jwtAuth", "provider": "external", "skipVerify": true, "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#,
-            r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "issuer": "https://acme-corp.okta.com/oauth2/default", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+            r#"{"protocol": "SAML", "provider": "okta", "interactive": true, "skipVerify": true, "options": {"metadata": {"raw": "PEVudGl0eURlc2NyaXB0b3I+"}, "discoveryUrl": "https://acme-corp.okta.com/.well-known/openid-configuration", "claimsMapping": {"sub": ["NameID"], "name": ["displayName"], "email": ["mail"], "picture": ["photo"], "groups": ["memberOf"]}}}"#,
         ],
     }
 }
@@ -43,8 +45,10 @@ impl Rule for ProtocolOnlyField {
         let Some(protocol) = cx.protocol.filter(|p| lists.contains_key(*p)) else {
             return;
         };
+        let response_only = cx.read_only_pointers();
         for pointer in foreign_members(protocol) {
-            if cx.get(pointer).is_none() {
+            // A member of this protocol's responses is IDP007's.
+            if cx.get(pointer).is_none() || response_only.contains(pointer) {
                 continue;
             }
             let owners: Vec<&str> = lists

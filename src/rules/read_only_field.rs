@@ -5,13 +5,18 @@ use super::support::{display_pointer, member_name};
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
+use crate::kind::Kind;
 
 declare_rule! {
     /// a member that only the server sets is sent in a request
     ///
     /// ## Why
     /// Some members exist only in the API's responses. Qlik: `id`, `created`, `lastUpdated`,
-    /// `pendingState`, `pendingResult`. IONOS: top-level `type`, `href` and `items`; the audit
+    /// `pendingState`, `pendingResult` and `meta` (which an OIDC IdP changes by a PATCH of
+    /// `/meta`, never on create); in the options of an OIDC IdP, `issuer` (Qlik's responses
+    /// carry it for client-managed IdPs only; the issuer comes from the discovery document);
+    /// in the options of a SAML IdP, `signingKeys` and `signingKeySelectedRefId` (the key
+    /// pairs Qlik generates to sign its SAML requests). IONOS: top-level `type`, `href` and `items`; the audit
     /// members of `metadata` (`createdDate`, `createdBy`, `createdByUserId`, `lastModifiedDate`,
     /// `lastModifiedBy`, `lastModifiedByUserId`, `resourceURN`), `metadata.redirectURI` and
     /// `metadata.webOrigin`; the `endpoint` of a configuration block. A body that carries them
@@ -21,7 +26,8 @@ declare_rule! {
     /// A Qlik patch cannot aim at these members: its paths are checked by IDP603
     /// (patch-path-not-allowed). The server-populated members of a `decryptingKey` are
     /// reported by IDP112 (decrypting-key). A whole IONOS response reused as a request is
-    /// also reported, once, by IDP008 (response-as-request).
+    /// also reported, once, by IDP008 (response-as-request), and so is a Qlik body that carries
+    /// two or more of the server-set members: IDP008 then lists them all.
     ///
     /// ## Fix
     /// Remove the member.
@@ -48,18 +54,20 @@ declare_rule! {
 impl Rule for ReadOnlyField {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // A response re-used as a request is reported once, by IDP008.
-        if cx.kind.is_ionos() && is_response(cx) {
+        if cx.kind != Kind::QlikPatch && is_response(cx) {
             return;
         }
+        let reasons = &cx.facts.qlik.response_only_reasons;
         for pointer in cx.read_only_pointers() {
             let name = member_name(pointer).into_owned();
+            let reason = match reasons.get(&name) {
+                Some(reason) if cx.kind == Kind::QlikCreate => reason.as_str(),
+                _ => "is set by the server and does not belong in a request",
+            };
             out.push(
                 Finding::new(
                     Self::META,
-                    format!(
-                        "`{}` is set by the server and does not belong in a request",
-                        display_pointer(pointer)
-                    ),
+                    format!("`{}` {reason}", display_pointer(pointer)),
                     Anchor::key(pointer.as_str()),
                 )
                 .label("read-only member")

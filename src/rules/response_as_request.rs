@@ -1,31 +1,42 @@
-//! IDP008: an IONOS response, list or domains body sent as an identity
-//! provider request.
+//! IDP008: a Qlik or IONOS response, a list response, or an IONOS domains
+//! body sent as an identity-provider request.
 
 use serde_json::Value;
 
+use super::support::read_only::{qlik_response, QlikResponse};
 use super::support::{dotted, shorten};
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
-use crate::kind::{ionos_body, IonosBody};
+use crate::kind::{ionos_body, IonosBody, Kind};
 use crate::source::{last_token, unescape_token};
 
 declare_rule! {
     /// the body is an API response or a domains body, not an identity-provider request
     ///
     /// ## Why
-    /// The quickest way to write a request is to copy what the API returned, and the IONOS
-    /// responses look almost like requests. But a response carries members only the server sets
-    /// (top-level `type: "identityprovider"`, `href`, `metadata.createdDate`…, the
+    /// The quickest way to write a request is to copy what the API returned, and the responses
+    /// of both APIs look almost like requests.
+    ///
+    /// Qlik: an IdP as the create (201) or a `GET` returned it carries `id`, `created`,
+    /// `lastUpdated`, `pendingState`, `pendingResult` and `meta`, which the server sets (two of
+    /// them give the body away), and, for SAML, the `signingKeys` Qlik generated. A list
+    /// response (`{"data": […], "links": …}`) is no single IdP at all: nothing inside it is
+    /// checked.
+    ///
+    /// IONOS: a response carries members only the server sets (top-level
+    /// `type: "identityprovider"`, `href`, `metadata.createdDate`…, the
     /// `configuration.*.endpoint` IONOS generates) and lacks two the request needs: responses
     /// never return `properties.type` or the OIDC `clientSecret`. A list response
     /// (`type: "collection"`, `items`) is no single identity provider at all, and the body of
-    /// `POST /federation/domains` (`{"domain": …}`) belongs to another endpoint. The finding is
-    /// reported once per file and lists what gives the body away; IDP007 marks each
-    /// server-populated member.
+    /// `POST /federation/domains` (`{"domain": …}`) belongs to another endpoint.
+    ///
+    /// The finding is reported once per file and lists what gives the body away, with a label
+    /// on each server-set member (IDP007 then stays silent).
     ///
     /// ## Fix
-    /// Keep only `metadata` (empty) and `properties` (plus `id` for a PUT), and add back
+    /// Qlik: remove the server-set members; from a list, send one `data` item per request.
+    /// IONOS: keep only `metadata` (empty) and `properties` (plus `id` for a PUT), and add back
     /// `properties.type` and `clientSecret`. Send a domains body to `POST /federation/domains`.
     ///
     /// ## References
@@ -35,14 +46,25 @@ declare_rule! {
         code: "IDP008",
         name: "response-as-request",
         severity: Error,
-        kinds: [IonosCreate, IonosEnsure],
-        pass: [r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#],
-        fail: [r#"{"id": "5e6323da-8a45-5732-bec1-d7c29c1dc890", "type": "identityprovider", "href": "/identityproviders/5e6323da-8a45-5732-bec1-d7c29c1dc890", "metadata": {"createdDate": "2024-03-04T09:12:44Z"}, "properties": {"name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientName": "ionos-dcd"}}}}"#],
+        kinds: [QlikCreate, IonosCreate, IonosEnsure],
+        pass: [
+            r#"{"metadata": {}, "properties": {"type": "oidc", "name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientSecret": "${IONOS_IDP_SECRET}", "clientName": "ionos-dcd"}}}}"#,
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+        ],
+        fail: [
+            r#"{"id": "6478a3f5c8e4d2b1a0f9e8d7", "tenantIds": ["BL4tTJ4S7xrHTcq0zQxQrJ5qB1_Q6cSo"], "active": true, "created": "2025-02-11T09:31:02.118Z", "lastUpdated": "2025-02-11T09:31:02.118Z", "protocol": "OIDC", "provider": "okta", "interactive": false, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"], "client_id": ["cid"]}}}"#,
+            r#"{"data": [{"id": "6478a3f5c8e4d2b1a0f9e8d7", "protocol": "jwtAuth", "provider": "external", "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}], "links": {"self": {"href": "https://acme.eu.qlikcloud.com/api/v1/identity-providers"}}}"#,
+            r#"{"id": "5e6323da-8a45-5732-bec1-d7c29c1dc890", "type": "identityprovider", "href": "/identityproviders/5e6323da-8a45-5732-bec1-d7c29c1dc890", "metadata": {"createdDate": "2024-03-04T09:12:44Z"}, "properties": {"name": "Acme Corp SSO", "enabled": true, "domain": "acme-corp.io", "configuration": {"oidc": {"openidConfigurationUrl": "https://login.acme-corp.io/realms/staff/.well-known/openid-configuration", "clientName": "ionos-dcd"}}}}"#,
+        ],
     }
 }
 
 impl Rule for ResponseAsRequest {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if cx.kind == Kind::QlikCreate {
+            qlik_response_as_request(cx, out);
+            return;
+        }
         let ionos = &cx.facts.ionos;
         let present: Vec<&str> = ionos
             .read_only_pointers
@@ -136,6 +158,52 @@ impl Rule for ResponseAsRequest {
             None => {}
         }
     }
+}
+
+/// IDP008 for a Qlik create body: a list response, or one IdP as a response
+/// returned it.
+fn qlik_response_as_request(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(response) = qlik_response(cx) else {
+        return;
+    };
+    let (present, message, label, help) = match &response {
+        QlikResponse::List(present) => (
+            present,
+            format!(
+                "the body is a list response of `GET /api/v1/identity-providers`, not a request: {}",
+                giveaways(cx, &present.iter().map(String::as_str).collect::<Vec<_>>())
+            ),
+            "list response",
+            "send one IdP per request: take one of the `data` items, then remove the members the server sets",
+        ),
+        QlikResponse::Single(present) => (
+            present,
+            format!(
+                "the body is an API response, not a request: {}",
+                giveaways(cx, &present.iter().map(String::as_str).collect::<Vec<_>>())
+            ),
+            "response-only member",
+            "remove the members the server sets; a create body has `protocol`, `provider`, the settings, and `options` or `pendingOptions`",
+        ),
+    };
+    let Some((first, rest)) = present.split_first() else {
+        return;
+    };
+    let mut finding = Finding::new(
+        ResponseAsRequest::META,
+        message,
+        Anchor::key(first.as_str()),
+    )
+    .label(label)
+    .help(help);
+    let related = match response {
+        QlikResponse::List(_) => "list response member",
+        QlikResponse::Single(_) => "response-only member",
+    };
+    for pointer in rest {
+        finding = finding.related(Anchor::key(pointer.as_str()), related);
+    }
+    out.push(finding);
 }
 
 /// What gives the body away, as a message says it: members named one by

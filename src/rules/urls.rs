@@ -52,15 +52,13 @@ fn well_known_fix(text: &str, url: &Url, suffix: &str) -> Option<(String, &'stat
 enum Mismatch {
     /// The host is another provider's own.
     OtherVendor(String),
-    /// The provider has fixed hosts and this is none of them.
-    ForeignHost,
     /// The path breaks the provider's convention.
     Path,
 }
 
 impl Mismatch {
     fn is_host(&self) -> bool {
-        !matches!(self, Mismatch::Path)
+        matches!(self, Mismatch::OtherVendor(_))
     }
 }
 
@@ -111,9 +109,6 @@ fn mismatch(
     });
     if accepted_elsewhere {
         return None;
-    }
-    if shape.host_required && !shape.owns_host(host) {
-        return Some(Mismatch::ForeignHost);
     }
     (!shape.path_matches(path)).then_some(Mismatch::Path)
 }
@@ -205,6 +200,20 @@ declare_rule! {
     /// Checked fields: Qlik `discoveryUrl`, `openid_configuration.*`, `signOnUrl`,
     /// `postLogoutRedirectUri`; IONOS `openidConfigurationUrl` and `metadataDescriptor`.
     ///
+    /// A URL copied from rendered Markdown keeps the autolink brackets (`"<https://…>"`): the
+    /// brackets are reported, and the URL inside is checked by the other URL rules.
+    ///
+    /// `postLogoutRedirectUri` is different: Qlik's contract types it as a plain string of at
+    /// most 2083 characters ("Direct the user on logout to a specific URI"), and `""` is how a
+    /// PATCH clears it. An empty value is not reported, and a value that is not an absolute
+    /// URL is a warning: the API stores it, but a browser cannot be sent there on logout.
+    ///
+    /// ## Severity
+    /// - error: a discovery, metadata or endpoint URL is not an absolute http(s) URL
+    /// - warning: `postLogoutRedirectUri` is not an absolute http(s) URL
+    ///
+    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    ///
     /// ## Fix
     /// Write an absolute `https://` URL.
     ///
@@ -218,6 +227,7 @@ declare_rule! {
         kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
         pass: [
             OKTA_PENDING,
+            r#"[{"op": "replace", "path": "/postLogoutRedirectUri", "value": ""}]"#,
             r#"{"properties": {"type": "saml", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "https://sso.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "MIIC"}}}}"#,
         ],
         fail: [
@@ -230,9 +240,37 @@ declare_rule! {
 impl Rule for UrlInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for value in cx.url_values() {
+            if value.autolinked {
+                let severity = if value.role == UrlRole::Redirect {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
+                out.push(
+                    Finding::new(
+                        Self::META,
+                        format!(
+                            "`{}` is wrapped in `<` `>`, the brackets Markdown puts around a link",
+                            value.name()
+                        ),
+                        value.field.anchor(),
+                    )
+                    .severity(severity)
+                    .label("`<` `>` around the URL")
+                    .help(format!(
+                        "remove the `<` and `>`: `{}`",
+                        shorten(value.text(), 100)
+                    ))
+                    .fixable(),
+                );
+            }
             let Err(invalid) = &value.parsed else {
                 continue;
             };
+            let redirect = value.role == UrlRole::Redirect;
+            if redirect && value.text().is_empty() {
+                continue;
+            }
             let name = value.name();
             let shown = shorten(value.text(), 80);
             let metadata_help = if value.role == UrlRole::Metadata {
@@ -301,7 +339,11 @@ impl Rule for UrlInvalid {
                 .label("invalid URL")
                 .help("write an absolute `https://` URL"),
             };
-            out.push(finding);
+            out.push(if redirect {
+                finding.severity(Severity::Warning)
+            } else {
+                finding
+            });
         }
     }
 }
@@ -430,21 +472,21 @@ declare_rule! {
     /// the discovery URL does not have the shape of the `provider`'s URLs
     ///
     /// ## Why
-    /// Qlik's providers expect their vendor's discovery documents. For `azureAD` the URL is the
-    /// app registration's "OpenID Connect metadata document",
-    /// `https://login.microsoftonline.com/<tenant-id>/v2.0/.well-known/openid-configuration`
-    /// (or a national cloud's sign-in host): another host or the v1 path is an error. For the
-    /// other providers the shapes are vendor conventions (Okta `/oauth2/<server>/…` or the org
-    /// server, Keycloak `/realms/<realm>/…`, ADFS `/adfs/…`), so a mismatch is a warning, raised
-    /// only when the URL is on another vendor's host or breaks the provider's path convention;
-    /// a custom domain is fine. An Azure URL with provider `adfs` is a legitimate historic setup.
-    /// `generic` takes any URL.
+    /// Qlik's providers expect their vendor's discovery documents. For `azureAD` the URL Qlik's
+    /// example uses is the app registration's "OpenID Connect metadata document",
+    /// `https://login.microsoftonline.com/<tenant-id>/v2.0/.well-known/openid-configuration`.
+    /// Microsoft serves the same document from its other sign-in hosts (`login.microsoft.com`,
+    /// `login.windows.net`, the national clouds, `<tenant>.b2clogin.com` for Azure AD B2C with
+    /// a policy segment, `<tenant>.ciamlogin.com` for Entra External ID) and from custom URL
+    /// domains, so none of those is reported; the v1 document (no `/v2.0/`) is, because its
+    /// tokens name another issuer than the v2.0 ones. For the other providers the shapes are
+    /// vendor conventions (Okta `/oauth2/<server>/…` or the org server, Keycloak
+    /// `/realms/<realm>/…`, ADFS `/adfs/…`): a URL on another vendor's host or off the
+    /// provider's path convention is reported; a custom domain is fine. An Azure URL with
+    /// provider `adfs` is a legitimate historic setup. `generic` takes any URL.
     ///
-    /// ## Severity
-    /// - warning: the URL misses a provider's convention (a custom domain is never an error)
-    /// - error: the provider serves discovery from fixed hosts (Azure AD) and the URL is not on them, or not of their shape
-    ///
-    /// A severity set for the rule (`[severity]` in `idplint.toml`) applies to all of them.
+    /// Always a warning: Qlik's API takes any string as `discoveryUrl`, and no Qlik source says
+    /// it rejects another shape; a mismatch is a likely mix-up, found at the first login.
     ///
     /// ## Fix
     /// Use the provider's discovery URL as the help shows, or set `provider` to the vendor that
@@ -488,22 +530,6 @@ impl Rule for DiscoveryUrlProviderMismatch {
                         shape.example
                     ),
                 ),
-                Mismatch::ForeignHost => (
-                    format!(
-                        "`{name}` host `{host}` is not a sign-in host of provider `{provider}` ({})",
-                        shape
-                            .hosts
-                            .iter()
-                            .map(|h| format!("`{h}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    format!("not a host of `{provider}`"),
-                    format!(
-                        "use `{}`, or set `provider` to the IdP that serves `{host}`",
-                        shape.example
-                    ),
-                ),
                 Mismatch::Path => (
                     format!(
                         "`{name}` path `{}` does not have the `{provider}` shape",
@@ -513,14 +539,8 @@ impl Rule for DiscoveryUrlProviderMismatch {
                     format!("use a URL of the shape `{}`", shape.example),
                 ),
             };
-            let severity = if shape.host_required {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
             out.push(
                 Finding::new(Self::META, message, value.field.anchor())
-                    .severity(severity)
                     .label(label)
                     .help(help)
                     .related(Anchor::value("/provider"), "provider set here"),
@@ -729,9 +749,22 @@ mod tests {
             "https://acme.okta.com/.well-known/openid-configuration"
         )
         .is_none());
+        for entra in [
+            "https://login.microsoft.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration",
+            "https://login.windows.net/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration",
+            "https://acmeb2c.b2clogin.com/acmeb2c.onmicrosoft.com/B2C_1_signin/v2.0/.well-known/openid-configuration",
+            "https://acme.ciamlogin.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration",
+            "https://login.acme-corp.io/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/v2.0/.well-known/openid-configuration",
+        ] {
+            assert!(check("azureAD", entra).is_none(), "{entra}");
+        }
         assert!(matches!(
-            check("azureAD", "https://sts.windows.net/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/.well-known/openid-configuration"),
-            Some(Mismatch::ForeignHost)
+            check("azureAD", "https://login.microsoftonline.com/c21eeb5f-f5a6-44e8-a997-123f2f7a123c/.well-known/openid-configuration"),
+            Some(Mismatch::Path)
+        ));
+        assert!(matches!(
+            check("azureAD", "https://acme.okta.com/oauth2/default/.well-known/openid-configuration"),
+            Some(Mismatch::OtherVendor(v)) if v == "okta"
         ));
         assert!(matches!(
             check("keycloak", "https://acme.eu.auth0.com/.well-known/openid-configuration"),

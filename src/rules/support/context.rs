@@ -30,6 +30,7 @@ pub struct Context<'a> {
     patch_targets: std::cell::OnceCell<PatchTargets<'a>>,
     claim_mappings: std::cell::OnceCell<Vec<super::claims::Mapping<'a>>>,
     pointer_table: std::cell::OnceCell<Option<super::pointer_table::PointerTable<'a>>>,
+    unused_ionos_block: std::cell::OnceCell<Option<String>>,
     string_classes: super::string_classes::StringClasses<'a>,
 }
 
@@ -67,6 +68,7 @@ impl<'a> Context<'a> {
             patch_targets: std::cell::OnceCell::new(),
             claim_mappings: std::cell::OnceCell::new(),
             pointer_table: std::cell::OnceCell::new(),
+            unused_ionos_block: std::cell::OnceCell::new(),
             string_classes: super::string_classes::StringClasses::default(),
         }
     }
@@ -218,7 +220,26 @@ impl<'a> Context<'a> {
                     collect(target.value, &tokens[covered..], &mut pointer, visit);
                 }
             }
-        } else if let Some(star) = first_wildcard(pattern) {
+        } else if let Some(unused) = self.unused_ionos_block() {
+            let unused = unused.as_str();
+            if pattern.starts_with(unused) && pattern[unused.len()..].starts_with('/') {
+                return;
+            }
+            self.each_document_field(pattern, &mut |field| {
+                let inside = field.pointer.starts_with(unused)
+                    && field.pointer[unused.len()..].starts_with('/');
+                if !inside {
+                    visit(field);
+                }
+            });
+        } else {
+            self.each_document_field(pattern, visit);
+        }
+    }
+
+    /// [`Self::each_field`] in a document that is not a patch.
+    fn each_document_field(&self, pattern: &str, visit: &mut dyn FnMut(Field<'a>)) {
+        if let Some(star) = first_wildcard(pattern) {
             // The part before the first `*` is one lookup.
             let (prefix, rest) = pattern.split_at(star);
             if let Some(value) = self.get(prefix) {
@@ -233,6 +254,29 @@ impl<'a> Context<'a> {
                 value,
             });
         }
+    }
+
+    /// The pointer of an IONOS `configuration` block of the protocol `type`
+    /// does not name, when the block `type` names is there too: the body
+    /// carries both, and the other one is unused (IDP110 reports it), so no
+    /// field check looks inside it.
+    pub(crate) fn unused_ionos_block(&self) -> Option<&String> {
+        self.unused_ionos_block
+            .get_or_init(|| {
+                if !matches!(self.kind, Kind::IonosCreate | Kind::IonosEnsure) {
+                    return None;
+                }
+                let ionos = &self.facts.ionos;
+                let wanted = ionos.canonical_type(self.str("/properties/type")?)?;
+                let config = self.get("/properties/configuration")?.as_object()?;
+                config.get(wanted)?;
+                let other = ionos
+                    .types
+                    .keys()
+                    .find(|t| t.as_str() != wanted && config.contains_key(t.as_str()))?;
+                Some(format!("/properties/configuration/{other}"))
+            })
+            .as_ref()
     }
 
     fn patch_targets(&self) -> &PatchTargets<'a> {

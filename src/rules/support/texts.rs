@@ -63,10 +63,15 @@ impl<'a> Texts<'a> {
 
 /// Every string value that stands for a field: for a Qlik patch, those inside
 /// operation values. Members that must not be sent at all (read-only ones)
-/// are left out: their rules say to remove them, not to fill them in.
+/// are left out: their rules say to remove them, not to fill them in; so is
+/// an IONOS block of the protocol the body does not use.
 pub(crate) fn texts<'a>(cx: &Context<'a>) -> Texts<'a> {
     let key_members = decrypting_key_read_only_pointers(cx);
-    let excluded = cx.read_only_pointers().iter().chain(&key_members);
+    let excluded = cx
+        .read_only_pointers()
+        .iter()
+        .chain(&key_members)
+        .chain(cx.unused_ionos_block());
     let patch = (cx.kind == Kind::QlikPatch).then_some(cx.root);
     let mut texts = Texts {
         patch,

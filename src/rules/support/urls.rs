@@ -16,7 +16,10 @@ pub(crate) struct UrlValue<'a> {
     /// The field's pattern, whose last token is the member's name.
     pub pattern: &'static str,
     pub role: UrlRole,
+    /// The URL, parsed without Markdown's autolink brackets when it had them.
     pub parsed: Result<Url, Invalid>,
+    /// The value was written `<https://…>`, as Markdown autolinks a URL.
+    pub autolinked: bool,
 }
 
 impl<'a> UrlValue<'a> {
@@ -25,9 +28,10 @@ impl<'a> UrlValue<'a> {
         unescape_token(last_token(self.pattern))
     }
 
-    /// The value as written.
+    /// The value as written, without Markdown's autolink brackets.
     pub fn text(&self) -> &'a str {
-        self.field.value.as_str().unwrap_or_default()
+        let text = self.field.value.as_str().unwrap_or_default();
+        autolink_inner(text).unwrap_or(text)
     }
 }
 
@@ -58,7 +62,10 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
                 let Some(raw) = field.value.as_str() else {
                     return;
                 };
-                let parsed = if looks_like_xml(raw) {
+                let inner = autolink_inner(raw);
+                let parsed = if let Some(inner) = inner {
+                    parse(inner)
+                } else if looks_like_xml(raw) {
                     Err(Invalid::Xml)
                 } else if let Some(s) = cx.checkable_str(field.value) {
                     parse(s)
@@ -70,6 +77,7 @@ pub(crate) fn url_values<'a>(cx: &Context<'a>) -> Vec<UrlValue<'a>> {
                     pattern,
                     role: group.role,
                     parsed,
+                    autolinked: inner.is_some(),
                 });
             });
         }
@@ -91,6 +99,22 @@ pub(crate) fn parsed_url<'c>(cx: &'c Context<'_>, pointer: &str) -> Option<&'c U
         .parsed
         .as_ref()
         .ok()
+}
+
+/// The URL inside `<https://…>`, Markdown's autolink brackets that a value
+/// copied from rendered documentation keeps.
+pub(crate) fn autolink_inner(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix('<')?.strip_suffix('>')?;
+    let scheme_end = inner.find("://")?;
+    let plain = inner
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
+    (plain
+        && matches!(
+            inner[..scheme_end].to_ascii_lowercase().as_str(),
+            "http" | "https"
+        ))
+    .then_some(inner)
 }
 
 pub(crate) fn looks_like_xml(s: &str) -> bool {
