@@ -212,7 +212,7 @@ declare_rule! {
     ///
     /// ## References
     /// - <https://qlik.dev/apis/rest/identity-providers/>
-    /// - <https://docs.ionos.com/cloud/identity-access-management/how-tos/create-identity-provider>
+    /// - <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub RequestMethod {
         code: "IDP013",
         name: "request-method",
