@@ -51,8 +51,10 @@ declare_rule! {
     /// Give the tolerance in seconds, between 0 and 7200. The default is 5.
     ///
     /// ## References
-    /// - seed 001, CreateOIDCPayload.clockToleranceSec: "minimum=0, maximum=7200"
-    /// - research/qlik-idp.md §2.2 (Qlik's OpenAPI document)
+    /// - qlik.dev, Identity providers API reference, CreateOIDCPayload.clockToleranceSec:
+    ///   "minimum=0, maximum=7200": <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, `clockToleranceSec`:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ClockToleranceOutOfRange {
         code: "IDP201",
         name: "clock-tolerance-out-of-range",
@@ -112,8 +114,10 @@ declare_rule! {
     /// Round the value to whole seconds.
     ///
     /// ## References
-    /// - seed 001, clockToleranceSec: "a tolerance can be set, decimals will be rounded off"
-    /// - research/qlik-idp.md §2.2: `clockToleranceSec {type: integer}` in the current spec
+    /// - qlik.dev, Identity providers API reference, clockToleranceSec: "a tolerance can be set,
+    ///   decimals will be rounded off": <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document: `clockToleranceSec {type: integer}` in the current spec:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ClockToleranceFractional {
         code: "IDP202",
         name: "clock-tolerance-fractional",
@@ -163,7 +167,8 @@ declare_rule! {
     /// Shorten the description; keep details in your repository instead.
     ///
     /// ## References
-    /// - research/qlik-idp.md §2.2: `description` "string ≤128" (all three create schemas)
+    /// - Qlik's OpenAPI document: `description` "string ≤128" (all three create schemas):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub DescriptionTooLong {
         code: "IDP203",
         name: "description-too-long",
@@ -211,7 +216,11 @@ declare_rule! {
     /// Use the `tenantId` member of `GET /api/v1/users/me`.
     ///
     /// ## References
-    /// - seed 000 (tenant id in the examples); research/qlik-idp.md QIDP-GEN-007, QIDP-GEN-008
+    /// - qlik.dev, "Create identity providers" (tenant id in the examples):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - the 32-character format is idplint's inference from Qlik's examples; Qlik documents none
+    /// - qlik.dev, Identity providers API reference, the 403 of `POST /v1/identity-providers`:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
     pub TenantIdFormat {
         code: "IDP204",
         name: "tenant-id-format",
@@ -277,7 +286,8 @@ declare_rule! {
     /// Use a plain name such as `acme` or `acme-corp`.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-OIDC-014: `realm.pattern`, `maxLength: 254`
+    /// - Qlik's OpenAPI document: `realm.pattern`, `maxLength: 254`:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub RealmFormat {
         code: "IDP205",
         name: "realm-format",
@@ -421,7 +431,8 @@ declare_rule! {
     /// Separate the scopes with single spaces: `openid profile email`.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-OIDC-015: `scope.maxLength: 254`, "space delimited"
+    /// - Qlik's OpenAPI document: `scope.maxLength: 254`, "space delimited":
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     /// - RFC 6749 §3.3: the scope is "a list of space-delimited, case-sensitive strings"
     pub ScopeFormat {
         code: "IDP206",
@@ -487,7 +498,8 @@ declare_rule! {
     /// Shorten the audience; write the client ids as an array: `["svc-reporting"]`.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-OIDC-016 and §2.4 (CreateOIDCPayload.options)
+    /// - Qlik's OpenAPI document, CreateOIDCPayload.options (`audience`, `allowedClientIds`):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub AudienceTooLong {
         code: "IDP207",
         name: "audience-too-long",

@@ -31,7 +31,10 @@ declare_rule! {
     /// 1825`) and replace this one, at the identity provider too.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-JWT-012; research/ionos-idp.md IDP-R33
+    /// - idplint's own check (current practice): neither Qlik nor IONOS documents whether the dates
+    ///   are enforced. Qlik's tutorial "Create Signed Tokens for JWT Authorization" issues its
+    ///   certificate for 1825 days:
+    ///   <https://qlik.dev/authenticate/jwt/create-signed-tokens-for-jwt-authorization/>
     /// - RFC 5280 §4.1.2.5 (validity)
     pub CertificateExpired {
         code: "IDP306",

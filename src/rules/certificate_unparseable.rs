@@ -34,9 +34,12 @@ declare_rule! {
     /// Paste the whole certificate again, from the file rather than from a web page.
     ///
     /// ## References
-    /// - seed 000: the JWT example's `pem` "has been shortened"
-    /// - seed 003 and research/ionos-idp.md §4.2: `x509Certificate` is base64 of the DER; both
-    ///   documentation samples are truncated placeholders
+    /// - qlik.dev, "Create identity providers": the JWT example's `pem` "has been shortened":
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - IONOS Cloud, "Create Identity Provider" and "Ensure Identity Provider": `x509Certificate`
+    ///   is base64 of the DER; both documentation samples are truncated placeholders:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/ensure-identity-provider>
     /// - RFC 5280 (X.509), ITU-T X.690 (DER), RFC 4648 (base64)
     pub CertificateUnparseable {
         code: "IDP302",

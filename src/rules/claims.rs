@@ -65,8 +65,10 @@ declare_rule! {
     /// Wrap a single source in an array: `"sub": ["sub"]`.
     ///
     /// ## References
-    /// - seed 001, claimsMappingInteractive: "Mappings from claim name to an array of JSON pointers"
-    /// - research/qlik-idp.md §2.5
+    /// - qlik.dev, Identity providers API reference, claimsMappingInteractive: "Mappings from claim
+    ///   name to an array of JSON pointers": <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, the `claimsMapping` schemas:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ClaimsValueNotArray {
         code: "IDP401",
         name: "claims-value-not-array",
@@ -148,8 +150,10 @@ declare_rule! {
     /// Rename the key as suggested, or remove it.
     ///
     /// ## References
-    /// - seed 001, claimsMappingInteractive and claimsMappingNonInteractive
-    /// - research/qlik-idp.md §2.5 and §2.7 (SAML)
+    /// - qlik.dev, Identity providers API reference, claimsMappingInteractive and
+    ///   claimsMappingNonInteractive: <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, `claimsMappingSAML` (SAML):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ClaimsKeyNotAllowed {
         code: "IDP402",
         name: "claims-key-not-allowed",
@@ -215,7 +219,8 @@ declare_rule! {
     ///
     /// ## References
     /// - RFC 6901 §3 and §4 (JSON Pointer syntax and evaluation)
-    /// - seed 001, claimsMapping: "an array of JSON pointers"
+    /// - qlik.dev, Identity providers API reference, claimsMapping: "an array of JSON pointers":
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
     pub ClaimsPointerInvalid {
         code: "IDP403",
         name: "claims-pointer-invalid",
@@ -287,8 +292,9 @@ declare_rule! {
     /// Write the source in pointer form, as the help shows.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-CLM-003: Qlik community, "How to Enable User Groups in Qlik
-    ///   Sense Enterprise SaaS" (`/https:~1~1qlik.com~1groups`)
+    /// - Qlik community, "How to Enable User Groups in Qlik Sense Enterprise SaaS", a comment
+    ///   (`/https:~1~1qlik.com~1groups`):
+    ///   <https://community.qlik.com/t5/Support-Knowledge-Base/How-to-Enable-User-Groups-in-Qlik-Sense-Enterprise-SaaS/ta-p/1735945>
     /// - RFC 6901 §3 (escaping `/` as `~1`)
     pub ClaimsPointerUnescaped {
         code: "IDP404",
@@ -356,8 +362,11 @@ declare_rule! {
     /// Add the missing claims, e.g. `"email": ["email"]`.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-CLM-004 (Qlik's OIDC deep-dive blog), QIDP-CLM-006
-    ///   (`claimsMappingSAML.required`)
+    /// - Qlik community, "OpenID Connect configuration in Qlik Cloud Services - Explained" (Qlik's
+    ///   OIDC deep-dive blog):
+    ///   <https://community.qlik.com/t5/Support-Updates/OpenID-Connect-configuration-in-Qlik-Cloud-Services-Explained/ba-p/1774547>
+    /// - Qlik's OpenAPI document, `claimsMappingSAML.required`:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ClaimsRequiredMissing {
         code: "IDP405",
         name: "claims-required-missing",
@@ -420,7 +429,9 @@ declare_rule! {
     /// List the claim to read, or remove the key; remove the repeated entry.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-CLM-005 (derived)
+    /// - derived: idplint's inference from the claims mapping schemas of Qlik's OpenAPI document,
+    ///   which say nothing on empty or repeated sources:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ClaimsEmptyOrDuplicate {
         code: "IDP406",
         name: "claims-empty-or-duplicate",

@@ -32,7 +32,8 @@ declare_rule! {
     /// Send `{"keyType": "RSA", "keySize": 4096}` (or 2048) and nothing else.
     ///
     /// ## References
-    /// - Qlik's OpenAPI document, `decryptingKey` (research/qlik-idp.md §2.6, QIDP-OIDC-020)
+    /// - Qlik's OpenAPI document, `decryptingKey`:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     /// - Qlik help, "Token decryption" (mc-idp-token-decryption): RSA 2048 or RSA 4096
     pub DecryptingKey {
         code: "IDP112",

@@ -19,7 +19,8 @@ declare_rule! {
     /// Use `RS256` or `RS512`, or remove the member to use the default `RS256`.
     ///
     /// ## References
-    /// - Qlik's OpenAPI document, `idTokenSignatureAlg` enum (research/qlik-idp.md, QIDP-OIDC-019)
+    /// - Qlik's OpenAPI document, `idTokenSignatureAlg` enum:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub IdTokenAlg {
         code: "IDP111",
         name: "id-token-alg",

@@ -28,7 +28,8 @@ declare_rule! {
     ///
     /// ## References
     /// - RFC 8259, The JavaScript Object Notation (JSON) Data Interchange Format
-    /// - seed 000: "the `pem` must be on a single line without any line breaks"
+    /// - qlik.dev, "Create identity providers", JWT: "the `pem` must be on a single line without
+    ///   any line breaks": <https://qlik.dev/manage/automate/identity-provider-create/>
     pub InvalidJson {
         code: "IDP001",
         name: "invalid-json",
@@ -114,8 +115,10 @@ declare_rule! {
     /// Add the member.
     ///
     /// ## References
-    /// - seed 001, CreateOIDCPayload / CreateJWTAuthPayload
-    /// - seed 003, mandatory body parameters
+    /// - qlik.dev, Identity providers API reference, CreateOIDCPayload / CreateJWTAuthPayload:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - IONOS Cloud, "Create Identity Provider", mandatory body parameters:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub MissingField {
         code: "IDP004",
         name: "missing-field",
@@ -199,7 +202,10 @@ declare_rule! {
     /// Write the value with the documented JSON type; the help says how.
     ///
     /// ## References
-    /// - seed 001 (Qlik schemas), seed 003 (IONOS body parameters)
+    /// - qlik.dev, Identity providers API reference (Qlik schemas):
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - IONOS Cloud, "Create Identity Provider" (IONOS body parameters):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub WrongType {
         code: "IDP005",
         name: "wrong-type",
@@ -231,7 +237,10 @@ declare_rule! {
     /// Rename the member as suggested, or remove it.
     ///
     /// ## References
-    /// - seed 001 (Qlik schemas); seed 000 (JWT example with the tolerated extras)
+    /// - qlik.dev, Identity providers API reference (Qlik schemas):
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - qlik.dev, "Create identity providers" (JWT example with the tolerated extras):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
     pub UnknownField {
         code: "IDP006",
         name: "unknown-field",
@@ -285,7 +294,7 @@ declare_rule! {
     ///
     /// ## References
     /// - <https://qlik.dev/apis/rest/identity-providers/>
-    /// - <https://docs.ionos.com/cloud/identity-access-management/how-tos/create-identity-provider>
+    /// - <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub RequestMethod {
         code: "IDP013",
         name: "request-method",

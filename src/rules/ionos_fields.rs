@@ -28,8 +28,12 @@ declare_rule! {
     /// Give every identity provider its own name without surrounding whitespace.
     ///
     /// ## References
-    /// - seed 003, request body parameters: `name` — "Name to uniquely identify the IDP"
-    /// - research/ionos-idp.md §4.3
+    /// - IONOS Cloud, "Create Identity Provider", request body parameters: `name` — "Name to
+    ///   uniquely identify the IDP":
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud, "Ensure Identity Provider", the same parameter; neither page says where the
+    ///   name must be unique, nor what a duplicate causes:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/ensure-identity-provider>
     pub IonosNameInvalid {
         code: "IDP208",
         name: "ionos-name-invalid",
@@ -117,8 +121,12 @@ declare_rule! {
     /// Write the domain only, as verified with `POST /federation/domains`.
     ///
     /// ## References
-    /// - seed 003: `"domain": "yourDomain.com"` in both examples
-    /// - research/ionos-idp.md §4.4; RFC 1123 §2.1 (host name syntax)
+    /// - IONOS Cloud, "Create Identity Provider": `"domain": "yourDomain.com"` in both examples:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud, "Request Domain Ownership": `domain` "Represents the domain to map the user
+    ///   email domains to the IDPs":
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/request-domain-ownership>
+    /// - RFC 1123 §2.1 (host name syntax)
     pub IonosDomainFormat {
         code: "IDP209",
         name: "ionos-domain-format",
@@ -332,7 +340,8 @@ declare_rule! {
     /// request path.
     ///
     /// ## References
-    /// - research/ionos-idp.md §1 (Ensure IdentityProvider: `id` required, `string <uuid>`)
+    /// - IONOS Cloud IAM Federation API 1.1.0, Ensure IdentityProvider: `id` required,
+    ///   `string <uuid>`: <https://api.ionos.com/docs/identity-federation/v1>
     pub UuidFormat {
         code: "IDP210",
         name: "uuid-format",

@@ -21,8 +21,8 @@ declare_rule! {
     /// Write `oidc` or `saml`.
     ///
     /// ## References
-    /// - seed 003, request body parameters: `type` — `oidc`, `saml`
-    /// - research/ionos-idp.md §3 (IDP-R11)
+    /// - IONOS Cloud, "Create Identity Provider", request body parameters: `type` — `oidc`, `saml`:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub IonosTypeInvalid {
         code: "IDP109",
         name: "ionos-type-invalid",
@@ -97,8 +97,11 @@ declare_rule! {
     /// Add the block `type` names, or correct `type`; remove the other protocol's block.
     ///
     /// ## References
-    /// - seed 003: the OIDC and SAML request examples
-    /// - research/ionos-idp.md §3 (IDP-R17, IDP-R18)
+    /// - IONOS Cloud, "Create Identity Provider": the OIDC and SAML request examples:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud, "Retrieve Identity Provider": a response with both blocks; what a request
+    ///   with both does is not documented:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/retrieve-identity-provider>
     pub IonosConfigBlockMismatch {
         code: "IDP110",
         name: "ionos-config-block-mismatch",

@@ -25,8 +25,15 @@ declare_rule! {
     /// Add the missing members; take `clientSecret` from your secret store.
     ///
     /// ## References
-    /// - seed 003, mandatory body parameters: `type`, `name`, `enabled`, `configuration`
-    /// - research/ionos-idp.md §3 (IDP-R40, quoting the IAM Federation API 1.1.0), §4.1
+    /// - IONOS Cloud, "Create Identity Provider", mandatory body parameters: `type`, `name`,
+    ///   `enabled`, `configuration`:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud IAM Federation API 1.1.0, Ensure IdentityProvider (quoted above):
+    ///   <https://api.ionos.com/docs/identity-federation/v1>
+    /// - IONOS Cloud, "Ensure Identity Provider" (PUT creates or updates):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/ensure-identity-provider>
+    /// - IONOS Cloud, "Retrieve Identity Provider" (its response lacks `type` and `clientSecret`):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/retrieve-identity-provider>
     pub EnsureIncomplete {
         code: "IDP608",
         name: "ensure-incomplete",
@@ -133,7 +140,10 @@ declare_rule! {
     /// `type` and `clientSecret`.
     ///
     /// ## References
-    /// - research/ionos-idp.md §1 (operation list), §4.1 (PUT vs PATCH)
+    /// - IONOS Cloud IAM Federation API 1.1.0, the operation list (no PATCH):
+    ///   <https://api.ionos.com/docs/identity-federation/v1>
+    /// - IONOS Cloud, "Ensure Identity Provider" (PUT creates or updates):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/ensure-identity-provider>
     pub IonosPatchUnsupported {
         code: "IDP609",
         name: "ionos-patch-unsupported",

@@ -25,11 +25,15 @@ declare_rule! {
     /// Send the block the mode needs, or change `interactive`; the help says which.
     ///
     /// ## References
-    /// - seed 001, createIdp: "For interactive IdPs … send `pendingOptions` … or send `options`
-    ///   payload with `skipVerify` set to `true`"; the `interactive` and `pendingOptions`
-    ///   descriptions
-    /// - seed 000, the Azure AD example (`interactive`, `options`, `skipVerify`)
-    /// - research/qlik-idp.md, QIDP-OIDC-002 to 004, QIDP-JWT-013, QIDP-SAML-001
+    /// - qlik.dev, Identity providers API reference, createIdp: "For interactive IdPs … send
+    ///   `pendingOptions` … or send `options` payload with `skipVerify` set to `true`"; the
+    ///   `interactive` and `pendingOptions` descriptions:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - qlik.dev, "Create identity providers", the Azure AD example (`interactive`, `options`,
+    ///   `skipVerify`): <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - Qlik's OpenAPI document: "For non-interactive IdPs (e.g. JWT), IdP must be created by
+    ///   sending options payload"; SAML `interactive`: "Must be true for SAML IdPs":
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub InteractiveModeMismatch {
         code: "IDP103",
         name: "interactive-mode-mismatch",
@@ -124,8 +128,9 @@ declare_rule! {
     /// `skipVerify: true`.
     ///
     /// ## References
-    /// - seed 001, the `options`, `pendingOptions` and `skipVerify` descriptions
-    /// - research/qlik-idp.md, QIDP-OIDC-005
+    /// - qlik.dev, Identity providers API reference, the `options`, `pendingOptions` and
+    ///   `skipVerify` descriptions: <https://qlik.dev/apis/rest/identity-providers/>
+    /// - derived: idplint's inference from these descriptions; what both at once do is undocumented
     pub OptionsConflict {
         code: "IDP104",
         name: "options-conflict",
@@ -191,10 +196,15 @@ declare_rule! {
     /// Add the member to the block named in the message.
     ///
     /// ## References
-    /// - seed 001, `pendingOptions.required` and `options.required` of CreateOIDCPayload;
-    ///   CreateJWTAuthPayload `options.required`
-    /// - seed 000, the Azure AD example (interactive `options` with `clientId` and `clientSecret`)
-    /// - research/qlik-idp.md, QIDP-OIDC-006 to 008, QIDP-JWT-003/004, QIDP-SAML-002
+    /// - qlik.dev, Identity providers API reference, `pendingOptions.required` and
+    ///   `options.required` of CreateOIDCPayload; CreateJWTAuthPayload `options.required`:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - qlik.dev, "Create identity providers", the Azure AD example (interactive `options` with
+    ///   `clientId` and `clientSecret`; the schema does not describe this case, idplint follows the
+    ///   example): <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - Qlik's OpenAPI document, the SAML create schema (`claimsMapping`; `metadata.raw`, or
+    ///   `entityId`, `signOnUrl` and `certificates`):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ModeRequiredMissing {
         code: "IDP105",
         name: "mode-required-missing",

@@ -34,7 +34,8 @@ declare_rule! {
     /// Wrap the operation in `[` and `]`.
     ///
     /// ## References
-    /// - seed 001, `IDPPatchSchema` (one of two arrays of `Patch*Payload`)
+    /// - qlik.dev, Identity providers API reference, `IDPPatchSchema` (one of two arrays of
+    ///   `Patch*Payload`): <https://qlik.dev/apis/rest/identity-providers/>
     /// - RFC 6902 §3: "A JSON Patch document is a JSON document that represents an array of objects"
     pub PatchNotArray {
         code: "IDP601",
@@ -97,7 +98,8 @@ declare_rule! {
     /// Use `replace` with the member's new value (`replace` also sets a member that was unset).
     ///
     /// ## References
-    /// - seed 001, `PatchOIDCPayload.op` and `PatchJWTAuthPayload.op` enums
+    /// - qlik.dev, Identity providers API reference, `PatchOIDCPayload.op` and
+    ///   `PatchJWTAuthPayload.op` enums: <https://qlik.dev/apis/rest/identity-providers/>
     pub PatchOpNotAllowed {
         code: "IDP602",
         name: "patch-op-not-allowed",
@@ -188,8 +190,10 @@ declare_rule! {
     /// whole, or the `pendingOptions` twin of an `options` member.
     ///
     /// ## References
-    /// - seed 001, `PatchOIDCPayload.path` and `PatchJWTAuthPayload.path` enums
-    /// - research/qlik-idp.md §2.8 (SAML paths, newer OIDC paths)
+    /// - qlik.dev, Identity providers API reference, `PatchOIDCPayload.path` and
+    ///   `PatchJWTAuthPayload.path` enums: <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document (SAML paths, newer OIDC paths):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub PatchPathNotAllowed {
         code: "IDP603",
         name: "patch-path-not-allowed",
@@ -308,7 +312,8 @@ declare_rule! {
     ///
     /// ## References
     /// - RFC 6902 §4.3
-    /// - research/qlik-idp.md §1e, §2.8 (the qlik.dev PATCH example without `value`)
+    /// - qlik.dev, Identity providers API reference (the PATCH example without `value`):
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
     pub PatchValueMissing {
         code: "IDP604",
         name: "patch-value-missing",
@@ -381,8 +386,10 @@ declare_rule! {
     /// Write the value with the type the path takes; the help says how.
     ///
     /// ## References
-    /// - seed 001, `Patch*Payload.value`; value types derived from the create schemas
-    /// - research/qlik-idp.md §2.7, §2.8
+    /// - qlik.dev, Identity providers API reference, `Patch*Payload.value`; value types derived
+    ///   from the create schemas: <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document (the SAML create schema and the patch paths):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub PatchValueInvalid {
         code: "IDP605",
         name: "patch-value-invalid",
@@ -622,7 +629,8 @@ declare_rule! {
     /// Send `[{"op": "promote-options"}]` with `QLIK-IDP-POPTS-MATCH: <QLIK-IDP-POPTS value>`.
     ///
     /// ## References
-    /// - seed 001, PATCH header parameter `QLIK-IDP-POPTS-MATCH`, response 412
+    /// - qlik.dev, Identity providers API reference, PATCH header parameter
+    ///   `QLIK-IDP-POPTS-MATCH`, response 412: <https://qlik.dev/apis/rest/identity-providers/>
     pub PromoteOptionsForm {
         code: "IDP606",
         name: "promote-options-form",
@@ -686,7 +694,8 @@ declare_rule! {
     /// Send `[{"op": "promote-options"}]` with `QLIK-IDP-POPTS-MATCH: <QLIK-IDP-POPTS value>`.
     ///
     /// ## References
-    /// - seed 001, PATCH header parameter `QLIK-IDP-POPTS-MATCH`, response 412
+    /// - qlik.dev, Identity providers API reference, PATCH header parameter
+    ///   `QLIK-IDP-POPTS-MATCH`, response 412: <https://qlik.dev/apis/rest/identity-providers/>
     pub PromoteOptionsPrecondition {
         code: "IDP610",
         name: "promote-options-precondition",
@@ -744,8 +753,10 @@ declare_rule! {
     /// Split the operations into one patch per IdP, or correct the path that does not belong.
     ///
     /// ## References
-    /// - seed 001, `PatchOIDCPayload` / `PatchJWTAuthPayload` path enums
-    /// - research/qlik-idp.md §2.8 (SAML paths)
+    /// - qlik.dev, Identity providers API reference, `PatchOIDCPayload` / `PatchJWTAuthPayload`
+    ///   path enums: <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document (SAML paths):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub PatchProtocolAmbiguous {
         code: "IDP607",
         name: "patch-protocol-ambiguous",

@@ -28,8 +28,13 @@ declare_rule! {
     /// (`openssl x509 -in cert.pem -outform der | base64 -w0`).
     ///
     /// ## References
-    /// - seed 003: the SAML example's `x509Certificate` is bare base64
-    /// - research/ionos-idp.md §4.2 and IDP-R32
+    /// - IONOS Cloud, "Create Identity Provider": the SAML example's `x509Certificate` is bare
+    ///   base64:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud, "Ensure Identity Provider": the same in its SAML example:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/ensure-identity-provider>
+    /// - derived: that armour is refused is idplint's inference from these examples; IONOS does not
+    ///   document it
     pub PemArmourInBase64Field {
         code: "IDP305",
         name: "pem-armour-in-base64-field",

@@ -31,8 +31,10 @@ declare_rule! {
     /// `-----BEGIN CERTIFICATE-----MIIB…-----END CERTIFICATE-----` (`tr -d '\n' < cert.pem`).
     ///
     /// ## References
-    /// - seed 000: "the `pem` must be on a single line without any line breaks"
-    /// - research/qlik-idp.md §2.3 and QIDP-JWT-009
+    /// - qlik.dev, "Create identity providers", JWT: "the `pem` must be on a single line without
+    ///   any line breaks": <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - a Qlik staff member's deployment example sends the `.cer` file JSON-escaped:
+    ///   <https://github.com/withdave/qlik/blob/HEAD/examples/qcs_deployment/configure_tenant.js>
     pub PemNotSingleLine {
         code: "IDP301",
         name: "pem-not-single-line",

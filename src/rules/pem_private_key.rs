@@ -24,7 +24,12 @@ declare_rule! {
     /// repository's history.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-JWT-007; seed 001 ("Pem-encoded public key")
+    /// - qlik.dev, Identity providers API reference ("Pem-encoded public key"); that a private key
+    ///   is refused is idplint's inference from it:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - qlik.dev, "Create Signed Tokens for JWT Authorization" (keep the private key "someplace
+    ///   safe and don't share it"):
+    ///   <https://qlik.dev/authenticate/jwt/create-signed-tokens-for-jwt-authorization/>
     /// - RFC 7468 (PEM labels), RFC 5208 (PKCS#8)
     pub PemPrivateKey {
         code: "IDP303",

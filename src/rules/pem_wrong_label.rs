@@ -38,8 +38,16 @@ declare_rule! {
     /// `openssl rsa -RSAPublicKey_in -in key.pem -pubout` turns a PKCS#1 key into `PUBLIC KEY`.
     ///
     /// ## References
-    /// - seed 001 ("Pem-encoded public key for verifying the JWTs"); research/qlik-idp.md
-    ///   QIDP-JWT-006, §2.3, §2.7
+    /// - qlik.dev, Identity providers API reference ("Pem-encoded public key for verifying the
+    ///   JWTs"): <https://qlik.dev/apis/rest/identity-providers/>
+    /// - qlik.dev, "Create identity providers" (the JWT example's `CERTIFICATE`):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - qlik.dev, "Create Signed Tokens for JWT Authorization" (a certificate, `publickey.cer`):
+    ///   <https://qlik.dev/authenticate/jwt/create-signed-tokens-for-jwt-authorization/>
+    /// - community code with a `PUBLIC KEY` (`public.key`):
+    ///   <https://github.com/QHose/qlik-cloud-jwt-lambda-example>
+    /// - Qlik's OpenAPI document (SAML `certificates`):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     /// - RFC 7468, Textual Encodings of PKIX, PKCS, and CMS Structures
     pub PemWrongLabel {
         code: "IDP304",

@@ -50,8 +50,12 @@ declare_rule! {
     /// deployment fills in.
     ///
     /// ## References
-    /// - seed 000 (`thisisyourappregistrationsecret`, `<ACCESS_TOKEN>`, the shortened PEM)
-    /// - seed 003 (`yourDomain.com`, `example.com`, the shortened certificate and secret)
+    /// - qlik.dev, "Create identity providers" (`thisisyourappregistrationsecret`,
+    ///   `<ACCESS_TOKEN>`, the shortened PEM):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - IONOS Cloud, "Create Identity Provider" (`yourDomain.com`, `example.com`, the shortened
+    ///   certificate and secret):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     /// - RFC 2606 and RFC 6761, reserved top-level and second-level domain names
     pub PlaceholderValue {
         code: "IDP009",

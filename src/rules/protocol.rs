@@ -20,8 +20,10 @@ declare_rule! {
     /// gets a suggestion.
     ///
     /// ## References
-    /// - seed 001, `IDPProtocol` and the create payload schemas
-    /// - research/qlik-idp.md, QIDP-GEN-002
+    /// - qlik.dev, Identity providers API reference, `IDPProtocol` and the create payload schemas:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, `IDPPostSchema` (the protocols a create body may have):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ProtocolUnknown {
         code: "IDP101",
         name: "protocol-unknown",
@@ -84,8 +86,10 @@ declare_rule! {
     /// protocol.
     ///
     /// ## References
-    /// - seed 001, the `provider` enums of CreateOIDCPayload and CreateJWTAuthPayload
-    /// - research/qlik-idp.md, QIDP-GEN-003 and §2.7 (SAML)
+    /// - qlik.dev, Identity providers API reference, the `provider` enums of CreateOIDCPayload and
+    ///   CreateJWTAuthPayload: <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, `CreateSAMLPayload.provider` (SAML):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ProviderProtocolMismatch {
         code: "IDP102",
         name: "provider-protocol-mismatch",

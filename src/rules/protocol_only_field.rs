@@ -24,8 +24,10 @@ declare_rule! {
     /// Remove the member, or correct `protocol` if it is the member that is right.
     ///
     /// ## References
-    /// - seed 001, CreateOIDCPayload and CreateJWTAuthPayload
-    /// - research/qlik-idp.md, QIDP-JWT-015 and §2.7 (SAML)
+    /// - qlik.dev, Identity providers API reference, CreateOIDCPayload and CreateJWTAuthPayload:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, CreateSAMLPayload (SAML):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub ProtocolOnlyField {
         code: "IDP106",
         name: "protocol-only-field",

@@ -39,8 +39,9 @@ declare_rule! {
     /// `claimsMapping`.
     ///
     /// ## References
-    /// - seed 001, `emailVerifiedAlwaysTrue` in IDPOptions
-    /// - research/qlik-idp.md, QIDP-OIDC-017 and QIDP-PATCH-007
+    /// - qlik.dev, Identity providers API reference, `emailVerifiedAlwaysTrue` in IDPOptions, and
+    ///   the patch path `/pendingOptions/emailVerifiedAlwaysTrue`:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
     pub ProviderOnlyOption {
         code: "IDP107",
         name: "provider-only-option",
@@ -141,8 +142,12 @@ declare_rule! {
     /// Add `"emailVerifiedAlwaysTrue": true` to the options block.
     ///
     /// ## References
-    /// - seed 000, the Azure AD example (`"emailVerifiedAlwaysTrue": true`)
-    /// - research/qlik-idp.md, QIDP-OIDC-018 (Qlik community Azure AD article, steps 34 and 40)
+    /// - qlik.dev, "Create identity providers", the Azure AD example
+    ///   (`"emailVerifiedAlwaysTrue": true`):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - Qlik community Azure AD article, "How To: Configure Qlik Sense Enterprise SaaS to use
+    ///   Azure AD as an IdP", steps 34 and 40:
+    ///   <https://community.qlik.com/t5/Official-Support-Articles/How-To-Configure-Qlik-Sense-Enterprise-SaaS-to-use-Azure-AD-as/ta-p/1704442>
     pub AzureEmailUnverified {
         code: "IDP108",
         name: "azure-email-unverified",

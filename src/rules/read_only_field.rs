@@ -33,8 +33,12 @@ declare_rule! {
     /// Remove the member.
     ///
     /// ## References
-    /// - seed 001 (Qlik's IDP response schema); research/qlik-idp.md, QIDP-GEN-011
-    /// - seed 003 (IONOS 201 responses); research/ionos-idp.md §2
+    /// - qlik.dev, Identity providers API reference (Qlik's IDP response schema):
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - IONOS Cloud, "Create Identity Provider" (IONOS 201 responses):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud, "Retrieve Identity Provider" (the response of a GET):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/retrieve-identity-provider>
     pub ReadOnlyField {
         code: "IDP007",
         name: "read-only-field",

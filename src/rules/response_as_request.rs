@@ -40,8 +40,14 @@ declare_rule! {
     /// `properties.type` and `clientSecret`. Send a domains body to `POST /federation/domains`.
     ///
     /// ## References
-    /// - seed 003: the 201 responses of Create Identity Provider
-    /// - research/ionos-idp.md §2 (response-only members), §1 (`/federation/domains`)
+    /// - IONOS Cloud, "Create Identity Provider": the 201 responses:
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - IONOS Cloud, "Retrieve Identity Provider" and "Retrieve all Identity Providers"
+    ///   (response-only members, the `collection` response):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/retrieve-identity-provider>
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/retrieve-all-identity-providers>
+    /// - IONOS Cloud, "Request Domain Ownership" (`/federation/domains`):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/request-domain-ownership>
     pub ResponseAsRequest {
         code: "IDP008",
         name: "response-as-request",

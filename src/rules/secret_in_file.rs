@@ -30,7 +30,10 @@ declare_rule! {
     ///
     /// ## References
     /// - derived: secret hygiene (OWASP Secrets Management Cheat Sheet)
-    /// - seed 000 (`clientSecret` in the Azure AD example), seed 003 (IONOS `clientSecret`)
+    /// - qlik.dev, "Create identity providers" (`clientSecret` in the Azure AD example):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - IONOS Cloud, "Create Identity Provider" (IONOS `clientSecret`):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub SecretInFile {
         code: "IDP011",
         name: "secret-in-file",

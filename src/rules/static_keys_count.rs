@@ -30,8 +30,11 @@ declare_rule! {
     /// an existing one cannot be patched). Trim `kid` and `issuer`.
     ///
     /// ## References
-    /// - seed 001 (CreateJWTAuthPayload: staticKeys "Limited to 1 key per identity provider")
-    /// - research/qlik-idp.md QIDP-JWT-003..005
+    /// - qlik.dev, Identity providers API reference (CreateJWTAuthPayload: staticKeys "Limited to 1
+    ///   key per identity provider"; `options.required`, `staticKeys` items `required`):
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - qlik.dev, Login API reference, `POST /login/jwt-session` (the JWT's `iss` and `kid` must
+    ///   match the IdP's issuer and key id): <https://qlik.dev/apis/rest/login>
     pub StaticKeysCount {
         code: "IDP308",
         name: "static-keys-count",

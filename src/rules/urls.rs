@@ -136,7 +136,11 @@ declare_rule! {
     /// `openid_configuration` only for an IdP without a discovery document.
     ///
     /// ## References
-    /// - seed 001, IDPOptions.discoveryUrl; research/qlik-idp.md QIDP-OIDC-009
+    /// - qlik.dev, Identity providers API reference, IDPOptions.discoveryUrl:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik help, "Creating an interactive OIDC IdP configuration" (manual configuration only
+    ///   without a discovery URL):
+    ///   <https://help.qlik.com/en-US/cloud-services/Subsystems/Hub/Content/Sense_Hub/Admin/mc-creating-oidc-idp.htm>
     pub DiscoveryMissing {
         code: "IDP501",
         name: "discovery-missing",
@@ -218,8 +222,12 @@ declare_rule! {
     /// Write an absolute `https://` URL.
     ///
     /// ## References
-    /// - seed 001, discoveryUrl "(Ex: `https://<domain>/.well-known/openid-configuration`)"
-    /// - seed 003 (IONOS metadataDescriptor example); research/ionos-idp.md IDP-R20, IDP-R30
+    /// - qlik.dev, Identity providers API reference, discoveryUrl "(Ex:
+    ///   `https://<domain>/.well-known/openid-configuration`)":
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - IONOS Cloud, "Create Identity Provider" (IONOS openidConfigurationUrl and
+    ///   metadataDescriptor examples):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
     pub UrlInvalid {
         code: "IDP502",
         name: "url-invalid",
@@ -362,8 +370,16 @@ declare_rule! {
     /// Use the `https://` URL of the same document.
     ///
     /// ## References
-    /// - seed 001 (discoveryUrl example); research/qlik-idp.md QIDP-OIDC-010, QIDP-OIDC-013
-    /// - research/ionos-idp.md IDP-R20, IDP-R30
+    /// - qlik.dev, Identity providers API reference (discoveryUrl example):
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document, `OpenIDConfiguration` (the endpoints of a manual configuration):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
+    /// - IONOS Cloud, "Create Identity Provider" (the https examples of openidConfigurationUrl and
+    ///   metadataDescriptor; the Keycloak URL layout of `redirectURI` and `endpoint`):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - Keycloak Server Administration Guide, "Configuring SSL for a realm" (by default, https is
+    ///   required for external requests); that IONOS runs on Keycloak is idplint's inference from
+    ///   the URL layout above: <https://www.keycloak.org/docs/latest/server_admin/>
     pub UrlNotHttps {
         code: "IDP503",
         name: "url-not-https",
@@ -425,8 +441,12 @@ declare_rule! {
     /// Append `/.well-known/openid-configuration` to the issuer URL, as the help shows.
     ///
     /// ## References
-    /// - seed 001, discoveryUrl "(Ex: `https://<domain>/.well-known/openid-configuration`)"
-    /// - seed 003 (openidConfigurationUrl example); OpenID Connect Discovery 1.0 §4
+    /// - qlik.dev, Identity providers API reference, discoveryUrl "(Ex:
+    ///   `https://<domain>/.well-known/openid-configuration`)":
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - IONOS Cloud, "Create Identity Provider" (openidConfigurationUrl example):
+    ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
+    /// - OpenID Connect Discovery 1.0 §4
     pub DiscoveryUrlNotWellKnown {
         code: "IDP504",
         name: "discovery-url-not-well-known",
@@ -493,7 +513,15 @@ declare_rule! {
     /// serves the URL.
     ///
     /// ## References
-    /// - seed 000 (Azure AD example); research/qlik-idp.md §2.9 and QIDP-OIDC-012
+    /// - qlik.dev, "Create identity providers" (Azure AD example):
+    ///   <https://qlik.dev/manage/automate/identity-provider-create/>
+    /// - Qlik community Azure AD article, "How To: Configure Qlik Sense Enterprise SaaS to use
+    ///   Azure AD as an IdP" (the "OpenID Connect metadata document"; Azure AD set up as `adfs`):
+    ///   <https://community.qlik.com/t5/Official-Support-Articles/How-To-Configure-Qlik-Sense-Enterprise-SaaS-to-use-Azure-AD-as/ta-p/1704442>
+    /// - Qlik help, "Creating an interactive OIDC IdP configuration" (the discovery URL of each
+    ///   provider):
+    ///   <https://help.qlik.com/en-US/cloud-services/Subsystems/Hub/Content/Sense_Hub/Admin/mc-creating-oidc-idp.htm>
+    /// - the Okta, Keycloak and ADFS path shapes are these vendors' conventions, not Qlik's
     pub DiscoveryUrlProviderMismatch {
         code: "IDP505",
         name: "discovery-url-provider-mismatch",
@@ -562,7 +590,10 @@ declare_rule! {
     /// Copy the missing members from the IdP's discovery document.
     ///
     /// ## References
-    /// - seed 001, OpenIDConfiguration; research/qlik-idp.md §2.6 (`OpenIDConfiguration.required`)
+    /// - qlik.dev, Identity providers API reference, OpenIDConfiguration:
+    ///   <https://qlik.dev/apis/rest/identity-providers/>
+    /// - Qlik's OpenAPI document (`OpenIDConfiguration.required`):
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub OpenidConfigurationIncomplete {
         code: "IDP506",
         name: "openid-configuration-incomplete",
@@ -622,7 +653,8 @@ declare_rule! {
     /// Redirect to a shorter URL; move long state out of the query string.
     ///
     /// ## References
-    /// - research/qlik-idp.md §2.2 and QIDP-GEN-010: `postLogoutRedirectUri` `maxLength: 2083`
+    /// - Qlik's OpenAPI document: `postLogoutRedirectUri` `maxLength: 2083`:
+    ///   <https://qlik.dev/specs/rest/identity-providers.json>
     pub UrlTooLong {
         code: "IDP507",
         name: "url-too-long",

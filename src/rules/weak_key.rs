@@ -41,7 +41,11 @@ declare_rule! {
     /// `openssl req -new -x509 -newkey rsa:4096 -sha256 -nodes -keyout key.pem -out cert.pem -days 1825`.
     ///
     /// ## References
-    /// - research/qlik-idp.md QIDP-JWT-010, QIDP-JWT-011; research/ionos-idp.md IDP-R33
+    /// - qlik.dev, "Create Signed Tokens for JWT Authorization" (RSA, `openssl genrsa` 4096):
+    ///   <https://qlik.dev/authenticate/jwt/create-signed-tokens-for-jwt-authorization/>
+    /// - Qlik community, "Qlik Cloud: Example of JWT token format" (`"alg": "RS256"`):
+    ///   <https://community.qlik.com/t5/Official-Support-Articles/Qlik-Cloud-Example-of-JWT-token-format/tac-p/2437450>
+    /// - IONOS documents no key requirement for `x509Certificate`: the limits are current practice
     /// - qlik.dev OAuth private-key JWT reference: "RSA keys must be at least 2048 bits"
     /// - NIST SP 800-131A (RSA key lengths, SHA-1)
     pub WeakKey {
