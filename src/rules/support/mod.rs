@@ -527,6 +527,17 @@ pub fn not_a_string_array(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quoted_values_cannot_break_a_line_or_reach_the_terminal() {
+        assert_eq!(
+            super::shown(&serde_json::json!("a\nb\tc\u{1b}[31md\u{202e}e")),
+            "`a\\nb\\tc\\u{1b}[31md\\u{202e}e`"
+        );
+        assert_eq!(super::shorten("plain value", 60), "plain value");
+        // Escaped first, then cut: the count is of what the reader sees.
+        assert_eq!(super::shorten("ab\ncdef", 5), "ab\\n…");
+    }
+
     proptest::proptest! {
         /// The screen never turns away a pair the similarity would keep.
         #[test]
