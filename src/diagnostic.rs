@@ -46,6 +46,61 @@ impl Anchor {
     }
 }
 
+/// How sure a fix is of the user's intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The meaning is kept and the API takes what it refused: `--fix` applies it.
+    Safe,
+    /// The likely intent, which a person should look at: `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One change a rule proposes, spoken in pointers like its anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repair {
+    /// Replace the value at `pointer` with `json`, a JSON text.
+    Value { pointer: String, json: String },
+    /// Rename the member at `pointer` to `name`.
+    Rename { pointer: String, name: String },
+    /// Remove the member at `pointer`, with the comma that separates it.
+    Remove { pointer: String },
+}
+
+/// The repair a rule proposes for its finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposedFix {
+    pub applicability: Applicability,
+    /// What the fix does, in a few words (`write \`true\` without quotes`).
+    pub title: String,
+    pub repairs: Vec<Repair>,
+}
+
+/// A change of the file's bytes: the bytes at `span` become `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A fix placed in its file: the edits that repair the finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub title: String,
+    /// Sorted by offset, not overlapping.
+    pub edits: Vec<Edit>,
+}
+
 /// What a rule reports: a message at an anchor. The engine turns anchors into
 /// spans and applies the configured severity.
 #[derive(Debug, Clone)]
@@ -58,6 +113,7 @@ pub struct Finding {
     pub at: Anchor,
     pub related: Vec<(Anchor, String)>,
     pub fixable: bool,
+    pub fix: Option<ProposedFix>,
 }
 
 impl Finding {
@@ -72,6 +128,7 @@ impl Finding {
             at,
             related: Vec::new(),
             fixable: false,
+            fix: None,
         }
     }
 
@@ -97,6 +154,22 @@ impl Finding {
 
     pub fn fixable(mut self) -> Self {
         self.fixable = true;
+        self
+    }
+
+    /// The repair `--fix` (a safe one) or `--unsafe-fixes` applies.
+    pub fn fix(
+        mut self,
+        applicability: Applicability,
+        title: impl Into<String>,
+        repairs: Vec<Repair>,
+    ) -> Self {
+        self.fixable = true;
+        self.fix = Some(ProposedFix {
+            applicability,
+            title: title.into(),
+            repairs,
+        });
         self
     }
 }
@@ -133,6 +206,10 @@ pub struct Diagnostic {
     pub start: Position,
     pub end: Position,
     pub fixable: bool,
+    /// The edits that repair the finding, when the rule knows them and they
+    /// can be written into the file as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
     /// The label at the primary span.
     #[serde(skip)]
     pub label: Option<String>,
@@ -185,8 +262,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
+        self.help_and_fix()
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
@@ -196,6 +272,21 @@ impl miette::Diagnostic for Diagnostic {
 }
 
 impl Diagnostic {
+    /// The help, and which flag applies the finding's fix, if it has one:
+    /// `… (fixable with --fix)`.
+    pub fn help_and_fix(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let flag = self.fix.as_ref().map(|f| match f.applicability {
+            Applicability::Safe => "--fix",
+            Applicability::Unsafe => "--unsafe-fixes",
+        });
+        match (&self.help, flag) {
+            (Some(help), Some(flag)) => Some(format!("{help} (fixable with {flag})").into()),
+            (None, Some(flag)) => Some(format!("fixable with {flag}").into()),
+            (Some(help), None) => Some(help.as_str().into()),
+            (None, None) => None,
+        }
+    }
+
     /// The primary label and the related ones, each span placed by `place`
     /// (a shortened excerpt moves them).
     pub(crate) fn labels_at<'a>(

@@ -22,6 +22,7 @@ pub mod container;
 pub mod cross_file;
 pub mod diagnostic;
 pub mod facts;
+pub mod fix;
 pub mod globs;
 pub mod kind;
 pub mod linter;

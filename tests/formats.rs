@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use idplint::diagnostic::{Applicability, Edit, Fix};
 use idplint::render::{fingerprint, render_github, render_junit, render_sarif, CiOptions};
 use idplint::source::Position;
 use idplint::{
@@ -69,7 +70,18 @@ fn awkward_report() -> Report {
         },
         start,
         end,
-        fixable: false,
+        fixable: true,
+        fix: Some(Fix {
+            applicability: Applicability::Unsafe,
+            title: "write \"b\" & <c>".to_string(),
+            edits: vec![Edit {
+                span: Span {
+                    offset: 1,
+                    length: 3,
+                },
+                replacement: "\"a\\u0001\r\n\"".to_string(),
+            }],
+        }),
         label: Some("here".to_string()),
         related: vec![Label {
             span: Span {

@@ -115,6 +115,18 @@ struct CheckArgs {
     /// Template variables' values from a dotenv file (`NAME=value` lines)
     #[arg(long, value_name = "FILE")]
     env_file: Option<PathBuf>,
+    /// Apply the safe fixes to the files, then report what remains
+    #[arg(long)]
+    fix: bool,
+    /// Apply the unsafe fixes too (the likely intent; review the change)
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one
+    #[arg(long)]
+    diff: bool,
+    /// Apply the fixes and report nothing else
+    #[arg(long)]
+    fix_only: bool,
     #[command(flatten)]
     config: config::ConfigArgs,
 }
@@ -186,11 +198,45 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Sarif | Format::Github | Format::Junit => None,
     };
     let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-    let mut linted = lint_all(&paths, &config, &linter, per_file, stdin_name);
+    let fixing = Fixing::of(&args);
+    let mut linted = lint_all(
+        &paths,
+        &config,
+        &linter,
+        per_file,
+        stdin_name,
+        fixing.as_ref(),
+    );
     let changed = check_across(&linter, &mut linted);
     let mut stdout = std::io::stdout().lock();
-    let (written, summary, unreadable) =
-        write_all(args.format, per_file, linted, &changed, &mut stdout);
+    let quiet_report = args.diff || args.fix_only;
+    let (written, summary, unreadable) = if quiet_report {
+        write_all(
+            args.format,
+            per_file,
+            linted,
+            &changed,
+            &mut std::io::sink(),
+        )
+    } else {
+        write_all(args.format, per_file, linted, &changed, &mut stdout)
+    };
+    if let Some(fixing) = &fixing {
+        let changed_files = match fixing.finish(&mut stdout) {
+            Ok(changed) => changed,
+            Err(code) => return code,
+        };
+        if args.diff {
+            return if changed_files > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        if args.fix_only {
+            return ExitCode::from(if unreadable { 2 } else { 0 });
+        }
+    }
     let failed_write = written.and_then(|_| stdout.flush()).err();
     if let Some(code) = failed_write.as_ref().and_then(write_failed) {
         return code;
@@ -263,7 +309,16 @@ fn lint_all(
     linter: &Linter,
     per_file: Option<&dyn PerFile>,
     stdin_name: &str,
+    fixing: Option<&Fixing>,
 ) -> Vec<Box<Linted>> {
+    let lint_path = |path: &Path, walked: bool| {
+        let options = config.source_options(path);
+        match fixing {
+            Some(fixing) => fixing.fix_file(linter, path, &options),
+            None if walked => linter.lint_regular_file(path, &options),
+            None => linter.lint_file(path, &options),
+        }
+    };
     let lint = |input: &Input| match input {
         Input::Stdin => {
             let read = idplint::source::read_limited(
@@ -281,8 +336,8 @@ fn lint_all(
                 }
             }
         }
-        Input::File(path) => linter.lint_file(path, &config.source_options(path)),
-        Input::Walked(path) => linter.lint_regular_file(path, &config.source_options(path)),
+        Input::File(path) => lint_path(path, false),
+        Input::Walked(path) => lint_path(path, true),
         Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
     };
     // A report that the checks across files may still add to is kept for them.
@@ -314,6 +369,105 @@ fn lint_all(
         linted.push(Box::new(keep(linter.lint_file(&path, &options))));
     }
     linted
+}
+
+/// `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only`: what to apply, and
+/// what was done, gathered from the threads that lint the files.
+struct Fixing {
+    mode: idplint::fix::FixMode,
+    diff: bool,
+    applied: std::sync::atomic::AtomicUsize,
+    diffs: std::sync::Mutex<Vec<(String, String)>>,
+    failures: std::sync::Mutex<Vec<String>>,
+}
+
+impl Fixing {
+    fn of(args: &CheckArgs) -> Option<Self> {
+        use idplint::fix::FixMode;
+        let mode = if args.unsafe_fixes {
+            FixMode::Unsafe
+        } else if args.fix || args.diff || args.fix_only {
+            FixMode::Safe
+        } else {
+            return None;
+        };
+        Some(Self {
+            mode,
+            diff: args.diff,
+            applied: Default::default(),
+            diffs: Default::default(),
+            failures: Default::default(),
+        })
+    }
+
+    /// Lints the file at `path` and fixes it: writes the fixed text in
+    /// place, or keeps its diff. The report is that of the fixed text.
+    fn fix_file(&self, linter: &Linter, path: &Path, options: &SourceOptions) -> FileReport {
+        let name = path.display().to_string();
+        let text = match idplint::source::with_file(path, |bytes| {
+            std::str::from_utf8(bytes).map(str::to_string).ok()
+        }) {
+            Ok(Some(text)) => text,
+            // Not UTF-8, or unreadable: linted as it is, which says why.
+            _ => return linter.lint_file(path, options),
+        };
+        let fixed = idplint::fix::fix_text(linter, &name, &text, options, self.mode);
+        if fixed.text != text {
+            if self.diff {
+                let diff = idplint::fix::unified_diff(&name, &text, &fixed.text);
+                self.diffs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((name, diff));
+            } else if let Err(e) = idplint::fix::write_atomically(path, &fixed.text) {
+                self.failures
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(format!("cannot write the fixes to {name}: {e}"));
+                return linter.lint_file(path, options);
+            }
+            self.applied
+                .fetch_add(fixed.applied, std::sync::atomic::Ordering::Relaxed);
+        }
+        fixed.report
+    }
+
+    /// Prints the diffs (in file order) and what was fixed; the number of
+    /// files a diff changes, or exit 2 when a fixed file could not be written.
+    fn finish(&self, out: &mut impl Write) -> Result<usize, ExitCode> {
+        let mut diffs = std::mem::take(&mut *self.diffs.lock().unwrap_or_else(|e| e.into_inner()));
+        diffs.sort();
+        for (_, diff) in &diffs {
+            if let Some(code) = out
+                .write_all(diff.as_bytes())
+                .err()
+                .and_then(|e| write_failed(&e))
+            {
+                return Err(code);
+            }
+        }
+        let _ = out.flush();
+        let applied = self.applied.load(std::sync::atomic::Ordering::Relaxed);
+        let findings = if applied == 1 { "finding" } else { "findings" };
+        if self.diff {
+            let files = if diffs.len() == 1 { "file" } else { "files" };
+            eprintln!(
+                "idplint: {applied} {findings} would be fixed in {} {files}",
+                diffs.len()
+            );
+        } else if applied > 0 {
+            eprintln!("idplint: fixed {applied} {findings}");
+        }
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for failure in failures.iter() {
+            eprintln!("error: {failure}");
+        }
+        if failures.is_empty() {
+            Ok(diffs.len())
+        } else {
+            Err(ExitCode::from(2))
+        }
+    }
 }
 
 /// Runs the checks across files over the reports kept for them; returns

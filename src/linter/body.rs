@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::mask::{likely_secrets, redact_text, SecretMasks};
 use super::place::{label, placed, resolve, Place};
+use super::repair::placed_fix;
 use super::selection::Selection;
 use super::{IonosName, Linter, SourceOptions};
 use crate::container;
@@ -275,8 +276,13 @@ fn place_and_mask(
                 .map(|(anchor, message)| doc.label(doc.at(anchor), message.clone())),
         );
         let lines = (doc.file.lines)();
+        let proposed = finding.fix.clone();
         if let Some(mut d) = placed(selection, finding, span, doc.file.full, lines, related) {
             redact_text(&mut d, &masks);
+            // A fix that would write a secret into a report is not offered.
+            d.fix = proposed
+                .and_then(|p| placed_fix(&p, json, doc.index, doc.body.place, doc.file.full))
+                .filter(|fix| !fix.edits.iter().any(|e| masks.appear_in(&e.replacement)));
             diagnostics.push(d);
         }
     }

@@ -166,6 +166,15 @@ impl<'a> SecretMasks<'a> {
     }
 }
 
+impl SecretMasks<'_> {
+    /// True when a secret (or a head of one) is in `text`.
+    pub(super) fn appear_in(&self, text: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(secret, finder)| contains_secret(text, secret, finder))
+    }
+}
+
 /// The characters of a value that `shorten` keeps before its `…`, at the
 /// widths messages use.
 const SHOWN_HEADS: [usize; 4] = [39, 59, 79, 99];

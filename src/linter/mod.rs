@@ -7,6 +7,7 @@ mod container;
 mod file;
 mod mask;
 mod place;
+mod repair;
 mod report;
 mod selection;
 

@@ -71,6 +71,7 @@ pub(super) fn placed_at(
         start,
         end,
         fixable: finding.fixable,
+        fix: None,
         label: finding.label,
         related,
         request: None,

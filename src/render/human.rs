@@ -213,7 +213,8 @@ impl PerFile for Human {
         let lines = FileLines::new(&file.redacted_source);
         for d in &file.diagnostics {
             let message = visible(&d.message);
-            let help = d.help.as_deref().map(visible);
+            let help = d.help_and_fix();
+            let help = help.as_deref().map(visible);
             let wrapped = wrap_ascii(&message, self.message_width).and_then(|wrapped| {
                 match help.as_deref() {
                     None => Some((wrapped, None)),

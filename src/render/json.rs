@@ -157,6 +157,9 @@ fn write_entry(out: &mut String, f: &FileReport) {
         out.push_str(FINDING_MEMBER);
         out.push_str("\"fixable\": ");
         out.push_str(if d.fixable { "true" } else { "false" });
+        if let Some(fix) = &d.fix {
+            push_fix(out, fix);
+        }
         if let Some(request) = &d.request {
             out.push_str(FINDING_MEMBER);
             out.push_str("\"request\": {\n            \"index\": ");
@@ -177,6 +180,27 @@ fn write_entry(out: &mut String, f: &FileReport) {
         out.push_str("\n      ");
     }
     out.push_str("]\n    }");
+}
+
+/// A finding's fix: its applicability, what it does, and its edits of the
+/// file's bytes.
+fn push_fix(out: &mut String, fix: &crate::diagnostic::Fix) {
+    out.push_str(",\n          \"fix\": {\n            \"applicability\": \"");
+    out.push_str(fix.applicability.as_str());
+    out.push_str("\",\n            \"title\": ");
+    push_string(out, &fix.title);
+    out.push_str(",\n            \"edits\": [");
+    for (i, edit) in fix.edits.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str("              {\"offset\": ");
+        out.push_str(itoa::Buffer::new().format(edit.span.offset));
+        out.push_str(", \"length\": ");
+        out.push_str(itoa::Buffer::new().format(edit.span.length));
+        out.push_str(", \"replacement\": ");
+        push_string(out, &edit.replacement);
+        out.push('}');
+    }
+    out.push_str("\n            ]\n          }");
 }
 
 /// `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and
@@ -282,6 +306,7 @@ mod tests {
             },
             end: Position { line: 9, column: 1 },
             fixable: true,
+            fix: None,
             label: None,
             related: Vec::new(),
             request: None,

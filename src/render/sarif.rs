@@ -297,11 +297,34 @@ fn result(d: &Diagnostic, path: &CiPath, rule_index: Option<usize>, occurrence: 
         "partialFingerprints".into(),
         json!({ FINGERPRINT_KEY: fingerprint(d.code, &path.text(), &d.pointer, occurrence) }),
     );
+    if let Some(fix) = &d.fix {
+        result.insert("fixes".into(), json!([sarif_fix(fix, path)]));
+    }
     result.insert(
         "properties".into(),
         json!({"jsonPointer": d.pointer, "fixable": d.fixable}),
     );
     Value::Object(result)
+}
+
+/// A fix as SARIF writes one (§3.55): the file's byte ranges and what
+/// replaces them; its applicability in the properties.
+fn sarif_fix(fix: &crate::diagnostic::Fix, path: &CiPath) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {"byteOffset": e.span.offset, "byteLength": e.span.length},
+                "insertedContent": {"text": e.replacement},
+            })
+        })
+        .collect();
+    json!({
+        "description": {"text": fix.title},
+        "artifactChanges": [{"artifactLocation": artifact(path), "replacements": replacements}],
+        "properties": {"applicability": fix.applicability.as_str()},
+    })
 }
 
 fn related(i: usize, label: &Label, path: &CiPath) -> Value {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::support::shown;
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 
 declare_rule! {
     /// `properties.type` is not exactly `oidc` or `saml`
@@ -57,7 +57,14 @@ impl Rule for IonosTypeInvalid {
                 )
                 .label(format!("write `{fix}`"))
                 .help(format!("replace {} with `{fix}`", shown(field.value)))
-                .fixable(),
+                .fix(
+                    Applicability::Safe,
+                    format!("write `{fix}`"),
+                    vec![Repair::Value {
+                        pointer: field.pointer.clone(),
+                        json: Value::from(fix).to_string(),
+                    }],
+                ),
                 None => Finding::new(
                     Self::META,
                     format!("`type` {} is not {allowed}", shown(field.value)),

@@ -4,7 +4,7 @@ use super::support::read_only::is_response;
 use super::support::{display_pointer, member_name};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair};
 use crate::kind::Kind;
 
 declare_rule! {
@@ -76,7 +76,13 @@ impl Rule for ReadOnlyField {
                 )
                 .label("read-only member")
                 .help(format!("remove `{name}`"))
-                .fixable(),
+                .fix(
+                    Applicability::Unsafe,
+                    format!("remove `{name}`"),
+                    vec![Repair::Remove {
+                        pointer: pointer.clone(),
+                    }],
+                ),
             );
         }
     }

@@ -11,7 +11,7 @@ use super::support::urls::{Invalid, UrlValue};
 use super::support::{child_pointer, shorten, too_long};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 use crate::facts::Protocol;
 use crate::facts::{UrlRole, UrlShape, UrlShapes};
 use crate::kind::Kind;
@@ -269,7 +269,14 @@ impl Rule for UrlInvalid {
                         "remove the `<` and `>`: `{}`",
                         shorten(value.text(), 100)
                     ))
-                    .fixable(),
+                    .fix(
+                        Applicability::Safe,
+                        "remove the `<` and `>`",
+                        vec![Repair::Value {
+                            pointer: value.field.pointer.clone(),
+                            json: Value::from(value.text()).to_string(),
+                        }],
+                    ),
                 );
             }
             let Err(invalid) = &value.parsed else {
@@ -311,7 +318,14 @@ impl Rule for UrlInvalid {
                     match fixed {
                         Some(fixed) => f
                             .help(format!("remove the surrounding whitespace: `{fixed}`"))
-                            .fixable(),
+                            .fix(
+                                Applicability::Safe,
+                                "remove the surrounding whitespace",
+                                vec![Repair::Value {
+                                    pointer: value.field.pointer.clone(),
+                                    json: Value::from(fixed.as_str()).to_string(),
+                                }],
+                            ),
                         None => f.help("remove the whitespace, or encode a space as `%20`"),
                     }
                 }

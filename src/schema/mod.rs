@@ -9,7 +9,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 use crate::facts::{facts, Protocol};
 use crate::kind::{ionos_body, is_patch, IonosBody, Kind};
 use crate::rules::input;
@@ -204,13 +204,31 @@ fn adapt(
                 }
                 _ => format!("give `{member}` a JSON {expected}"),
             };
-            vec![Finding::new(
+            let unquoted = match (expected.as_str(), instance) {
+                ("boolean", Value::String(s)) if s == "true" || s == "false" => Some(s.clone()),
+                ("integer", Value::String(s)) if s.trim().parse::<u64>().is_ok() => {
+                    Some(s.trim().to_string())
+                }
+                _ => None,
+            };
+            let finding = Finding::new(
                 input::WrongType::META,
                 format!("`{member}` must be {}, found {found}", article(&expected)),
                 Anchor::value(at),
             )
             .label(format!("{found} here"))
-            .help(help)]
+            .help(help);
+            vec![match unquoted {
+                Some(json) => finding.fix(
+                    Applicability::Safe,
+                    format!("write `{json}` without quotes"),
+                    vec![Repair::Value {
+                        pointer: at.to_string(),
+                        json,
+                    }],
+                ),
+                None => finding,
+            }]
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
@@ -279,7 +297,7 @@ fn unknown_member(cx: &Context<'_>, schema: &Schema, at: &str, name: &str) -> Op
     let mut finding = Finding::new(
         input::UnknownField::META,
         format!("unknown member `{name}`"),
-        Anchor::key(pointer),
+        Anchor::key(pointer.clone()),
     )
     .label("not defined by the API");
     // What people write for an IONOS member from other APIs (`clientId`,
@@ -291,10 +309,25 @@ fn unknown_member(cx: &Context<'_>, schema: &Schema, at: &str, name: &str) -> Op
         .flatten()
         .filter(|a| known.contains(a))
         .map(String::as_str);
+    let taken = |suggestion: &str| {
+        cx.get(at)
+            .and_then(Value::as_object)
+            .is_some_and(|o| o.contains_key(suggestion))
+    };
     finding = match alias.or_else(|| nearest_name(name, known.iter().map(String::as_str))) {
-        Some(suggestion) => finding
-            .help(format!("did you mean `{suggestion}`?"))
-            .fixable(),
+        Some(suggestion) if !taken(suggestion) => {
+            finding.help(format!("did you mean `{suggestion}`?")).fix(
+                Applicability::Unsafe,
+                format!("rename `{name}` to `{suggestion}`"),
+                vec![Repair::Rename {
+                    pointer: pointer.clone(),
+                    name: suggestion.to_string(),
+                }],
+            )
+        }
+        Some(suggestion) => finding.help(format!(
+            "did you mean `{suggestion}`? It is there already: remove `{name}`"
+        )),
         None => finding.help(format!("remove `{name}`: the API does not define it here")),
     };
     Some(finding)

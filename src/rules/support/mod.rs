@@ -501,17 +501,25 @@ pub fn not_a_string_array(
     example: &str,
 ) -> Finding {
     match value {
-        Value::String(s) => Finding::new(
-            rule,
-            format!("`{name}` must be an array of strings, found a string"),
-            at,
-        )
-        .label("a string, not an array")
-        .help(format!(
-            "wrap it in an array: `[{}]`",
-            Value::String(s.clone())
-        ))
-        .fixable(),
+        Value::String(s) => {
+            let wrapped = format!("[{}]", Value::String(s.clone()));
+            let pointer = at.pointer.clone();
+            Finding::new(
+                rule,
+                format!("`{name}` must be an array of strings, found a string"),
+                at,
+            )
+            .label("a string, not an array")
+            .help(format!("wrap it in an array: `{}`", shorten(&wrapped, 100)))
+            .fix(
+                crate::diagnostic::Applicability::Safe,
+                "wrap it in an array",
+                vec![crate::diagnostic::Repair::Value {
+                    pointer,
+                    json: wrapped,
+                }],
+            )
+        }
         other => Finding::new(
             rule,
             format!(

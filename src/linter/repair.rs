@@ -1,0 +1,152 @@
+//! Placing a rule's repair: the pointers of a [`ProposedFix`] become byte
+//! edits of the file, where the file holds the body's bytes as they are.
+
+use crate::diagnostic::{Edit, Fix, ProposedFix, Repair, Span};
+use crate::source::{Located, SpanIndex};
+
+use super::place::Place;
+
+/// The fix of a finding in its file, or `None` when a repair's pointer is
+/// not in the body, two repairs overlap, or the body's bytes are not the
+/// file's (a container that quotes or escapes them: the fix is then offered
+/// in words by the finding's help, not as edits).
+pub(super) fn placed_fix(
+    proposed: &ProposedFix,
+    json: &str,
+    index: &SpanIndex,
+    place: Place<'_>,
+    file: &str,
+) -> Option<Fix> {
+    let mut edits = Vec::with_capacity(proposed.repairs.len());
+    for repair in &proposed.repairs {
+        let (range, replacement) = body_edit(repair, json, index)?;
+        edits.push(file_edit(range, replacement, json, place, file)?);
+    }
+    edits.sort_by_key(|e| e.span.offset);
+    let overlapping = edits
+        .windows(2)
+        .any(|w| w[0].span.offset + w[0].span.length > w[1].span.offset);
+    (!overlapping && !edits.is_empty()).then(|| Fix {
+        applicability: proposed.applicability,
+        title: proposed.title.clone(),
+        edits,
+    })
+}
+
+/// The body's byte range a repair replaces, and with what.
+fn body_edit(
+    repair: &Repair,
+    json: &str,
+    index: &SpanIndex,
+) -> Option<(std::ops::Range<usize>, String)> {
+    match repair {
+        Repair::Value { pointer, json: new } => {
+            let Located { value, .. } = index.locate(json, pointer)?;
+            Some((value.0..value.1, new.clone()))
+        }
+        Repair::Rename { pointer, name } => {
+            let (start, end) = index.locate(json, pointer)?.key?;
+            Some((
+                start..end,
+                serde_json::Value::from(name.as_str()).to_string(),
+            ))
+        }
+        Repair::Remove { pointer } => {
+            let located = index.locate(json, pointer)?;
+            let (key_start, _) = located.key?;
+            Some((
+                member_with_comma(json, key_start, located.value.1),
+                String::new(),
+            ))
+        }
+    }
+}
+
+/// The bytes a member takes with the comma that separates it: up to the
+/// next member when one follows, else from the comma before it. The
+/// layout of the members around it is kept.
+fn member_with_comma(json: &str, key_start: usize, value_end: usize) -> std::ops::Range<usize> {
+    let bytes = json.as_bytes();
+    let after = value_end
+        + bytes[value_end..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    if bytes.get(after) == Some(&b',') {
+        let next = after
+            + 1
+            + bytes[after + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        return key_start..next;
+    }
+    let before = bytes[..key_start]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
+    match key_start.checked_sub(before + 1) {
+        Some(comma) if bytes[comma] == b',' => comma..value_end,
+        _ => key_start..value_end,
+    }
+}
+
+/// The body's edit as an edit of the file: the same bytes at the place the
+/// body's range maps to, if the file holds them unchanged there and the new
+/// text needs no quoting of the container's.
+fn file_edit(
+    range: std::ops::Range<usize>,
+    replacement: String,
+    json: &str,
+    place: Place<'_>,
+    file: &str,
+) -> Option<Edit> {
+    let span = place.span(Span {
+        offset: range.start,
+        length: range.len(),
+    });
+    let original = json.get(range);
+    let verbatim = file.get(span.offset..span.offset + span.length) == original;
+    // Inside a container, a character that quoting may treat specially is
+    // written only where the file already holds it as it is (a `"` in a
+    // single-quoted shell string, not in a double-quoted one).
+    let quotable = matches!(place, Place::Offset(_))
+        || replacement
+            .bytes()
+            .filter(|b| matches!(b, b'\'' | b'"' | b'\\' | b'$' | b'`' | b'\n' | b'\r'))
+            .all(|b| original.is_some_and(|o| o.as_bytes().contains(&b)));
+    (verbatim && quotable).then_some(Edit { span, replacement })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(json: &str, key: &str) -> String {
+        let key_start = json.find(&format!("\"{key}\"")).unwrap();
+        let value_end = json[key_start..].find([',', '}']).unwrap() + key_start;
+        let value_end = json[..value_end].trim_end().len();
+        let range = member_with_comma(json, key_start, value_end);
+        format!("{}{}", &json[..range.start], &json[range.end..])
+    }
+
+    #[test]
+    fn a_removed_member_takes_its_comma_and_leaves_the_layout() {
+        let pretty = "{\n  \"id\": \"x\",\n  \"name\": \"a\",\n  \"last\": 1\n}";
+        assert_eq!(
+            removed(pretty, "id"),
+            "{\n  \"name\": \"a\",\n  \"last\": 1\n}"
+        );
+        assert_eq!(
+            removed(pretty, "name"),
+            "{\n  \"id\": \"x\",\n  \"last\": 1\n}"
+        );
+        assert_eq!(
+            removed(pretty, "last"),
+            "{\n  \"id\": \"x\",\n  \"name\": \"a\"\n}"
+        );
+        assert_eq!(removed("{\"only\": 1}", "only"), "{}");
+        assert_eq!(removed("{\"a\": 1, \"b\": 2}", "b"), "{\"a\": 1}");
+    }
+}

@@ -1,0 +1,235 @@
+//! Fixes: applied to every rule example and every payload under `testdata/`,
+//! a fix removes its finding, brings no new error, keeps the file JSON, and
+//! a second run finds nothing more to fix. On the command line, nothing is
+//! written without `--fix`, and a fixed file keeps its permissions and line
+//! endings.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use assert_cmd::Command;
+use idplint::fix::{fix_text, FixMode};
+use idplint::rules::ALL;
+use idplint::{Linter, Options, Severity, SourceOptions};
+
+fn payloads() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = ALL
+        .iter()
+        .flat_map(|r| {
+            let m = r.meta();
+            m.fail
+                .iter()
+                .enumerate()
+                .map(move |(i, e)| (format!("{}-fail-{i}.json", m.code), e.to_string()))
+        })
+        .collect();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("testdata") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fixes_remove_their_findings_and_bring_no_new_error() {
+    let linter = Linter::new(Options::default());
+    let options = SourceOptions::default();
+    let mut fixed_files = 0;
+    let mut problems = Vec::new();
+    for (name, text) in payloads() {
+        let before = linter.lint_bytes(&name, text.as_bytes(), &options);
+        let fixable: Vec<(&str, String)> = before
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .map(|d| (d.code, d.pointer.clone()))
+            .collect();
+        let fixed = fix_text(&linter, &name, &text, &options, FixMode::Unsafe);
+        if fixable.is_empty() {
+            if fixed.text != text {
+                problems.push(format!("{name}: changed with no fix offered"));
+            }
+            continue;
+        }
+        fixed_files += 1;
+        if fixed.applied == 0 {
+            problems.push(format!("{name}: {fixable:?} offered, none applied"));
+        }
+        if serde_json::from_str::<serde_json::Value>(&text).is_ok()
+            && serde_json::from_str::<serde_json::Value>(&fixed.text).is_err()
+        {
+            problems.push(format!("{name}: the fixed text is no longer JSON"));
+        }
+        let errors = |report: &idplint::FileReport| -> BTreeSet<(String, String)> {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| (d.code.to_string(), d.pointer.clone()))
+                .collect()
+        };
+        let new_errors: Vec<_> = errors(&fixed.report)
+            .difference(&errors(&before))
+            .cloned()
+            .collect();
+        if !new_errors.is_empty() {
+            problems.push(format!("{name}: new errors after fixing: {new_errors:?}"));
+        }
+        for (code, pointer) in &fixable {
+            if fixed
+                .report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == *code && d.pointer == *pointer && d.fix.is_some())
+            {
+                problems.push(format!("{name}: {code} at {pointer} is still there"));
+            }
+        }
+        let again = fix_text(&linter, &name, &fixed.text, &options, FixMode::Unsafe);
+        if again.applied != 0 || again.text != fixed.text {
+            problems.push(format!("{name}: a second run fixed {} more", again.applied));
+        }
+    }
+    assert!(fixed_files >= 10, "only {fixed_files} payloads had a fix");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn safe_mode_applies_no_unsafe_fix() {
+    let linter = Linter::new(Options::default());
+    let text = r#"{"id": "65a0f1c2d3e4b5a697887766", "protocol": "OIDC", "provider": "okta", "interactive": "true", "options": {"discoveryURL": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": "sub"}}}"#;
+    let fixed = fix_text(
+        &linter,
+        "body.json",
+        text,
+        &SourceOptions::default(),
+        FixMode::Safe,
+    );
+    assert_eq!(
+        fixed.text,
+        r#"{"id": "65a0f1c2d3e4b5a697887766", "protocol": "OIDC", "provider": "okta", "interactive": true, "options": {"discoveryURL": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#
+    );
+    assert_eq!(fixed.applied, 2);
+    let fixed = fix_text(
+        &linter,
+        "body.json",
+        text,
+        &SourceOptions::default(),
+        FixMode::Unsafe,
+    );
+    assert_eq!(
+        fixed.text,
+        r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "options": {"discoveryUrl": "https://acme-corp.okta.com/oauth2/default/.well-known/openid-configuration", "claimsMapping": {"sub": ["sub"]}}}"#
+    );
+}
+
+const CRLF_BODY: &str = "{\r\n  \"metadata\": {},\r\n  \"properties\": {\r\n    \"type\": \"OIDC\",\r\n    \"name\": \"Acme Keycloak\",\r\n    \"enabled\": \"true\",\r\n    \"domain\": \"acme-corp.io\",\r\n    \"configuration\": {\r\n      \"oidc\": {\r\n        \"openidConfigurationUrl\": \"https://login.acme-corp.io/realms/staff/.well-known/openid-configuration\",\r\n        \"clientSecret\": \"${IONOS_IDP_CLIENT_SECRET}\",\r\n        \"clientName\": \"ionos-cloud\"\r\n      }\r\n    }\r\n  }\r\n}\r\n";
+
+fn idplint() -> Command {
+    Command::cargo_bin("idplint").unwrap()
+}
+
+#[test]
+fn nothing_is_written_without_fix_and_diff_shows_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ionos.json");
+    std::fs::write(&path, CRLF_BODY).unwrap();
+    let out = idplint().arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(fixable with --fix)"));
+    let out = idplint()
+        .args(["check", "--diff"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a diff to show exits 1");
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-    \"type\": \"OIDC\",\r\n+    \"type\": \"oidc\",\r\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-    \"enabled\": \"true\",\r\n+    \"enabled\": true,\r\n"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), CRLF_BODY);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_in_place_keeping_permissions_and_line_endings() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ionos.json");
+    std::fs::write(&path, CRLF_BODY).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = idplint()
+        .args(["check", "--fix"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 2 findings"));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        after,
+        CRLF_BODY
+            .replace("\"type\": \"OIDC\"", "\"type\": \"oidc\"")
+            .replace("\"enabled\": \"true\"", "\"enabled\": true")
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // Nothing is left to fix: --diff has nothing to show.
+    let out = idplint()
+        .args(["check", "--diff"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+/// Inside a container, a fix is written where the file holds the body's
+/// bytes as they are and the new text needs no quoting of its own: in the
+/// single-quoted curl body, not in the double-quoted one.
+#[test]
+fn a_container_is_fixed_where_its_quoting_allows() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/fix/ionos-setup.md"
+    );
+    let out = idplint().args(["check", "--diff", path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-      \"type\": \"OIDC\",\n+      \"type\": \"oidc\",\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-      \"enabled\": \"true\",\n+      \"enabled\": true,\n"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("\\\"oidc\\\""),
+        "the double-quoted body is left alone:\n{diff}"
+    );
+    let added = diff
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .count();
+    assert_eq!(added, 2, "{diff}");
+}
