@@ -157,6 +157,24 @@ impl Finding {
         self
     }
 
+    /// A fix that writes the string `text` as the value at `pointer`.
+    pub fn fix_string(
+        self,
+        applicability: Applicability,
+        pointer: impl Into<String>,
+        text: &str,
+    ) -> Self {
+        let json = serde_json::Value::from(text).to_string();
+        self.fix(
+            applicability,
+            format!("write `{text}`"),
+            vec![Repair::Value {
+                pointer: pointer.into(),
+                json,
+            }],
+        )
+    }
+
     /// The repair `--fix` (a safe one) or `--unsafe-fixes` applies.
     pub fn fix(
         mut self,

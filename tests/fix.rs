@@ -208,10 +208,7 @@ fn fix_writes_in_place_keeping_permissions_and_line_endings() {
 /// single-quoted curl body, not in the double-quoted one.
 #[test]
 fn a_container_is_fixed_where_its_quoting_allows() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/testdata/fix/ionos-setup.md"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/fix/ionos-setup.md");
     let out = idplint().args(["check", "--diff", path]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&out.stdout);

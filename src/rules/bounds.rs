@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::support::{child_pointer, json_type_name, not_a_string_array, shorten, too_long};
 use super::support::{Context, Field, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 use crate::facts::{compile, facts};
 
 static TENANT_ID: LazyLock<Regex> =
@@ -150,7 +150,14 @@ impl Rule for ClockToleranceFractional {
                 )
                 .label("not a whole number")
                 .help(format!("write `{}`", n.round()))
-                .fixable(),
+                .fix(
+                    Applicability::Safe,
+                    format!("write `{}`, the value the server keeps", n.round()),
+                    vec![Repair::Value {
+                        pointer: field.pointer.clone(),
+                        json: format!("{}", n.round()),
+                    }],
+                ),
             );
         }
     }

@@ -3,7 +3,7 @@
 use super::support::{create_pointer, display_pointer};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Applicability, Finding};
 use crate::facts::Protocol;
 
 declare_rule! {
@@ -68,7 +68,11 @@ impl Rule for IdTokenAlg {
             .label("unsupported algorithm");
             let same_but_case = algs.iter().find(|a| a.eq_ignore_ascii_case(alg.trim()));
             out.push(match same_but_case {
-                Some(a) => finding.help(format!("write `{a}`")).fixable(),
+                Some(a) => finding.help(format!("write `{a}`")).fix_string(
+                    Applicability::Safe,
+                    field.pointer.clone(),
+                    a,
+                ),
                 None => finding.help(format!(
                     "use {listed}, the algorithm the IdP signs ID tokens with"
                 )),

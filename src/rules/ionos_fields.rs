@@ -3,7 +3,7 @@
 use super::support::{ionos_properties, shown};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Severity};
 use crate::kind::{ionos_body, IonosBody};
 use crate::source::Members;
 
@@ -175,7 +175,11 @@ impl Rule for IonosDomainFormat {
                 finding = finding.severity(Severity::Warning);
             }
             finding = match problem.fix {
-                Some(fix) => finding.help(format!("write `{fix}`")).fixable(),
+                Some(fix) => finding.help(format!("write `{fix}`")).fix_string(
+                    Applicability::Unsafe,
+                    field.pointer.clone(),
+                    &fix,
+                ),
                 None => finding.help("write the bare domain name of the users' e-mail addresses, e.g. `acme-corp.io`"),
             };
             out.push(finding);
@@ -378,7 +382,11 @@ impl Rule for UuidFormat {
             )
             .label("not a UUID");
             finding = if uuid.is_match(unwrapped) {
-                finding.help(format!("write `{unwrapped}`")).fixable()
+                finding.help(format!("write `{unwrapped}`")).fix_string(
+                    Applicability::Safe,
+                    field.pointer.clone(),
+                    unwrapped,
+                )
             } else {
                 finding.help("use the identity provider's UUID (8-4-4-4-12 hexadecimal digits), as in the request path")
             };

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::support::{infer_patch_protocol, json_type_name, nearest_name, shorten};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Severity};
 use crate::facts::PatchPath;
 use crate::source::{escape_token, last_token, Members};
 
@@ -140,7 +140,7 @@ impl Rule for PatchOpNotAllowed {
             finding = match nearest_name(name, allowed.iter().copied()) {
                 Some(suggestion) => finding
                     .help(format!("did you mean `{suggestion}`?"))
-                    .fixable(),
+                    .fix_string(Applicability::Unsafe, op.ptr("op"), suggestion),
                 None if elsewhere => finding.help(format!(
                     "remove this operation: {} IdPs accept only {listed}",
                     protocol.unwrap_or("these")
@@ -259,7 +259,11 @@ impl Rule for PatchPathNotAllowed {
             let or_whole =
                 |a: &PatchPath| format!("replace `{}` with the whole {}", a.path, a.value_type);
             finding = match (s.nearest, s.ancestor) {
-                (Some(n), _) if s.exact => finding.help(format!("did you mean `{n}`?")).fixable(),
+                (Some(n), _) if s.exact => finding.help(format!("did you mean `{n}`?")).fix_string(
+                    Applicability::Unsafe,
+                    op.ptr("path"),
+                    n,
+                ),
                 (Some(n), Some(a)) if a.path != n => {
                     finding.help(format!("did you mean `{n}`? Or {}", or_whole(a)))
                 }
@@ -452,7 +456,11 @@ fn check_value<'a>(
             .label("not an allowed value");
             let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
             out.push(match nearest_name(s, names.iter().copied()) {
-                Some(n) => finding.help(format!("did you mean `{n}`?")).fixable(),
+                Some(n) => finding.help(format!("did you mean `{n}`?")).fix_string(
+                    Applicability::Unsafe,
+                    at,
+                    n,
+                ),
                 None => finding.help(format!("use one of {}", code_list(&names, "or"))),
             });
         }

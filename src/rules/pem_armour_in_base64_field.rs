@@ -1,9 +1,11 @@
 //! IDP305 pem-armour-in-base64-field.
 
+use serde_json::Value;
+
 use super::support::key_material::{plural, Shape};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Repair, Severity};
 use crate::facts::KeyEncoding;
 
 declare_rule! {
@@ -55,7 +57,7 @@ impl Rule for PemArmourInBase64Field {
             let b = m.breaks;
             if let Shape::Pem { blocks, .. } = &m.shape {
                 let label = blocks.first().map_or("CERTIFICATE", |b| b.label.as_str());
-                out.push(
+                let finding =
                     Finding::new(
                         Self::META,
                         format!(
@@ -65,7 +67,22 @@ impl Rule for PemArmourInBase64Field {
                     )
                     .label("PEM armour")
                     .help("keep only the base64 between the BEGIN and END lines, on one line")
-                    .fixable(),
+                    .fixable();
+                out.push(
+                    match (
+                        blocks.len(),
+                        bare_base64(m.field.value.as_str().unwrap_or("")),
+                    ) {
+                        (1, Some(bare)) => finding.fix(
+                            Applicability::Safe,
+                            "keep only the base64, on one line",
+                            vec![Repair::Value {
+                                pointer: m.field.pointer.clone(),
+                                json: Value::from(bare).to_string(),
+                            }],
+                        ),
+                        _ => finding,
+                    },
                 );
             } else if b.line_breaks() + b.blanks > 0 && m.is_key_material() {
                 let what = if b.line_breaks() > 0 {
@@ -73,18 +90,66 @@ impl Rule for PemArmourInBase64Field {
                 } else {
                     plural(b.blanks, "space")
                 };
-                out.push(
-                    Finding::new(
-                        Self::META,
-                        format!("`{name}` has {what} inside the base64"),
-                        m.field.anchor(),
-                    )
-                    .severity(Severity::Warning)
-                    .label("whitespace inside the base64")
-                    .help("remove the whitespace: the field takes the base64 on one line")
-                    .fixable(),
-                );
+                let finding = Finding::new(
+                    Self::META,
+                    format!("`{name}` has {what} inside the base64"),
+                    m.field.anchor(),
+                )
+                .severity(Severity::Warning)
+                .label("whitespace inside the base64")
+                .help("remove the whitespace: the field takes the base64 on one line");
+                out.push(match bare_base64(m.field.value.as_str().unwrap_or("")) {
+                    Some(bare) => finding.fix(
+                        Applicability::Safe,
+                        "remove the whitespace",
+                        vec![Repair::Value {
+                            pointer: m.field.pointer.clone(),
+                            json: Value::from(bare).to_string(),
+                        }],
+                    ),
+                    None => finding,
+                });
             }
         }
+    }
+}
+
+/// The base64 of a certificate written with PEM armour or broken over
+/// lines: the characters between the BEGIN and END lines (or all of them),
+/// without whitespace or escaped line breaks; `None` when anything else is
+/// left.
+fn bare_base64(text: &str) -> Option<String> {
+    let body = match text.find("-----BEGIN") {
+        Some(begin) => {
+            let after = begin + text[begin + 10..].find("-----")? + 15;
+            let end = after + text[after..].find("-----END")?;
+            &text[after..end]
+        }
+        None => text,
+    };
+    let bare: String = body
+        .replace("\\r", "")
+        .replace("\\n", "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    (!bare.is_empty() && bare.chars().all(base64)).then_some(bare)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bare_base64_is_what_the_armour_and_breaks_wrap() {
+        let bare = super::bare_base64;
+        assert_eq!(
+            bare("-----BEGIN CERTIFICATE-----\nMIIB\nAQAB\n-----END CERTIFICATE-----\n").as_deref(),
+            Some("MIIBAQAB")
+        );
+        assert_eq!(bare("MIIB AQ\\nAB").as_deref(), Some("MIIBAQAB"));
+        assert_eq!(
+            bare("-----BEGIN CERTIFICATE-----MII*B-----END CERTIFICATE-----"),
+            None
+        );
     }
 }

@@ -3,7 +3,7 @@
 use super::support::key_material::plural;
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Repair, Severity};
 
 declare_rule! {
     /// a Qlik PEM is split over several lines
@@ -96,8 +96,28 @@ impl Rule for PemNotSingleLine {
                 .help(format!(
                     "remove the line breaks and keep the armour: `-----BEGIN {label}-----MII…-----END {label}-----`"
                 ))
-                .fixable(),
+                .fix(
+                    Applicability::Safe,
+                    "put the PEM on one line",
+                    vec![Repair::Value {
+                        pointer: m.field.pointer.clone(),
+                        json: serde_json::Value::from(single_line(
+                            m.field.value.as_str().unwrap_or_default(),
+                        ))
+                        .to_string(),
+                    }],
+                ),
             );
         }
     }
+}
+
+/// A PEM on one line, as Qlik asks: its line breaks, carriage returns and
+/// line breaks escaped twice removed, the armour kept.
+fn single_line(pem: &str) -> String {
+    pem.replace("\\r", "")
+        .replace("\\n", "")
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\r'))
+        .collect()
 }

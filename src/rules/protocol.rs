@@ -4,7 +4,7 @@
 use super::support::nearest_name;
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding};
+use crate::diagnostic::{Anchor, Applicability, Finding};
 
 declare_rule! {
     /// `protocol` is not one Qlik can create
@@ -63,7 +63,11 @@ impl Rule for ProtocolUnknown {
             )
             .label("unknown protocol");
             match nearest_name(protocol, qlik.protocol_names()) {
-                Some(s) => finding.help(format!("did you mean `{s}`?")).fixable(),
+                Some(s) => finding.help(format!("did you mean `{s}`?")).fix_string(
+                    Applicability::Unsafe,
+                    "/protocol",
+                    s,
+                ),
                 None => finding.help(format!("use one of {allowed}")),
             }
         };
@@ -159,9 +163,9 @@ impl Rule for ProviderProtocolMismatch {
                 .label("provider")
                 .related(Anchor::value("/protocol"), "protocol chosen here");
                 match nearest_name(provider, list.iter().map(String::as_str)) {
-                    Some(s) if others.is_empty() => {
-                        finding.help(format!("did you mean `{s}`?")).fixable()
-                    }
+                    Some(s) if others.is_empty() => finding
+                        .help(format!("did you mean `{s}`?"))
+                        .fix_string(Applicability::Unsafe, "/provider", s),
                     _ if !others.is_empty() => finding.help(format!(
                         "use one of {choices} with {protocol}, or `{provider}` with protocol {}",
                         others
@@ -181,7 +185,11 @@ impl Rule for ProviderProtocolMismatch {
                 )
                 .label("unknown provider");
                 match nearest_name(provider, all()) {
-                    Some(s) => finding.help(format!("did you mean `{s}`?")).fixable(),
+                    Some(s) => finding.help(format!("did you mean `{s}`?")).fix_string(
+                        Applicability::Unsafe,
+                        "/provider",
+                        s,
+                    ),
                     None => finding.help(format!("use one of {}", listed(all()))),
                 }
             }

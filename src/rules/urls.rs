@@ -496,7 +496,11 @@ impl Rule for DiscoveryUrlNotWellKnown {
                 )
                 .label(label)
                 .help(format!("use the discovery document: `{fixed}`"))
-                .fixable(),
+                .fix_string(
+                    Applicability::Unsafe,
+                    value.field.pointer.clone(),
+                    &fixed,
+                ),
             );
         }
     }
