@@ -125,13 +125,11 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
 /// A unified diff from `before` to `after`, with the file's name in its
 /// header, as `git diff` prints one.
 pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    let name = name.trim_start_matches("./").trim_start_matches('/');
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
-        .header(
-            &format!("a/{}", name.trim_start_matches('/')),
-            &format!("b/{}", name.trim_start_matches('/')),
-        )
+        .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
 }
 
