@@ -230,3 +230,52 @@ fn a_container_is_fixed_where_its_quoting_allows() {
         .count();
     assert_eq!(added, 2, "{diff}");
 }
+
+/// The fixed text of every rule's failing example that has a fix, as a
+/// diff: the reviewed record of what each fix writes.
+#[test]
+fn fixed_examples() {
+    let linter = Linter::new(Options::default());
+    let mut out = String::new();
+    for rule in ALL {
+        let m = rule.meta();
+        for (i, example) in m.fail.iter().enumerate() {
+            let name = format!("{}-fail-{i}.json", m.code);
+            let pretty = serde_json::from_str::<serde_json::Value>(example)
+                .map(|v| serde_json::to_string_pretty(&v).expect("pretty") + "\n")
+                .unwrap_or_else(|_| example.to_string());
+            let fixed = fix_text(
+                &linter,
+                &name,
+                &pretty,
+                &SourceOptions::default(),
+                FixMode::Unsafe,
+            );
+            if fixed.applied > 0 {
+                out.push_str(&idplint::fix::unified_diff(&name, &pretty, &fixed.text));
+            }
+        }
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// `--diff` on realistic files: a JSON payload and a Markdown runbook.
+#[test]
+fn diff_of_realistic_files() {
+    let files = [
+        "testdata/fix/ionos-setup.md",
+        "testdata/qlik/create/invalid-discovery-url-markdown-autolink.json",
+        "testdata/ionos/ensure/invalid-id-braces.json",
+    ];
+    let mut out = String::new();
+    for file in files {
+        let run = idplint()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--unsafe-fixes", "--diff", file])
+            .output()
+            .unwrap();
+        out.push_str(&String::from_utf8_lossy(&run.stdout));
+        out.push_str(&String::from_utf8_lossy(&run.stderr));
+    }
+    insta::assert_snapshot!(out);
+}
