@@ -74,6 +74,13 @@ pub enum Repair {
     Rename { pointer: String, name: String },
     /// Remove the member at `pointer`, with the comma that separates it.
     Remove { pointer: String },
+    /// Write `before` and `after` around the value at `pointer`, leaving it
+    /// as it is (`[` and `]` around a single operation).
+    Surround {
+        pointer: String,
+        before: String,
+        after: String,
+    },
 }
 
 /// The repair a rule proposes for its finding.

@@ -19,6 +19,17 @@ pub(super) fn placed_fix(
 ) -> Option<Fix> {
     let mut edits = Vec::with_capacity(proposed.repairs.len());
     for repair in &proposed.repairs {
+        if let Repair::Surround {
+            pointer,
+            before,
+            after,
+        } = repair
+        {
+            let (start, end) = index.locate(json, pointer)?.value;
+            edits.push(file_edit(start..start, before.clone(), json, place, file)?);
+            edits.push(file_edit(end..end, after.clone(), json, place, file)?);
+            continue;
+        }
         let (range, replacement) = body_edit(repair, json, index)?;
         edits.push(file_edit(range, replacement, json, place, file)?);
     }
@@ -59,6 +70,7 @@ fn body_edit(
                 String::new(),
             ))
         }
+        Repair::Surround { .. } => None,
     }
 }
 

@@ -486,7 +486,11 @@ impl Rule for ScopeFormat {
                     .severity(Severity::Warning)
                     .label("comma-separated")
                     .help(format!("separate scopes with spaces: `{fixed}`"))
-                    .fixable(),
+                    .fix_string(
+                        Applicability::Safe,
+                        field.pointer.clone(),
+                        &fixed,
+                    ),
                 );
             }
         }

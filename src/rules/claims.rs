@@ -11,7 +11,7 @@ use super::support::claims::{Mapping, Mode};
 use super::support::{json_type_name, nearest_name, not_a_string_array, shorten};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding};
+use crate::diagnostic::{Anchor, Applicability, Finding};
 use crate::source::{escape_token, Members};
 
 /// The strings a mapping value gives: the value itself when it is a string
@@ -333,7 +333,11 @@ impl Rule for ClaimsPointerUnescaped {
                         )
                         .label("read as a plain claim name")
                         .help(help)
-                        .fixable(),
+                        .fix_string(
+                            Applicability::Unsafe,
+                            entry_pointer(mapping, key, index),
+                            &escaped,
+                        ),
                     );
                 }
             }

@@ -6,7 +6,7 @@ use super::support::read_only::DECRYPTING_KEYS;
 use super::support::{child_pointer, create_pointer, display_pointer};
 use super::support::{Context, Field, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 use crate::facts::Protocol;
 use crate::source::Members;
 
@@ -91,7 +91,13 @@ impl Rule for DecryptingKey {
                     .severity(Severity::Warning)
                     .label("read-only member")
                     .help(format!("remove `{member}`"))
-                    .fixable(),
+                    .fix(
+                        Applicability::Unsafe,
+                        format!("remove `{member}`"),
+                        vec![Repair::Remove {
+                            pointer: format!("{}/{member}", field.pointer),
+                        }],
+                    ),
                 );
             }
         }

@@ -71,7 +71,11 @@ impl Rule for IonosNameInvalid {
                     .severity(Severity::Warning)
                     .label("leading or trailing whitespace")
                     .help(format!("write `{trimmed}`"))
-                    .fixable(),
+                    .fix_string(
+                        Applicability::Safe,
+                        field.pointer.clone(),
+                        trimmed,
+                    ),
                 );
             }
         }

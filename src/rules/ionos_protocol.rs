@@ -221,7 +221,13 @@ impl Rule for IonosConfigBlockMismatch {
                 .help(format!(
                     "remove the `{other}` block: what the server does with both blocks is not documented"
                 ))
-                .fixable(),
+                .fix(
+                    Applicability::Unsafe,
+                    format!("remove the `{other}` block"),
+                    vec![Repair::Remove {
+                        pointer: block(other),
+                    }],
+                ),
             );
         }
     }

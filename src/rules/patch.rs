@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::support::{infer_patch_protocol, json_type_name, nearest_name, shorten};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Applicability, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 use crate::facts::PatchPath;
 use crate::source::{escape_token, last_token, Members};
 
@@ -64,7 +64,15 @@ impl Rule for PatchNotArray {
             )
             .label("an object, not an array")
             .help("wrap the operation in `[` and `]`: the API takes an array even for one change")
-            .fixable(),
+            .fix(
+                Applicability::Safe,
+                "wrap the operation in `[` and `]`",
+                vec![Repair::Surround {
+                    pointer: String::new(),
+                    before: "[".to_string(),
+                    after: "]".to_string(),
+                }],
+            ),
             other => {
                 let found = json_type_name(other);
                 Finding::new(
@@ -677,7 +685,14 @@ impl Rule for PromoteOptionsForm {
                 "remove {}: `{name}` promotes the tested pendingOptions as a whole (send header `QLIK-IDP-POPTS-MATCH`)",
                 code_list(&extra, "and")
             ))
-            .fixable();
+            .fix(
+                Applicability::Safe,
+                format!("remove {}", code_list(&extra, "and")),
+                extra
+                    .iter()
+                    .map(|m| Repair::Remove { pointer: op.ptr(m) })
+                    .collect(),
+            );
             for member in rest {
                 finding = finding.related(Anchor::key(op.ptr(member)), "not used either");
             }

@@ -66,8 +66,7 @@ impl Rule for PemArmourInBase64Field {
                         m.field.anchor(),
                     )
                     .label("PEM armour")
-                    .help("keep only the base64 between the BEGIN and END lines, on one line")
-                    .fixable();
+                    .help("keep only the base64 between the BEGIN and END lines, on one line");
                 out.push(
                     match (
                         blocks.len(),

@@ -4,7 +4,7 @@ use super::support::key_material::{Material, Shape};
 use super::support::shorten;
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::facts::{facts, KeyEncoding};
 
 declare_rule! {
@@ -96,8 +96,14 @@ fn problem(m: &Material<'_>) -> Option<Finding> {
             .help(format!(
                 "wrap it: `-----BEGIN {label}-----` + the base64 + `-----END {label}-----`, on one line"
             ));
-            if matches!(m.decoded, Some(Ok(_))) {
-                f = f.fixable();
+            let text = m.field.value.as_str().unwrap_or_default();
+            if matches!(m.decoded, Some(Ok(_))) && !text.contains('\\') {
+                let bare: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                f = f.fix_string(
+                    Applicability::Safe,
+                    m.field.pointer.clone(),
+                    &format!("-----BEGIN {label}-----{bare}-----END {label}-----"),
+                );
             }
             Some(f)
         }
@@ -164,15 +170,21 @@ fn problem(m: &Material<'_>) -> Option<Finding> {
                     ))
                     .label("PEM block not closed")
                     .help(format!("append `-----END {label}-----`"))
-                    .fixable(),
+                    .fix_string(
+                        Applicability::Safe,
+                        m.field.pointer.clone(),
+                        &format!(
+                            "{}-----END {label}-----",
+                            m.field.value.as_str().unwrap_or_default().trim_end()
+                        ),
+                    ),
                 ),
                 _ if *stray_text => Some(
                     finding(format!(
                         "`{name}` has text outside its `{label}` PEM block"
                     ))
                     .label("text around the PEM block")
-                    .help("remove everything before `-----BEGIN` and after the closing `-----`")
-                    .fixable(),
+                    .help("remove everything before `-----BEGIN` and after the closing `-----`"),
                 ),
                 _ => None,
             }

@@ -8,7 +8,7 @@ use super::support::modes::{option_blocks, Mode};
 use super::support::{child_pointer, display_pointer};
 use super::support::{Context, Field, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair, Severity};
 use crate::facts::Protocol;
 use crate::kind::Kind;
 
@@ -118,7 +118,20 @@ impl Rule for ProviderOnlyOption {
             .help(format!(
                 "remove `{EMAIL_VERIFIED}`; map `email_verified` in `claimsMapping` if the IdP sends it"
             ))
-            .fixable();
+;
+            // In a patch the member is an operation's value: removing that
+            // would leave a `replace` without one.
+            let finding = if cx.kind == Kind::QlikCreate {
+                finding.fix(
+                    Applicability::Unsafe,
+                    format!("remove `{EMAIL_VERIFIED}`"),
+                    vec![Repair::Remove {
+                        pointer: field.pointer.clone(),
+                    }],
+                )
+            } else {
+                finding
+            };
             out.push(if set {
                 finding.severity(Severity::Error)
             } else {
@@ -189,8 +202,7 @@ impl Rule for AzureEmailUnverified {
                     anchor,
                 )
                 .label(label)
-                .help(format!("set `\"{EMAIL_VERIFIED}\": true` in `{name}`"))
-                .fixable(),
+                .help(format!("set `\"{EMAIL_VERIFIED}\": true` in `{name}`")),
             );
         }
     }

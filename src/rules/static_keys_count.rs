@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding, Severity};
+use crate::diagnostic::{Anchor, Applicability, Finding, Severity};
 use crate::facts::Protocol;
 
 declare_rule! {
@@ -121,7 +121,7 @@ fn identifier(cx: &Context<'_>, pointer: &str, matched: &str, out: &mut Vec<Find
             .severity(Severity::Warning)
             .label("surrounding whitespace")
             .help(format!("trim it: `{}`", text.trim()))
-            .fixable(),
+            .fix_string(Applicability::Unsafe, pointer, text.trim()),
         );
     }
 }
