@@ -609,7 +609,7 @@ impl Placeholders {
             return Some((Placeholder::Marker, trimmed));
         }
         // `<https://…>` is a real URL in Markdown's autolink brackets (IDP502).
-        if crate::rules::support::urls::autolink_inner(trimmed).is_some() {
+        if autolink_inner(trimmed).is_some() {
             return None;
         }
         if !self.any_placeholder.is_match(trimmed) {
@@ -832,4 +832,20 @@ mod tests {
             None
         );
     }
+}
+
+/// The URL inside `<https://…>`, Markdown's autolink brackets that a value
+/// copied from rendered documentation keeps.
+pub fn autolink_inner(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix('<')?.strip_suffix('>')?;
+    let scheme_end = inner.find("://")?;
+    let plain = inner
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
+    (plain
+        && matches!(
+            inner[..scheme_end].to_ascii_lowercase().as_str(),
+            "http" | "https"
+        ))
+    .then_some(inner)
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use url::Url;
 
 use super::{Context, Field};
-use crate::facts::{Protocol, UrlRole};
+use crate::facts::{autolink_inner, Protocol, UrlRole};
 use crate::source::{last_token, unescape_token};
 
 /// A URL member's value and what parsing it found.
@@ -99,22 +99,6 @@ pub(crate) fn parsed_url<'c>(cx: &'c Context<'_>, pointer: &str) -> Option<&'c U
         .parsed
         .as_ref()
         .ok()
-}
-
-/// The URL inside `<https://…>`, Markdown's autolink brackets that a value
-/// copied from rendered documentation keeps.
-pub(crate) fn autolink_inner(s: &str) -> Option<&str> {
-    let inner = s.strip_prefix('<')?.strip_suffix('>')?;
-    let scheme_end = inner.find("://")?;
-    let plain = inner
-        .bytes()
-        .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
-    (plain
-        && matches!(
-            inner[..scheme_end].to_ascii_lowercase().as_str(),
-            "http" | "https"
-        ))
-    .then_some(inner)
 }
 
 pub(crate) fn looks_like_xml(s: &str) -> bool {
