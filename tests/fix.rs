@@ -279,3 +279,20 @@ fn diff_of_realistic_files() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// `explain` says which flag applies a rule's fix and shows it on an example.
+#[test]
+fn explain_shows_the_fix() {
+    let out = idplint().args(["explain", "IDP401"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("## Autofix\n\n- `--fix`: wrap it in an array"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-      \"sub\": \"sub\",\n+      \"sub\": [\"sub\"],"),
+        "{text}"
+    );
+    let out = idplint().args(["explain", "IDP105"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No automatic fix"));
+}

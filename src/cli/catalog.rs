@@ -80,6 +80,57 @@ pub fn explain(name: &str) -> ExitCode {
         };
         out.push_str("\n## Diagnostic of the first failing example\n\n");
         out.push_str(&render_human(&report, HumanOptions::default()));
+        out.push_str(&autofix_section(&linter, m.fail));
     }
     super::emit(out.as_bytes()).unwrap_or_else(|code| code)
+}
+
+/// What `--fix` and `--unsafe-fixes` do for the rule, shown on its failing
+/// examples: the fix of each, and the first one fixed, as a diff.
+fn autofix_section(linter: &Linter, examples: &[&str]) -> String {
+    use idplint::fix::{fix_text, unified_diff, FixMode};
+    let mut titles: Vec<String> = Vec::new();
+    let mut diff = None;
+    for (i, example) in examples.iter().enumerate() {
+        let report = linter.lint_source("example.json", example, &SourceOptions::default());
+        for fix in report.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+            let flag = match fix.applicability {
+                idplint::diagnostic::Applicability::Safe => "--fix",
+                idplint::diagnostic::Applicability::Unsafe => "--unsafe-fixes",
+            };
+            let line = format!("- `{flag}`: {}", fix.title);
+            if !titles.contains(&line) {
+                titles.push(line);
+            }
+        }
+        if diff.is_none() && report.diagnostics.iter().any(|d| d.fix.is_some()) {
+            let pretty = serde_json::from_str::<serde_json::Value>(example)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .map_or_else(|| example.to_string(), |p| p + "\n");
+            let name = format!("example-{i}.json");
+            let fixed = fix_text(
+                linter,
+                &name,
+                &pretty,
+                &SourceOptions::default(),
+                FixMode::Unsafe,
+            );
+            diff = Some(unified_diff(&name, &pretty, &fixed.text));
+        }
+    }
+    let mut out = String::from("\n## Autofix\n\n");
+    if titles.is_empty() {
+        out.push_str(
+            "No automatic fix: the repair depends on what was meant. The help says what to do.\n",
+        );
+        return out;
+    }
+    out.push_str(&titles.join("\n"));
+    out.push('\n');
+    if let Some(diff) = diff {
+        let shown = idplint::linter::masked(&diff);
+        out.push_str(&format!("\n```diff\n{shown}```\n"));
+    }
+    out
 }

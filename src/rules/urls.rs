@@ -435,7 +435,12 @@ impl Rule for UrlNotHttps {
                     value.field.anchor(),
                 )
                 .label("not https")
-                .help(format!("use `{}`", shorten(&https, 100))),
+                .help(format!("use `{}`", shorten(&https, 100)))
+                .fix_string(
+                    Applicability::Unsafe,
+                    value.field.pointer.clone(),
+                    &https,
+                ),
             );
         }
     }
