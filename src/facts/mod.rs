@@ -800,6 +800,22 @@ pub enum KeySyntax {
     RsaPublicKey,
 }
 
+/// The URL inside `<https://…>`, Markdown's autolink brackets that a value
+/// copied from rendered documentation keeps.
+pub fn autolink_inner(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix('<')?.strip_suffix('>')?;
+    let scheme_end = inner.find("://")?;
+    let plain = inner
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
+    (plain
+        && matches!(
+            inner[..scheme_end].to_ascii_lowercase().as_str(),
+            "http" | "https"
+        ))
+    .then_some(inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::facts;
@@ -832,20 +848,4 @@ mod tests {
             None
         );
     }
-}
-
-/// The URL inside `<https://…>`, Markdown's autolink brackets that a value
-/// copied from rendered documentation keeps.
-pub fn autolink_inner(s: &str) -> Option<&str> {
-    let inner = s.strip_prefix('<')?.strip_suffix('>')?;
-    let scheme_end = inner.find("://")?;
-    let plain = inner
-        .bytes()
-        .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
-    (plain
-        && matches!(
-            inner[..scheme_end].to_ascii_lowercase().as_str(),
-            "http" | "https"
-        ))
-    .then_some(inner)
 }
