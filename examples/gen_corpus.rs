@@ -413,7 +413,20 @@ fn main() -> ExitCode {
         eprintln!("error: cannot create {}: {e}", out.display());
         return ExitCode::from(2);
     }
+    for (name, text) in corpus(count, seed) {
+        let path = out.join(name);
+        if let Err(e) = fs::write(&path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    println!("wrote {count} files to {}", out.display());
+    ExitCode::SUCCESS
+}
 
+/// The corpus of `count` payloads for `seed`: each file's name
+/// (`NNNNN-<kind>-<defect>.json`) and text. The fix tests read it too.
+pub fn corpus(count: u64, seed: u64) -> impl Iterator<Item = (String, String)> {
     // Same mix as the model generator: 20 % jwtAuth, 40 % OIDC, 20 % PATCH,
     // 12 % IONOS create, 8 % IONOS ensure; a defect in 33 % of the files.
     let weighted: [(&str, u64); 5] = [
@@ -424,7 +437,7 @@ fn main() -> ExitCode {
         ("ionos-ensure", 8),
     ];
     let mut r = Rng(seed ^ 0x1D9_11A7);
-    for i in 0..count {
+    (0..count).map(move |i| {
         let mut roll = r.below(100);
         let kind = weighted
             .iter()
@@ -447,12 +460,6 @@ fn main() -> ExitCode {
         };
         let mut text = serde_json::to_string_pretty(&p).expect("a Value always serialises");
         text.push('\n');
-        let path = out.join(format!("{i:05}-{kind}-{d}.json"));
-        if let Err(e) = fs::write(&path, text) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
-    }
-    println!("wrote {count} files to {}", out.display());
-    ExitCode::SUCCESS
+        (format!("{i:05}-{kind}-{d}.json"), text)
+    })
 }

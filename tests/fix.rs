@@ -12,6 +12,33 @@ use idplint::fix::{fix_text, FixMode};
 use idplint::rules::ALL;
 use idplint::{Linter, Options, Severity, SourceOptions};
 
+#[allow(dead_code)]
+#[path = "../examples/gen_corpus.rs"]
+mod gen_corpus;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+    /// Over the benchmark's generated payloads, a third with a defect:
+    /// fixing keeps JSON JSON, and a second run has nothing left to fix.
+    #[test]
+    fn fixing_generated_payloads_is_stable(seed in proptest::prelude::any::<u64>()) {
+        let linter = Linter::new(Options::default());
+        let options = SourceOptions::default();
+        for (name, text) in gen_corpus::corpus(40, seed) {
+            let fixed = fix_text(&linter, &name, &text, &options, FixMode::Unsafe);
+            if serde_json::from_str::<serde_json::Value>(&text).is_ok() {
+                proptest::prop_assert!(
+                    serde_json::from_str::<serde_json::Value>(&fixed.text).is_ok(),
+                    "{name}: the fixed text is no longer JSON"
+                );
+            }
+            let again = fix_text(&linter, &name, &fixed.text, &options, FixMode::Unsafe);
+            proptest::prop_assert_eq!(again.applied, 0, "{}: a second run fixed more", name);
+            proptest::prop_assert_eq!(&again.text, &fixed.text);
+        }
+    }
+}
+
 fn payloads() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = ALL
         .iter()
