@@ -56,7 +56,7 @@ pub fn fix_text(
         let candidate = apply(&text, &edits);
         let next = linter.lint_bytes(name, candidate.as_bytes(), options);
         // A container whose quoting the edits broke is left as it was.
-        if broken(&next) > broken(&report) || next.payloads != report.payloads {
+        if broken(&next) > broken(&report) || next.payloads < report.payloads {
             break;
         }
         text = candidate;

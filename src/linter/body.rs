@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::mask::{likely_secrets, redact_text, SecretMasks};
 use super::place::{label, placed, resolve, Place};
-use super::repair::placed_fix;
+use super::repair::{pem_line_breaks_fix, placed_fix};
 use super::selection::Selection;
 use super::{IonosName, Linter, SourceOptions};
 use crate::container;
@@ -140,9 +140,14 @@ fn syntax_error(
     let finding = Finding::new(input::InvalidJson::META, e.message, Anchor::value(""))
         .label("here")
         .help(e.help);
+    let mut diagnostic = file.place(selection, finding, span);
+    if let Some(d) = diagnostic.as_mut() {
+        d.fix = pem_line_breaks_fix(body.json, e.offset, body.place, file.full);
+        d.fixable = d.fix.is_some();
+    }
     Linted {
         kind,
-        diagnostics: file.place(selection, finding, span).into_iter().collect(),
+        diagnostics: diagnostic.into_iter().collect(),
         ionos_name: None,
         secrets: Vec::new(),
     }

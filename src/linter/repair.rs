@@ -44,6 +44,42 @@ pub(super) fn placed_fix(
     })
 }
 
+/// The fix of a syntax error that is a PEM pasted over several lines (a raw
+/// line break inside its string, which JSON forbids): the PEM on one line,
+/// as Qlik asks for it. Not offered for a private key, whose text no report
+/// may carry.
+pub(super) fn pem_line_breaks_fix(
+    json: &str,
+    error_offset: usize,
+    place: Place<'_>,
+    file: &str,
+) -> Option<Fix> {
+    if !matches!(json.as_bytes().get(error_offset), Some(b'\n' | b'\r')) {
+        return None;
+    }
+    let open = json.get(..error_offset)?.rfind('"')?;
+    let close = error_offset + json.get(error_offset..)?.find('"')?;
+    let content = &json[open + 1..close];
+    let label = content.strip_prefix("-----BEGIN ")?;
+    let label = &label[..label.find("-----")?];
+    let pem_characters = content
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=- \t\r\n".contains(&b));
+    if !pem_characters || label.to_ascii_uppercase().contains("PRIVATE") {
+        return None;
+    }
+    let one_line: String = content.lines().map(str::trim).collect();
+    if !one_line.ends_with("-----") {
+        return None;
+    }
+    let edit = file_edit(open + 1..close, one_line, json, place, file)?;
+    Some(Fix {
+        applicability: crate::diagnostic::Applicability::Safe,
+        title: "put the PEM on one line".to_string(),
+        edits: vec![edit],
+    })
+}
+
 /// The body's byte range a repair replaces, and with what.
 fn body_edit(
     repair: &Repair,
