@@ -232,11 +232,11 @@ fn fix_writes_in_place_keeping_permissions_and_line_endings() {
     assert!(out.stdout.is_empty());
 }
 
-/// Inside a container, a fix is written where the file holds the body's
-/// bytes as they are and the new text needs no quoting of its own: in the
-/// single-quoted curl body, not in the double-quoted one.
+/// Inside a container, a fix is written the way the container writes the
+/// body: as it is in a single-quoted curl body, escaped in a double-quoted
+/// one, escaped as a JSON string in a Postman `raw` body.
 #[test]
-fn a_container_is_fixed_where_its_quoting_allows() {
+fn a_container_is_fixed_in_its_own_quoting() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/fix/ionos-setup.md");
     let out = idplint().args(["check", "--diff", path]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -250,14 +250,39 @@ fn a_container_is_fixed_where_its_quoting_allows() {
         "{diff}"
     );
     assert!(
-        !diff.contains("\\\"oidc\\\""),
-        "the double-quoted body is left alone:\n{diff}"
+        diff.contains("+  -d \"{\\\"properties\\\": {\\\"type\\\": \\\"oidc\\\", \\\"name\\\": \\\"Acme\\\", \\\"enabled\\\": true,"),
+        "the double-quoted body is fixed with its escapes:\n{diff}"
     );
     let added = diff
         .lines()
         .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
         .count();
-    assert_eq!(added, 2, "{diff}");
+    assert_eq!(added, 3, "{diff}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let collection = dir.path().join("idp.postman_collection.json");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/containers/identity-providers.postman_collection.json"
+        ),
+        &collection,
+    )
+    .unwrap();
+    let out = idplint()
+        .args(["check", "--unsafe-fixes", "--fix-only"])
+        .arg(&collection)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding"));
+    let text = std::fs::read_to_string(&collection).unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).expect("the collection is still JSON");
+    let out = idplint()
+        .args(["check", "--unsafe-fixes", "--diff"])
+        .arg(&collection)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "nothing left to fix");
 }
 
 /// The fixed text of every rule's failing example that has a fix, as a

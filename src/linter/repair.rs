@@ -140,9 +140,12 @@ fn member_with_comma(json: &str, key_start: usize, value_end: usize) -> std::ops
     }
 }
 
-/// The body's edit as an edit of the file: the same bytes at the place the
-/// body's range maps to, if the file holds them unchanged there and the new
-/// text needs no quoting of the container's.
+/// The body's edit as an edit of the file. In a plain JSON file the bytes
+/// are the body's. In a container, the new text is written the way the file
+/// writes the replaced bytes: as they are (a single-quoted curl body, a
+/// Markdown fence), escaped for a double-quoted shell string, or escaped as
+/// in a JSON string (a Postman `raw` body). When the replaced bytes do not
+/// tell which, or the ways disagree on the new text, no edit is made.
 fn file_edit(
     range: std::ops::Range<usize>,
     replacement: String,
@@ -154,17 +157,57 @@ fn file_edit(
         offset: range.start,
         length: range.len(),
     });
-    let original = json.get(range);
-    let verbatim = file.get(span.offset..span.offset + span.length) == original;
-    // Inside a container, a character that quoting may treat specially is
-    // written only where the file already holds it as it is (a `"` in a
-    // single-quoted shell string, not in a double-quoted one).
-    let quotable = matches!(place, Place::Offset(_))
-        || replacement
-            .bytes()
-            .filter(|b| matches!(b, b'\'' | b'"' | b'\\' | b'$' | b'`' | b'\n' | b'\r'))
-            .all(|b| original.is_some_and(|o| o.as_bytes().contains(&b)));
-    (verbatim && quotable).then_some(Edit { span, replacement })
+    let original = json.get(range)?;
+    let written = file.get(span.offset..span.offset + span.length)?;
+    if matches!(place, Place::Offset(_)) {
+        return (written == original).then_some(Edit { span, replacement });
+    }
+    // Written as it is, a character that quoting may treat specially is
+    // kept only where the replaced bytes hold it too (a `"` in a
+    // single-quoted shell string, but no `'` there).
+    let as_is = |text: &str| {
+        let special = |b: &u8| matches!(b, b'\'' | b'"' | b'\\' | b'$' | b'`' | b'\n' | b'\r');
+        let quotable = text
+            .as_bytes()
+            .iter()
+            .filter(|b| special(b))
+            .all(|b| original.as_bytes().contains(b));
+        quotable.then(|| text.to_string())
+    };
+    let writers: [&dyn Fn(&str) -> Option<String>; 3] =
+        [&as_is, &shell_double_quoted, &json_string];
+    let mut candidates = writers
+        .into_iter()
+        .filter(|write| write(original).as_deref() == Some(written))
+        .map(|write| write(&replacement));
+    let first = candidates.next()??;
+    candidates
+        .all(|other| other.as_deref() == Some(first.as_str()))
+        .then_some(Edit {
+            span,
+            replacement: first,
+        })
+}
+
+/// `text` inside a double-quoted shell string.
+fn shell_double_quoted(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            out.push('\\');
+        }
+        if c == '\n' || c == '\r' {
+            return None;
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+/// `text` inside a JSON string (a Postman collection's `raw` body).
+fn json_string(text: &str) -> Option<String> {
+    let quoted = serde_json::Value::from(text).to_string();
+    Some(quoted[1..quoted.len() - 1].to_string())
 }
 
 #[cfg(test)]
