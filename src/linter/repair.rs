@@ -174,8 +174,7 @@ fn file_edit(
             .all(|b| original.as_bytes().contains(b));
         quotable.then(|| text.to_string())
     };
-    let writers: [&dyn Fn(&str) -> Option<String>; 3] =
-        [&as_is, &shell_double_quoted, &json_string];
+    let writers: [&Writer<'_>; 3] = [&as_is, &shell_double_quoted, &json_string];
     let mut candidates = writers
         .into_iter()
         .filter(|write| write(original).as_deref() == Some(written))
@@ -188,6 +187,9 @@ fn file_edit(
             replacement: first,
         })
 }
+
+/// How a container writes a text: `None` when it cannot.
+type Writer<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// `text` inside a double-quoted shell string.
 fn shell_double_quoted(text: &str) -> Option<String> {
