@@ -172,9 +172,14 @@ impl Finding {
         text: &str,
     ) -> Self {
         let json = serde_json::Value::from(text).to_string();
+        let shown: String = if text.chars().count() > 60 {
+            text.chars().take(59).chain(['…']).collect()
+        } else {
+            text.to_string()
+        };
         self.fix(
             applicability,
-            format!("write `{text}`"),
+            format!("write `{}`", shown.escape_debug()),
             vec![Repair::Value {
                 pointer: pointer.into(),
                 json,

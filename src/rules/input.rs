@@ -36,7 +36,10 @@ declare_rule! {
         severity: Error,
         kinds: [QlikCreate, QlikPatch, IonosCreate, IonosEnsure],
         pass: [r#"{"protocol": "jwtAuth", "provider": "external", "options": {"issuer": "https://issuer.acme-corp.io", "staticKeys": []}}"#],
-        fail: ["{\"protocol\": \"jwtAuth\", \"provider\": \"external\",}"],
+        fail: [
+            "{\"protocol\": \"jwtAuth\", \"provider\": \"external\",}",
+            "{\"protocol\": \"jwtAuth\", \"provider\": \"external\", \"options\": {\"issuer\": \"https://login.acme-corp.io\", \"staticKeys\": [{\"kid\": \"acme-2026\", \"pem\": \"-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnZziI85JaZKd3uqHtykyCcK7tOFx\n-----END PUBLIC KEY-----\"}]}}",
+        ],
     }
 }
 impl Rule for InvalidJson {}

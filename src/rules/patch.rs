@@ -114,7 +114,10 @@ declare_rule! {
         severity: Error,
         kinds: [QlikPatch],
         pass: [r#"[{"op": "replace", "path": "/description", "value": "Staff login via Okta"}]"#],
-        fail: [r#"[{"op": "add", "path": "/description", "value": "Staff login via Okta"}]"#],
+        fail: [
+            r#"[{"op": "add", "path": "/description", "value": "Staff login via Okta"}]"#,
+            r#"[{"op": "Replace", "path": "/description", "value": "Staff login via Okta"}]"#,
+        ],
     }
 }
 

@@ -239,6 +239,7 @@ declare_rule! {
             r#"{"properties": {"type": "saml", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "https://sso.acme-corp.io/realms/staff/protocol/saml/descriptor", "x509Certificate": "MIIC"}}}}"#,
         ],
         fail: [
+            r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "<https://acme.okta.com/oauth2/default/.well-known/openid-configuration>", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#,
             r#"{"protocol": "OIDC", "provider": "okta", "interactive": true, "pendingOptions": {"discoveryUrl": "acme.okta.com/oauth2/default/.well-known/openid-configuration", "clientId": "0oa8f2k1xzQ4bN3d5697", "clientSecret": "${OKTA_CLIENT_SECRET}", "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}"#,
             r#"{"properties": {"type": "saml", "name": "ACME Keycloak", "enabled": true, "domain": "acme-corp.io", "configuration": {"saml": {"metadataDescriptor": "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://sso.acme-corp.io/realms/staff\"><md:IDPSSODescriptor/></md:EntityDescriptor>", "x509Certificate": "MIIC"}}}}"#,
         ],
