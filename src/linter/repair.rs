@@ -34,6 +34,41 @@ pub(super) fn placed_fix(
         edits.push(file_edit(range, replacement, json, place, file)?);
     }
     edits.sort_by_key(|e| e.span.offset);
+    // Removals that meet (the last two members of an object, each with its
+    // comma) are one removal.
+    let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match merged.last_mut() {
+            Some(last)
+                if last.replacement.is_empty()
+                    && edit.replacement.is_empty()
+                    && edit.span.offset <= last.span.offset + last.span.length =>
+            {
+                let end =
+                    (last.span.offset + last.span.length).max(edit.span.offset + edit.span.length);
+                last.span.length = end - last.span.offset;
+            }
+            _ => merged.push(edit),
+        }
+    }
+    // A removal that now ends the object must not leave the comma before it.
+    for edit in merged.iter_mut().filter(|e| e.replacement.is_empty()) {
+        let bytes = file.as_bytes();
+        let end = edit.span.offset + edit.span.length;
+        let next = bytes[end.min(bytes.len())..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        if matches!(next, Some(b'}' | b']')) {
+            let before = bytes[..edit.span.offset]
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace());
+            if let Some(comma) = before.filter(|&i| bytes[i] == b',') {
+                edit.span.length += edit.span.offset - comma;
+                edit.span.offset = comma;
+            }
+        }
+    }
+    let edits = merged;
     let overlapping = edits
         .windows(2)
         .any(|w| w[0].span.offset + w[0].span.length > w[1].span.offset);

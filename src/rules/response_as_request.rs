@@ -7,7 +7,7 @@ use super::support::read_only::{qlik_response, QlikResponse};
 use super::support::{dotted, shorten};
 use super::support::{Context, Rule};
 use crate::declare_rule;
-use crate::diagnostic::{Anchor, Finding};
+use crate::diagnostic::{Anchor, Applicability, Finding, Repair};
 use crate::kind::{ionos_body, IonosBody, Kind};
 use crate::source::{last_token, unescape_token};
 
@@ -202,6 +202,16 @@ fn qlik_response_as_request(cx: &Context<'_>, out: &mut Vec<Finding>) {
     )
     .label(label)
     .help(help);
+    if let QlikResponse::Single(present) = &response {
+        finding = finding.fix(
+            Applicability::Unsafe,
+            "remove the members the server sets",
+            present
+                .iter()
+                .map(|p| Repair::Remove { pointer: p.clone() })
+                .collect(),
+        );
+    }
     let related = match response {
         QlikResponse::List(_) => "list response member",
         QlikResponse::Single(_) => "response-only member",
