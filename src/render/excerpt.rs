@@ -29,7 +29,7 @@ use std::ops::Range;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::source::{floor_char_boundary, Position};
+use crate::source::{floor_char_boundary, is_invisible, Position};
 
 /// Lines longer than this, in bytes, are shortened in excerpts.
 pub const LONG_LINE: usize = 120;
@@ -318,25 +318,6 @@ fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
         at += 1;
     }
     at.min(text.len())
-}
-
-/// True for a character that a terminal does not show as itself: controls
-/// (but tab and line feed), bidirectional formatting, zero-width and other
-/// format characters, line and paragraph separators.
-pub fn is_invisible(c: char) -> bool {
-    match c {
-        '\t' | '\n' => false,
-        c if c.is_control() => true,
-        '\u{200b}'..='\u{200f}'
-        | '\u{2028}'..='\u{202e}'
-        | '\u{2060}'..='\u{206f}'
-        | '\u{061c}'
-        | '\u{feff}'
-        | '\u{fff9}'..='\u{fffb}'
-        | '\u{00ad}'
-        | '\u{180e}' => true,
-        _ => false,
-    }
 }
 
 /// True for printable ASCII and tabs only: nothing to escape (most text).

@@ -4,9 +4,7 @@
 //! `type` names. They are declared here so that the catalogue, `explain`,
 //! configuration and the examples test treat them like every other rule.
 
-use serde_json::Value;
-
-use super::support::{dotted, ionos_properties};
+use super::support::{dotted, ionos_checked_blocks, ionos_properties};
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding, Severity};
@@ -138,24 +136,7 @@ impl Rule for MissingField {
         {
             return;
         }
-        let ionos = &cx.facts.ionos;
-        let Some(config) = cx
-            .get("/properties/configuration")
-            .and_then(Value::as_object)
-        else {
-            return;
-        };
-        // With no usable type every block present is checked; a missing block is IDP110's.
-        let wanted = cx
-            .str("/properties/type")
-            .and_then(|t| ionos.canonical_type(t));
-        for (block, facts) in &ionos.types {
-            if wanted.is_some_and(|w| w != block.as_str()) {
-                continue;
-            }
-            let Some(members) = config.get(block).and_then(Value::as_object) else {
-                continue;
-            };
+        for (block, facts, members) in ionos_checked_blocks(cx) {
             let pointer = format!("/properties/configuration/{block}");
             // On PUT the required members are IDP608's (ensure-incomplete).
             let required = facts

@@ -1,9 +1,7 @@
 //! IDP608–IDP609: changing an IONOS identity provider — PUT replaces the
 //! whole resource, and there is no PATCH.
 
-use serde_json::Value;
-
-use super::support::{dotted, ionos_properties};
+use super::support::{dotted, ionos_checked_blocks, ionos_properties};
 use super::support::{Context, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Anchor, Finding};
@@ -59,30 +57,14 @@ impl Rule for EnsureIncomplete {
             .filter(|p| cx.get(p).is_none())
             .cloned()
             .collect();
-        if let Some(config) = cx
-            .get("/properties/configuration")
-            .and_then(Value::as_object)
-        {
-            // The block `type` names; with no usable type, every block there
-            // is. A missing block is IDP110's.
-            let wanted = cx
-                .str("/properties/type")
-                .and_then(|t| ionos.canonical_type(t));
-            for (block, facts) in &ionos.types {
-                let checked = wanted.is_none_or(|w| w == block.as_str());
-                let Some(members) = config.get(block).and_then(Value::as_object) else {
-                    continue;
-                };
-                if checked {
-                    missing.extend(
-                        facts
-                            .required
-                            .iter()
-                            .filter(|m| !members.has(m.as_str()))
-                            .map(|m| format!("/properties/configuration/{block}/{m}")),
-                    );
-                }
-            }
+        for (block, facts, members) in ionos_checked_blocks(cx) {
+            missing.extend(
+                facts
+                    .required
+                    .iter()
+                    .filter(|m| !members.has(m.as_str()))
+                    .map(|m| format!("/properties/configuration/{block}/{m}")),
+            );
         }
         for pointer in missing {
             let (parent, name) = pointer.rsplit_once('/').unwrap_or(("", pointer.as_str()));

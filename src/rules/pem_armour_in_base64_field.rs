@@ -55,6 +55,18 @@ impl Rule for PemArmourInBase64Field {
             }
             let name = m.name();
             let b = m.breaks;
+            let bare = bare_base64(m.field.value.as_str().unwrap_or(""));
+            let fixed = |finding: Finding, title: &str, bare: Option<String>| match bare {
+                Some(bare) => finding.fix(
+                    Applicability::Safe,
+                    title,
+                    vec![Repair::Value {
+                        pointer: m.field.pointer.clone(),
+                        json: Value::from(bare).to_string(),
+                    }],
+                ),
+                None => finding,
+            };
             if let Shape::Pem { blocks, .. } = &m.shape {
                 let label = blocks.first().map_or("CERTIFICATE", |b| b.label.as_str());
                 let finding =
@@ -67,22 +79,12 @@ impl Rule for PemArmourInBase64Field {
                     )
                     .label("PEM armour")
                     .help("keep only the base64 between the BEGIN and END lines, on one line");
-                out.push(
-                    match (
-                        blocks.len(),
-                        bare_base64(m.field.value.as_str().unwrap_or("")),
-                    ) {
-                        (1, Some(bare)) => finding.fix(
-                            Applicability::Safe,
-                            "keep only the base64, on one line",
-                            vec![Repair::Value {
-                                pointer: m.field.pointer.clone(),
-                                json: Value::from(bare).to_string(),
-                            }],
-                        ),
-                        _ => finding,
-                    },
-                );
+                let single_block = blocks.len() == 1;
+                out.push(fixed(
+                    finding,
+                    "keep only the base64, on one line",
+                    bare.filter(|_| single_block),
+                ));
             } else if b.line_breaks() + b.blanks > 0 && m.is_key_material() {
                 let what = if b.line_breaks() > 0 {
                     plural(b.line_breaks(), "line break")
@@ -97,17 +99,7 @@ impl Rule for PemArmourInBase64Field {
                 .severity(Severity::Warning)
                 .label("whitespace inside the base64")
                 .help("remove the whitespace: the field takes the base64 on one line");
-                out.push(match bare_base64(m.field.value.as_str().unwrap_or("")) {
-                    Some(bare) => finding.fix(
-                        Applicability::Safe,
-                        "remove the whitespace",
-                        vec![Repair::Value {
-                            pointer: m.field.pointer.clone(),
-                            json: Value::from(bare).to_string(),
-                        }],
-                    ),
-                    None => finding,
-                });
+                out.push(fixed(finding, "remove the whitespace", bare));
             }
         }
     }

@@ -172,26 +172,25 @@ fn qlik_response_as_request(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(response) = qlik_response(cx) else {
         return;
     };
-    let (present, message, label, help) = match &response {
+    let (present, what, label, help) = match &response {
         QlikResponse::List(present) => (
             present,
-            format!(
-                "the body is a list response of `GET /api/v1/identity-providers`, not a request: {}",
-                giveaways(cx, &present.iter().map(String::as_str).collect::<Vec<_>>())
-            ),
+            "a list response of `GET /api/v1/identity-providers`",
             "list response",
             "send one IdP per request: take one of the `data` items, then remove the members the server sets",
         ),
         QlikResponse::Single(present) => (
             present,
-            format!(
-                "the body is an API response, not a request: {}",
-                giveaways(cx, &present.iter().map(String::as_str).collect::<Vec<_>>())
-            ),
+            "an API response",
             "response-only member",
             "remove the members the server sets; a create body has `protocol`, `provider`, the settings, and `options` or `pendingOptions`",
         ),
     };
+    let pointers: Vec<&str> = present.iter().map(String::as_str).collect();
+    let message = format!(
+        "the body is {what}, not a request: {}",
+        giveaways(cx, &pointers)
+    );
     let Some((first, rest)) = present.split_first() else {
         return;
     };

@@ -249,12 +249,13 @@ declare_rule! {
 impl Rule for UrlInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for value in cx.url_values() {
+            // A post-logout redirect is a plain string to the API (see the manual).
+            let severity = if value.role == UrlRole::Redirect {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             if value.autolinked {
-                let severity = if value.role == UrlRole::Redirect {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                };
                 out.push(
                     Finding::new(
                         Self::META,
@@ -283,8 +284,7 @@ impl Rule for UrlInvalid {
             let Err(invalid) = &value.parsed else {
                 continue;
             };
-            let redirect = value.role == UrlRole::Redirect;
-            if redirect && value.text().is_empty() {
+            if value.role == UrlRole::Redirect && value.text().is_empty() {
                 continue;
             }
             let name = value.name();
@@ -362,11 +362,7 @@ impl Rule for UrlInvalid {
                 .label("invalid URL")
                 .help("write an absolute `https://` URL"),
             };
-            out.push(if redirect {
-                finding.severity(Severity::Warning)
-            } else {
-                finding
-            });
+            out.push(finding.severity(severity));
         }
     }
 }

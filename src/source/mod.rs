@@ -166,6 +166,25 @@ pub(crate) fn find_byte(bytes: &[u8], is_wanted: impl Fn(u8) -> bool) -> Option<
     })
 }
 
+/// True for a character that a terminal does not show as itself: controls
+/// (but tab and line feed), bidirectional formatting, zero-width and other
+/// format characters, line and paragraph separators.
+pub fn is_invisible(c: char) -> bool {
+    match c {
+        '\t' | '\n' => false,
+        c if c.is_control() => true,
+        '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}'
+        | '\u{061c}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{00ad}'
+        | '\u{180e}' => true,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,7 +117,7 @@ pub fn shown(value: &Value) -> String {
 /// an invisible character written as `\n`, `\t`, `\u{1b}`, so that a value
 /// can neither break the message's line nor reach the terminal as a control.
 pub fn escaped(s: &str) -> std::borrow::Cow<'_, str> {
-    let needs = |c: char| c.is_control() || is_invisible(c);
+    let needs = |c: char| c.is_control() || crate::source::is_invisible(c);
     if !s.chars().any(needs) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -132,11 +132,6 @@ pub fn escaped(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
-}
-
-/// Characters that print as nothing, or turn the text around them.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{ad}')
 }
 
 /// `s` as a message quotes it: control and invisible characters escaped
@@ -346,6 +341,37 @@ pub fn ionos_properties(root: &Value) -> Option<&serde_json::Map<String, Value>>
         Some(IonosBody::IdentityProvider) => root.get("properties").and_then(Value::as_object),
         _ => None,
     }
+}
+
+/// The IONOS `configuration` blocks whose members are checked: the block
+/// `type` names, or every block present when `type` names none. Each comes
+/// with its facts and its members. A missing block is IDP110's.
+pub fn ionos_checked_blocks<'a>(
+    cx: &Context<'a>,
+) -> Vec<(
+    &'static str,
+    &'static crate::facts::IonosTypeFacts,
+    &'a serde_json::Map<String, Value>,
+)> {
+    let ionos = &cx.facts.ionos;
+    let Some(config) = cx
+        .get("/properties/configuration")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let wanted = cx
+        .str("/properties/type")
+        .and_then(|t| ionos.canonical_type(t));
+    ionos
+        .types
+        .iter()
+        .filter(|(block, _)| wanted.is_none_or(|w| w == block.as_str()))
+        .filter_map(|(block, facts)| {
+            let members = config.get(block).and_then(Value::as_object)?;
+            Some((block.as_str(), facts, members))
+        })
+        .collect()
 }
 
 /// A pointer as messages name the member: `properties.configuration.oidc`.
