@@ -33,6 +33,10 @@ pub struct Fixed {
     pub applied: usize,
     /// The report of the fixed text.
     pub report: FileReport,
+    /// The edits applied in each round, each round's offsets in the text
+    /// the round started from. Every byte of the fixed text outside these
+    /// edits is a byte of the original.
+    pub rounds: Vec<Vec<Edit>>,
 }
 
 /// Lints `text` and applies the fixes `mode` allows until none is left
@@ -47,6 +51,7 @@ pub fn fix_text(
 ) -> Fixed {
     let mut text = text.to_string();
     let mut applied = 0;
+    let mut rounds = Vec::new();
     let mut report = linter.lint_bytes(name, text.as_bytes(), options);
     for _ in 0..MAX_ROUNDS {
         let (edits, fixed) = chosen_edits(&report.diagnostics, mode);
@@ -62,11 +67,13 @@ pub fn fix_text(
         text = candidate;
         applied += fixed;
         report = next;
+        rounds.push(edits);
     }
     Fixed {
         text,
         applied,
         report,
+        rounds,
     }
 }
 

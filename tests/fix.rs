@@ -19,7 +19,8 @@ mod gen_corpus;
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
     /// Over the benchmark's generated payloads, a third with a defect:
-    /// fixing keeps JSON JSON, and a second run has nothing left to fix.
+    /// fixing keeps JSON JSON, changes no byte outside its findings' edits,
+    /// and a second run has nothing left to fix.
     #[test]
     fn fixing_generated_payloads_is_stable(seed in proptest::prelude::any::<u64>()) {
         let linter = Linter::new(Options::default());
@@ -32,11 +33,55 @@ proptest::proptest! {
                     "{name}: the fixed text is no longer JSON"
                 );
             }
+            let replayed = replay(&linter, &name, &text, &fixed.rounds, &options);
+            proptest::prop_assert!(
+                replayed.as_deref() == Ok(fixed.text.as_str()),
+                "{name}: the fixed text is not the original with its findings' edits: {replayed:?}"
+            );
             let again = fix_text(&linter, &name, &fixed.text, &options, FixMode::Unsafe);
             proptest::prop_assert_eq!(again.applied, 0, "{}: a second run fixed more", name);
             proptest::prop_assert_eq!(&again.text, &fixed.text);
         }
     }
+}
+
+/// Rebuilds the fixed text from the original, round by round: each round's
+/// edits must be edits of the fixes its findings carry, must not overlap, and
+/// every byte between them is copied from the text the round started from.
+fn replay(
+    linter: &Linter,
+    name: &str,
+    original: &str,
+    rounds: &[Vec<idplint::diagnostic::Edit>],
+    options: &SourceOptions,
+) -> Result<String, String> {
+    let mut text = original.to_string();
+    for (round, edits) in rounds.iter().enumerate() {
+        let report = linter.lint_bytes(name, text.as_bytes(), options);
+        let offered: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.iter())
+            .collect();
+        let mut next = String::new();
+        let mut copied_to = 0;
+        for edit in edits {
+            if !offered.contains(&edit) {
+                return Err(format!("round {round}: {edit:?} is no finding's edit"));
+            }
+            let (start, end) = (edit.span.offset, edit.span.offset + edit.span.length);
+            if start < copied_to || end > text.len() {
+                return Err(format!("round {round}: {edit:?} overlaps or overruns"));
+            }
+            next.push_str(&text[copied_to..start]);
+            next.push_str(&edit.replacement);
+            copied_to = end;
+        }
+        next.push_str(&text[copied_to..]);
+        text = next;
+    }
+    Ok(text)
 }
 
 fn payloads() -> Vec<(String, String)> {
@@ -340,7 +385,11 @@ fn explain_shows_the_fix() {
     let out = idplint().args(["explain", "IDP401"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("## Autofix\n\n- `--fix`: wrap it in an array"),
+        text.contains("## Autofix\nsafe (`--fix`): a single source"),
+        "{text}"
+    );
+    assert!(
+        text.contains("## Fixes of the failing examples\n\n- `--fix`: wrap it in an array"),
         "{text}"
     );
     assert!(
@@ -376,4 +425,53 @@ fn a_pem_over_raw_lines_is_joined_unless_it_is_private() {
         .find(|d| d.code == "IDP001")
         .expect("IDP001");
     assert!(syntax.fix.is_none() && !syntax.fixable);
+}
+
+/// A rule's manual argues each kind of fix its examples offer, in an
+/// `## Autofix` section (`safe (`--fix`)…`, `unsafe (`--unsafe-fixes`)…`),
+/// and argues none it never offers.
+#[test]
+fn every_fix_is_argued_in_its_manual() {
+    let mut wrong = Vec::new();
+    for rule in ALL {
+        let m = rule.meta();
+        let linter = Linter::new(Options {
+            select: vec![m.code.to_string()],
+            ..Options::default()
+        });
+        let offered: BTreeSet<&str> = m
+            .fail
+            .iter()
+            .flat_map(|e| {
+                linter
+                    .lint_source("example.json", e, &SourceOptions::default())
+                    .diagnostics
+            })
+            .filter_map(|d| d.fix)
+            .map(|f| match f.applicability {
+                idplint::diagnostic::Applicability::Safe => "safe (`--fix`)",
+                idplint::diagnostic::Applicability::Unsafe => "unsafe (`--unsafe-fixes`)",
+            })
+            .collect();
+        let docs = m.docs_text();
+        let section: String = docs
+            .lines()
+            .skip_while(|l| *l != "## Autofix")
+            .skip(1)
+            .take_while(|l| !l.starts_with("## "))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let argued: BTreeSet<&str> = ["safe (`--fix`)", "unsafe (`--unsafe-fixes`)"]
+            .into_iter()
+            .filter(|a| {
+                section
+                    .match_indices(a)
+                    .any(|(i, _)| !section[..i].ends_with("un"))
+            })
+            .collect();
+        if offered != argued {
+            wrong.push(format!("{}: offers {offered:?}, argues {argued:?}", m.code));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -86,7 +86,8 @@ pub fn explain(name: &str) -> ExitCode {
 }
 
 /// What `--fix` and `--unsafe-fixes` do for the rule, shown on its failing
-/// examples: the fix of each, and the first one fixed, as a diff.
+/// examples: the fix of each, and the first one fixed, as a diff. The
+/// manual's own `## Autofix` section says why each fix is safe or unsafe.
 fn autofix_section(linter: &Linter, examples: &[&str]) -> String {
     use idplint::fix::{fix_text, unified_diff, FixMode};
     let mut titles: Vec<String> = Vec::new();
@@ -119,13 +120,10 @@ fn autofix_section(linter: &Linter, examples: &[&str]) -> String {
             diff = Some(unified_diff(&name, &pretty, &fixed.text));
         }
     }
-    let mut out = String::from("\n## Autofix\n\n");
     if titles.is_empty() {
-        out.push_str(
-            "No automatic fix: the repair depends on what was meant. The help says what to do.\n",
-        );
-        return out;
+        return "\n## Autofix\n\nNo automatic fix: the repair depends on what was meant. The help says what to do.\n".to_string();
     }
+    let mut out = String::from("\n## Fixes of the failing examples\n\n");
     out.push_str(&titles.join("\n"));
     out.push('\n');
     if let Some(diff) = diff {

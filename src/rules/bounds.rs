@@ -113,6 +113,10 @@ declare_rule! {
     /// ## Fix
     /// Round the value to whole seconds.
     ///
+    /// ## Autofix
+    /// safe (`--fix`): the decimal is replaced by the whole number the server rounds it to, so
+    /// the IdP ends up with the same tolerance.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, clockToleranceSec: "a tolerance can be set,
     ///   decimals will be rounded off": <https://qlik.dev/apis/rest/identity-providers/>
@@ -437,6 +441,10 @@ declare_rule! {
     /// ## Fix
     /// Separate the scopes with single spaces: `openid profile email`.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for comma-separated scopes: the same scopes, separated by single spaces,
+    /// as RFC 6749 and Qlik's contract want. A scope list that is too long has no fix.
+    ///
     /// ## References
     /// - Qlik's OpenAPI document: `scope.maxLength: 254`, "space delimited":
     ///   <https://qlik.dev/specs/rest/identity-providers.json>
@@ -507,6 +515,10 @@ declare_rule! {
     ///
     /// ## Fix
     /// Shorten the audience; write the client ids as an array: `["svc-reporting"]`.
+    ///
+    /// ## Autofix
+    /// safe (`--fix`), for `allowedClientIds` given as a string: the same client id, wrapped in
+    /// a one-element array. An audience that is too long has no fix.
     ///
     /// ## References
     /// - Qlik's OpenAPI document, CreateOIDCPayload.options (`audience`, `allowedClientIds`):

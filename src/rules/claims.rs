@@ -64,6 +64,10 @@ declare_rule! {
     /// ## Fix
     /// Wrap a single source in an array: `"sub": ["sub"]`.
     ///
+    /// ## Autofix
+    /// safe (`--fix`): a single source written as a string becomes a one-element array of the
+    /// same source, the form the API takes.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, claimsMappingInteractive: "Mappings from claim
     ///   name to an array of JSON pointers": <https://qlik.dev/apis/rest/identity-providers/>
@@ -290,6 +294,11 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write the source in pointer form, as the help shows.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`): the source is rewritten as an escaped JSON pointer (`/` →
+    /// `~1`, `~` → `~0`), which reads a claim whose name contains `/`. If the `/` was meant to
+    /// step into a nested claim, the pointer to write is a different one.
     ///
     /// ## References
     /// - Qlik community, "How to Enable User Groups in Qlik Sense Enterprise SaaS", a comment

@@ -31,6 +31,12 @@ declare_rule! {
     /// ## Fix
     /// Send `{"keyType": "RSA", "keySize": 4096}` (or 2048) and nothing else.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), for a read-only member of `decryptingKey` (`keyId`, `createdAt`,
+    /// `publicKey`, …): the server generates those, so removing them keeps the request's
+    /// meaning, but a body that carries them was probably copied from a response; look at the
+    /// rest.
+    ///
     /// ## References
     /// - Qlik's OpenAPI document, `decryptingKey`:
     ///   <https://qlik.dev/specs/rest/identity-providers.json>

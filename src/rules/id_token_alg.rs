@@ -18,6 +18,11 @@ declare_rule! {
     /// ## Fix
     /// Use `RS256` or `RS512`, or remove the member to use the default `RS256`.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for an algorithm that differs from an accepted one only in case (`rs256`
+    /// → `RS256`): the same algorithm, written as the API lists it. Any other algorithm has no
+    /// fix: the IdP's signing key decides it.
+    ///
     /// ## References
     /// - Qlik's OpenAPI document, `idTokenSignatureAlg` enum:
     ///   <https://qlik.dev/specs/rest/identity-providers.json>

@@ -24,6 +24,12 @@ declare_rule! {
     /// Correct the syntax at the reported position. Put a PEM on one line (or write each line
     /// break as `\n`).
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for a PEM whose raw line breaks are the only syntax error: the breaks
+    /// are removed and the armour kept, which is the form Qlik asks for; the base64 is
+    /// unchanged, so the key is the same key. No other syntax error is fixed: where a comma or
+    /// a quote is missing, what was meant is a guess.
+    ///
     /// ## References
     /// - RFC 8259, The JavaScript Object Notation (JSON) Data Interchange Format
     /// - qlik.dev, "Create identity providers", JWT: "the `pem` must be on a single line without
@@ -185,6 +191,11 @@ declare_rule! {
     /// ## Fix
     /// Write the value with the documented JSON type; the help says how.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for a string that spells the documented value exactly (`"true"`,
+    /// `"false"`, `"3"`): the quotes go, the value the author wrote stays. Any other wrong type
+    /// has no fix: what to write instead is a decision.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference (Qlik schemas):
     ///   <https://qlik.dev/apis/rest/identity-providers/>
@@ -219,6 +230,13 @@ declare_rule! {
     ///
     /// ## Fix
     /// Rename the member as suggested, or remove it.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when one known member is near the unknown name
+    /// (`discoveryURL` → `discoveryUrl`) and the object does not already have it: the near name
+    /// is the likely intent, but the member may also be a note for a person, or belong to
+    /// another API, so look before applying. No fix when the object already carries the
+    /// suggested member.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference (Qlik schemas):

@@ -27,6 +27,10 @@ declare_rule! {
     /// ## Fix
     /// Give every identity provider its own name without surrounding whitespace.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for a name with whitespace at its ends: the trimmed name is what a
+    /// person reads in the DCD. A missing, empty or duplicate name has no fix.
+    ///
     /// ## References
     /// - IONOS Cloud, "Create Identity Provider", request body parameters: `name` — "Name to
     ///   uniquely identify the IDP":
@@ -123,6 +127,13 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write the domain only, as verified with `POST /federation/domains`.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when the domain can be read out of what was written (an
+    /// e-mail address, a URL, a `*.` wildcard, a path, a port, whitespace at its ends, an
+    /// internationalised name as its `xn--` form):
+    /// the domain must be the one verified with `POST /federation/domains`, which only its
+    /// owner knows.
     ///
     /// ## References
     /// - IONOS Cloud, "Create Identity Provider": `"domain": "yourDomain.com"` in both examples:
@@ -346,6 +357,10 @@ declare_rule! {
     /// ## Fix
     /// Write the identity provider's UUID: 8-4-4-4-12 hexadecimal digits, the same as in the
     /// request path.
+    ///
+    /// ## Autofix
+    /// safe (`--fix`), for a UUID in braces or with a `urn:uuid:` prefix: the UUID inside is
+    /// the same identifier, written as the API takes it.
     ///
     /// ## References
     /// - IONOS Cloud IAM Federation API 1.1.0, Ensure IdentityProvider: `id` required,

@@ -20,6 +20,11 @@ declare_rule! {
     /// ## Fix
     /// Write `oidc` or `saml`.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for another spelling of a known type (`OIDC`, `SAML2`,
+    /// `openid-connect`): the lower-case value names the same protocol, and the configuration
+    /// block the body carries already says which.
+    ///
     /// ## References
     /// - IONOS Cloud, "Create Identity Provider", request body parameters: `type` — `oidc`, `saml`:
     ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>
@@ -102,6 +107,11 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add the block `type` names, or correct `type`; remove the other protocol's block.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), for a filled block of the protocol `type` does not name:
+    /// removing it is what the IONOS examples show, but the block may hold the configuration
+    /// that was meant, with `type` the mistake.
     ///
     /// ## References
     /// - IONOS Cloud, "Create Identity Provider": the OIDC and SAML request examples:

@@ -33,6 +33,10 @@ declare_rule! {
     /// ## Fix
     /// Wrap the operation in `[` and `]`.
     ///
+    /// ## Autofix
+    /// safe (`--fix`): a single operation object is wrapped in `[` and `]`; the operation is
+    /// unchanged and the API takes an array.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, `IDPPatchSchema` (one of two arrays of
     ///   `Patch*Payload`): <https://qlik.dev/apis/rest/identity-providers/>
@@ -104,6 +108,10 @@ declare_rule! {
     ///
     /// ## Fix
     /// Use `replace` with the member's new value (`replace` also sets a member that was unset).
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when one allowed operation is near the value (`Replace` →
+    /// `replace`): `add` or `remove` may have been meant as something else than `replace`.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, `PatchOIDCPayload.op` and
@@ -199,6 +207,11 @@ declare_rule! {
     /// ## Fix
     /// Use the suggested path: the nearest allowed one, an allowed ancestor to replace as a
     /// whole, or the `pendingOptions` twin of an `options` member.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when exactly one allowed path is near the value
+    /// (`/options/discoveryURL`): a patch to another member changes another setting, so confirm
+    /// it. An ancestor or `pendingOptions` twin is suggested in the help, not applied.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, `PatchOIDCPayload.path` and
@@ -399,6 +412,10 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write the value with the type the path takes; the help says how.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when one allowed value is near the one written: the nearest
+    /// name is a guess about which setting was meant.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, `Patch*Payload.value`; value types derived
@@ -646,6 +663,10 @@ declare_rule! {
     ///
     /// ## Fix
     /// Send `[{"op": "promote-options"}]` with `QLIK-IDP-POPTS-MATCH: <QLIK-IDP-POPTS value>`.
+    ///
+    /// ## Autofix
+    /// safe (`--fix`): `promote-options` reads neither `path` nor `value`, so removing them
+    /// does not change what the operation does.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, PATCH header parameter

@@ -29,6 +29,10 @@ declare_rule! {
     /// Keep only the base64 between the BEGIN and END lines, on one line
     /// (`openssl x509 -in cert.pem -outform der | base64 -w0`).
     ///
+    /// ## Autofix
+    /// safe (`--fix`): the armour and the line breaks are removed, leaving the base64 of the
+    /// same certificate, which is what the field takes.
+    ///
     /// ## References
     /// - IONOS Cloud, "Create Identity Provider": the SAML example's `x509Certificate` is bare
     ///   base64:

@@ -30,6 +30,10 @@ declare_rule! {
     /// Remove the line breaks and keep the armour:
     /// `-----BEGIN CERTIFICATE-----MIIB…-----END CERTIFICATE-----` (`tr -d '\n' < cert.pem`).
     ///
+    /// ## Autofix
+    /// safe (`--fix`): the `\n` escapes and other whitespace are removed and the armour kept;
+    /// the base64, and so the key, is unchanged.
+    ///
     /// ## References
     /// - qlik.dev, "Create identity providers", JWT: "the `pem` must be on a single line without
     ///   any line breaks": <https://qlik.dev/manage/automate/identity-provider-create/>

@@ -37,6 +37,12 @@ declare_rule! {
     /// `PUBLIC KEY`) block. `openssl x509 -in chain.pem` prints the first certificate of a chain;
     /// `openssl rsa -RSAPublicKey_in -in key.pem -pubout` turns a PKCS#1 key into `PUBLIC KEY`.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for bare base64 that decodes as the expected DER: it is wrapped in the
+    /// armour of what it decodes as. Also safe, for a block whose END line is missing while its
+    /// base64 decodes: the END line is added. A wrong label, a chain or a private key has no
+    /// fix: which block to send is a decision.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference ("Pem-encoded public key for verifying the
     ///   JWTs"): <https://qlik.dev/apis/rest/identity-providers/>

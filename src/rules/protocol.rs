@@ -19,6 +19,11 @@ declare_rule! {
     /// Use one of `OIDC`, `jwtAuth`, `SAML`; a value that differs only in case or by a typo
     /// gets a suggestion.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when one protocol is near the value (`oidc` → `OIDC`,
+    /// `jwtauth` → `jwtAuth`): the protocol decides which options the API reads, so the nearest
+    /// name is a guess a person should confirm.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, `IDPProtocol` and the create payload schemas:
     ///   <https://qlik.dev/apis/rest/identity-providers/>
@@ -88,6 +93,10 @@ declare_rule! {
     /// ## Fix
     /// Use a provider of the protocol (a suggestion is given for case and typos), or change the
     /// protocol.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), when one provider is near the value (`AzureAD` → `azureAD`):
+    /// the provider changes how Qlik treats claims and options, so confirm the choice.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, the `provider` enums of CreateOIDCPayload and

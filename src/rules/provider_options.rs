@@ -38,6 +38,11 @@ declare_rule! {
     /// Remove `emailVerifiedAlwaysTrue`. If the IdP sends `email_verified`, map it in
     /// `claimsMapping`.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), on a create body: the member is removed. If the IdP does send
+    /// `email_verified`, a mapping in `claimsMapping` may be what was meant instead. On a patch
+    /// the member is an operation's value, and there is no fix.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, `emailVerifiedAlwaysTrue` in IDPOptions, and
     ///   the patch path `/pendingOptions/emailVerifiedAlwaysTrue`:

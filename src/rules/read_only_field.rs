@@ -32,6 +32,11 @@ declare_rule! {
     /// ## Fix
     /// Remove the member.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`): removing a member the server sets does not change what the
+    /// API stores, but the member may be in the body because it was copied from a response, and
+    /// then more of that body may need a look (IDP008).
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference (Qlik's IDP response schema):
     ///   <https://qlik.dev/apis/rest/identity-providers/>

@@ -39,6 +39,13 @@ declare_rule! {
     /// IONOS: keep only `metadata` (empty) and `properties` (plus `id` for a PUT), and add back
     /// `properties.type` and `clientSecret`. Send a domains body to `POST /federation/domains`.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), for a Qlik single-IdP response: the server-set members are
+    /// removed, which leaves a body the create endpoint takes. A person should check that the
+    /// rest of the copied configuration is what the new IdP should have. A list response, and
+    /// an IONOS response (which also lacks `type` and `clientSecret`), have no fix: what to
+    /// send has to be chosen.
+    ///
     /// ## References
     /// - IONOS Cloud, "Create Identity Provider": the 201 responses:
     ///   <https://docs.ionos.com/cloud/set-up-ionos-cloud/management/identity-access-management/iam-federation/api-how-tos/create-identity-provider>

@@ -29,6 +29,11 @@ declare_rule! {
     /// Keep exactly one `{"kid": …, "pem": …}`. To rotate a key, create a new JWT IdP (the key of
     /// an existing one cannot be patched). Trim `kid` and `issuer`.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), for a `kid` or `issuer` with whitespace at its ends: trimmed,
+    /// it most likely equals the JWTs' value, but Qlik compares it exactly, so check it against
+    /// a real token. A wrong number of keys has no fix.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference (CreateJWTAuthPayload: staticKeys "Limited to 1
     ///   key per identity provider"; `options.required`, `staticKeys` items `required`):

@@ -221,6 +221,10 @@ declare_rule! {
     /// ## Fix
     /// Write an absolute `https://` URL.
     ///
+    /// ## Autofix
+    /// safe (`--fix`), for a URL wrapped in Markdown's `<` `>`, or with whitespace at its ends:
+    /// the URL inside is the one that was meant. A relative or malformed URL has no fix.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, discoveryUrl "(Ex:
     ///   `https://<domain>/.well-known/openid-configuration`)":
@@ -380,6 +384,11 @@ declare_rule! {
     /// ## Fix
     /// Use the `https://` URL of the same document.
     ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`): the `http://` becomes `https://`. Most IdPs serve the same
+    /// document on both, but not all, and a port in the URL may be the plain-HTTP one; fetch
+    /// the new URL once.
+    ///
     /// ## References
     /// - qlik.dev, Identity providers API reference (discoveryUrl example):
     ///   <https://qlik.dev/apis/rest/identity-providers/>
@@ -455,6 +464,11 @@ declare_rule! {
     ///
     /// ## Fix
     /// Append `/.well-known/openid-configuration` to the issuer URL, as the help shows.
+    ///
+    /// ## Autofix
+    /// unsafe (`--unsafe-fixes`), for an issuer URL: `/.well-known/openid-configuration` is
+    /// appended, which is where OpenID Connect Discovery puts the document. Some IdPs publish
+    /// it elsewhere, so fetch the new URL once.
     ///
     /// ## References
     /// - qlik.dev, Identity providers API reference, discoveryUrl "(Ex:
