@@ -445,3 +445,42 @@ fn files_without_any_payload_are_said_on_stderr() {
             "no identity-provider payload found",
         ));
 }
+
+/// JSON with comments (`tsconfig.json`, `.vscode/settings.json`) never fails
+/// a run: skipped when it is no payload, and linted when it is one, with the
+/// comments reported, for the API takes plain JSON.
+#[test]
+fn json_with_comments_is_skipped_or_linted_never_a_blind_syntax_error() {
+    let doc = json_report(
+        &[
+            testdata("jsonc/tsconfig.json"),
+            testdata("jsonc/.vscode/settings.json"),
+        ],
+        0,
+    );
+    for file in doc["files"].as_array().unwrap() {
+        assert_eq!(file["skipped"], true, "{file}");
+        assert_eq!(file["diagnostics"], serde_json::json!([]), "{file}");
+    }
+    let doc = json_report(&[testdata("jsonc/okta-with-comments.json")], 1);
+    let file = &doc["files"][0];
+    assert_eq!(file["kind"], "qlik.create", "{file}");
+    let found: Vec<(&str, u64)> = file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The comment is the one error; the body behind it is linted as usual.
+    assert_eq!(found[0], ("IDP001", 5), "{found:?}");
+    assert!(
+        found[1..].iter().all(|(code, _)| *code != "IDP001"),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|(code, _)| *code == "IDP010"), "{found:?}");
+}

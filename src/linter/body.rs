@@ -17,7 +17,7 @@ use crate::rules::response_as_request::ResponseAsRequest;
 use crate::rules::secret_in_file::SecretInFile;
 use crate::rules::{input, ionos_fields, support, Context};
 use crate::source::{
-    escape_token, parse, DuplicateKey, LineIndex, Members, SpanIndex, SyntaxError,
+    blank_jsonc, escape_token, parse, DuplicateKey, LineIndex, Members, SpanIndex, SyntaxError,
 };
 
 impl Linter {
@@ -34,7 +34,7 @@ impl Linter {
     ) -> BodyOutcome {
         let parsed = match parse(body.json) {
             Ok(parsed) => parsed,
-            Err(e) => return BodyOutcome::Unparsable(syntax_error(selection, file, body, e, kind)),
+            Err(e) => return self.lint_jsonc(selection, file, body, options, kind, request, e),
         };
         let Some(kind) = kind.or_else(|| detect(&parsed.value)) else {
             return BodyOutcome::NotPayload(parsed.value);
@@ -68,6 +68,65 @@ impl Linter {
             ionos_name,
             secrets,
         })
+    }
+
+    /// A body that is not JSON but JSON with comments (JSONC): skipped
+    /// when it is no payload (`tsconfig.json`), else linted with the
+    /// comments and trailing commas blanked, and each of them an IDP001
+    /// finding, for the API takes JSON only.
+    #[allow(clippy::too_many_arguments)]
+    fn lint_jsonc(
+        &self,
+        selection: &Selection,
+        file: &FileText<'_>,
+        body: &BodyText<'_>,
+        options: &SourceOptions,
+        kind: Option<Kind>,
+        request: Option<&Arc<RequestRef>>,
+        error: SyntaxError,
+    ) -> BodyOutcome {
+        let Some(blanked) = blank_jsonc(body.json).filter(|b| parse(&b.text).is_ok()) else {
+            return BodyOutcome::Unparsable(syntax_error(selection, file, body, error, kind));
+        };
+        let plain = BodyText {
+            json: &blanked.text,
+            place: body.place,
+            whole_values: body.whole_values,
+            substituted: body.substituted,
+        };
+        let mut linted = match self.lint_body(selection, file, &plain, options, kind, request) {
+            BodyOutcome::Linted(linted) => linted,
+            other => return other,
+        };
+        let Some(((first, first_range), rest)) = blanked.constructs.split_first() else {
+            return BodyOutcome::Linted(linted);
+        };
+        let span = |range: &std::ops::Range<usize>| {
+            body.place.span(Span {
+                offset: range.start,
+                length: range.end - range.start,
+            })
+        };
+        let mut finding = Finding::new(
+            input::InvalidJson::META,
+            format!(
+                "{} in the body: JSON has no comments and no trailing commas",
+                first.describe()
+            ),
+            Anchor::value(""),
+        )
+        .label(first.describe().trim_start_matches("a "))
+        .help("remove the comments and trailing commas: the API takes plain JSON");
+        if !rest.is_empty() {
+            finding = finding.help(format!(
+                "remove the comments and trailing commas ({} more below): the API takes plain JSON",
+                rest.len()
+            ));
+        }
+        let placed = file.place(selection, finding, span(first_range));
+        linted.diagnostics.extend(placed);
+        linted.diagnostics.sort_by_key(|d| d.span.offset);
+        BodyOutcome::Linted(linted)
     }
 
     /// The schema pass and every rule that runs on this kind of body.

@@ -2,6 +2,7 @@
 //! and turning byte offsets into lines and columns.
 
 mod index;
+mod jsonc;
 mod members;
 mod parse;
 mod read;
@@ -9,6 +10,7 @@ mod read;
 pub use index::{
     escape_token, last_token, parse_index, tokens, unescape_token, Located, SpanIndex,
 };
+pub use jsonc::{blank_jsonc, Blanked, JsoncConstruct};
 pub use members::Members;
 pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
 pub use read::{read_limited, read_small_text, with_file, MAX_INPUT_BYTES, MAX_SMALL_TEXT_BYTES};
