@@ -6,7 +6,7 @@
 # Measures, on a generated corpus of N payloads (examples/gen_corpus.rs, defects
 # named in the file names):
 #   - idplint check DIR (human and --format json; --select IDP0 for the cost of
-#     the rules), release build;
+#     the rules), built with the `dist` profile (fat LTO, as released);
 #   - the floor: read + serde_json parse of every file, in parallel (examples/floor.rs);
 #   - the peers with bench/peer-schema.json: check-jsonschema (PyPI) and ajv-cli with
 #     ajv-formats (npm), installed into a scratch directory when missing;
@@ -18,16 +18,19 @@
 #     (scripts/gen_runbooks.py), each body twice (a curl command, a JSON fence), against
 #     the floor of the same payloads as .json files.
 # Reports medians of RUNS timed runs (default 5), peak RSS, ratios and, per defect
-# kind, which tool flagged which files. Writes bench/results.md and bench/results.json.
+# kind, which tool flagged which files. Writes results.md and results.json to
+# target/bench (BENCH_OUT=bench updates the committed ones).
 #
 # Environment (all optional):
 #   RUNS=5 SEED=1 BIG_MB=10    runs per case, corpus seed, size of the big payload
 #                              (at most 16, idplint's input limit in MiB)
 #   BENCH_WORK=target/bench    corpus, outputs of each tool
 #   BENCH_PEERS=target/bench-peers   scratch venv and npm prefix of the peers
-#   BENCH_OUT=bench            where results.md and results.json go
+#   BENCH_OUT=target/bench     where results.md and results.json go (bench: the committed ones)
+#   PROFILE=dist               the cargo profile idplint is built with (release: what
+#                              `cargo install` builds)
 #   SKIP_PEERS=1               do not install or run the peers
-#   CARGO_TARGET_DIR           honoured when locating the release binaries
+#   CARGO_TARGET_DIR           honoured when locating the binaries
 set -euo pipefail
 
 N=${1:-10000}
@@ -46,7 +49,8 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }
 TARGET=$(abs "${CARGO_TARGET_DIR:-target}")
 WORK=$(abs "${BENCH_WORK:-target/bench}")
 PEERS=$(abs "${BENCH_PEERS:-target/bench-peers}")
-OUT=$(abs "${BENCH_OUT:-bench}")
+OUT=$(abs "${BENCH_OUT:-target/bench}")
+PROFILE=${PROFILE:-dist}
 SCHEMA=$ROOT/bench/peer-schema.json
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -65,11 +69,11 @@ apt_install() {
 [ -x /usr/bin/time ] || apt_install time || { echo "error: /usr/bin/time (GNU time) is needed" >&2; exit 2; }
 command -v python3 >/dev/null || apt_install python3 || { echo "error: python3 is needed" >&2; exit 2; }
 
-log "building idplint and the examples (release)"
-cargo build --release --quiet --bin idplint --example gen_corpus --example floor
-IDPLINT=$TARGET/release/idplint
-FLOOR=$TARGET/release/examples/floor
-GEN=$TARGET/release/examples/gen_corpus
+log "building idplint and the examples (profile $PROFILE)"
+cargo build --profile "$PROFILE" --quiet --bin idplint --example gen_corpus --example floor
+IDPLINT=$TARGET/$PROFILE/idplint
+FLOOR=$TARGET/$PROFILE/examples/floor
+GEN=$TARGET/$PROFILE/examples/gen_corpus
 
 CJS="" AJV="" PEER_NOTES=""
 if [ -z "${SKIP_PEERS:-}" ]; then
