@@ -18,6 +18,7 @@ use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
 mod config;
+mod server;
 
 /// Offline linter for identity-provider configuration payloads.
 #[derive(Parser)]
@@ -42,6 +43,8 @@ enum Command {
         /// A rule code (IDP302) or name (certificate-unparseable)
         rule: String,
     },
+    /// Run the language server (LSP) over standard input and output, for editors
+    Server,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,6 +161,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { format } => catalog::list(format),
         Command::Explain { rule } => catalog::explain(&rule),
+        Command::Server => server::run(),
     }
 }
 
