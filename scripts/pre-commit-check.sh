@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Proves the pre-commit hook with the real tool: `pre-commit try-repo` against this
-# checkout must pass on good payloads (and on JSON or Markdown that holds no payload) and fail
-# on bad ones, in a .json file or in a runbook's curl command.
+# Proves the README's pre-commit snippet, as written, with the real pre-commit: on a
+# scratch repository that holds a web app (tsconfig.json with comments,
+# .vscode/settings.json, package.json) beside payloads and a runbook, the hook passes on the
+# clean tree, fails on a staged defect, and passes once the defect is suppressed in
+# idplint.toml. Also validates .pre-commit-hooks.yaml, the manifest for remote use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -10,30 +12,88 @@ if [ ! -x "$venv/bin/pre-commit" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet pre-commit
 fi
+pre_commit="$venv/bin/pre-commit"
+export PRE_COMMIT_HOME="$root/target/pre-commit-home"
+
+echo "installing idplint as the README says (cargo install, release profile):"
+start=$(date +%s)
+cargo install --locked --quiet --path "$root" --root "$root/target/pre-commit-bin"
+echo "  built and installed in $(( $(date +%s) - start )) s"
+export PATH="$root/target/pre-commit-bin/bin:$PATH"
+
+"$pre_commit" validate-manifest "$root/.pre-commit-hooks.yaml"
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# try-repo runs on the files of a git repository: lay out a small one.
-git -C "$work" init -q
-cp testdata/qlik/create/valid-okta-oidc-non-interactive.json "$work/good-okta.json" 2>/dev/null \
-  || cp "$(ls testdata/qlik/create/valid-*.json | head -n 1)" "$work/good-okta.json"
-cp "$(ls testdata/ionos/create/valid-*.json 2>/dev/null | head -n 1 || ls testdata/qlik/create/valid-*.json | tail -n 1)" "$work/good-2.json"
-printf '{"name": "web-app", "version": "1.0.0", "private": true}\n' > "$work/package.json"
-cp testdata/qlik/create/seed000-jwt.json "$work/bad-jwt.json"
-printf '# Web app\n\n```sh\nnpm install\n```\n' > "$work/README.md"
-cp testdata/docs/qlik-create-identity-providers.md "$work/bad-runbook.md"
-git -C "$work" add -A
-export PRE_COMMIT_HOME="$root/target/pre-commit-home"
 cd "$work"
-echo "pre-commit try-repo on good payloads and a package.json (must pass):"
-"$venv/bin/pre-commit" try-repo "$root" idplint --files good-okta.json good-2.json package.json README.md
-echo "pre-commit try-repo on a bad payload (must fail):"
-if "$venv/bin/pre-commit" try-repo "$root" idplint --files bad-jwt.json; then
-  echo "error: the hook passed on a payload with a truncated certificate" >&2
+git init -q
+git config user.email ci@example.invalid
+git config user.name CI
+# The README's snippet, exactly as written there.
+python3 - "$root/README.md" > .pre-commit-config.yaml <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+section = text.split("\n## pre-commit\n", 1)[1]
+print(re.search(r"```yaml\n(.*?)```", section, re.S).group(1), end="")
+PY
+"$pre_commit" validate-config .pre-commit-config.yaml
+
+mkdir -p web/src .vscode idp/qlik idp/ionos docs
+cat > web/tsconfig.json <<'JSON'
+{
+  // Visit https://aka.ms/tsconfig to read more about this file
+  "compilerOptions": {
+    /* Language and Environment */
+    "target": "es2022",
+    "module": "commonjs",
+    "strict": true,
+  },
+  "include": ["src"],
+}
+JSON
+cat > .vscode/settings.json <<'JSON'
+{
+    // Format on save, but not the payloads
+    "editor.formatOnSave": true,
+    "files.exclude": {
+        "**/.git": true,
+    },
+}
+JSON
+printf '{\n  "name": "web-app",\n  "version": "1.0.0",\n  "private": true\n}\n' > package.json
+cp "$root/testdata/qlik/create/valid-okta-oidc-pending.json" idp/qlik/okta.json
+cp "$root/testdata/ionos/create/valid-oidc.json" idp/ionos/keycloak.json
+printf '# Web app\n\n```sh\nnpm install\n```\n' > README.md
+git add -A
+git commit -qm "web app and identity providers"
+
+echo "pre-commit run --all-files on the clean tree (must pass):"
+"$pre_commit" run --all-files
+
+echo "pre-commit run on a staged defect (must fail):"
+python3 - idp/qlik/okta.json <<'PY'
+import json, sys
+path = sys.argv[1]
+body = json.load(open(path))
+options = body.get("options") or body["pendingOptions"]
+options["idTokenSignatureAlg"] = "HS256"
+open(path, "w").write(json.dumps(body, indent=2) + "\n")
+PY
+git add idp/qlik/okta.json
+if "$pre_commit" run; then
+  echo "error: the hook passed on a staged payload with an unsupported algorithm" >&2
   exit 1
 fi
-echo "pre-commit try-repo on a runbook with a bad curl body (must fail):"
-if "$venv/bin/pre-commit" try-repo "$root" idplint --files bad-runbook.md; then
-  echo "error: the hook passed on a runbook whose curl body has a truncated certificate" >&2
-  exit 1
-fi
-echo "pre-commit hook: passes on good payloads, fails on bad ones, in .json files and runbooks"
+
+echo "pre-commit run with the defect suppressed in idplint.toml (must pass):"
+pointer=$(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print("/options/idTokenSignatureAlg" if "options" in b else "/pendingOptions/idTokenSignatureAlg")' idp/qlik/okta.json)
+cat > idplint.toml <<TOML
+[[suppress]]
+path = "idp/qlik/okta.json"
+code = "IDP111"
+pointer = "$pointer"
+reason = "the staging tenant signs ID tokens with HS256 until the migration"
+TOML
+git add idplint.toml idp/qlik/okta.json
+"$pre_commit" run
+echo "pre-commit hook: passes on a clean tree with JSONC and package.json, fails on a staged defect, passes with it suppressed"
