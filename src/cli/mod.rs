@@ -13,7 +13,6 @@ use idplint::render::{
     render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json,
     PerFile, Summary,
 };
-use idplint::rules;
 use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
@@ -263,12 +262,15 @@ fn exit_status(unreadable: bool, summary: Summary, config: &Config) -> ExitCode 
 
 /// The run's settings: the configuration file's with the flags on top.
 fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
-    for selector in args.select.iter().chain(&args.ignore) {
-        if !rules::ALL
-            .iter()
-            .any(|r| idplint::linter::matches_code(r.meta().code, selector))
-        {
-            eprintln!("error: `{selector}` selects no rule (see `idplint rules`)");
+    let flags = [("--select", &args.select), ("--ignore", &args.ignore)];
+    for (flag, selectors) in flags {
+        if let Some(unknown) = selectors.iter().find(|s| !idplint::linter::selects_any(s)) {
+            let unknown = unknown.trim();
+            eprintln!("error: no rule matches `{unknown}` (given to {flag})");
+            eprintln!(
+                "  help: {}",
+                idplint::linter::unknown_selector_help(unknown)
+            );
             return Err(ExitCode::from(2));
         }
     }
