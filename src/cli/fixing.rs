@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use idplint::{FileReport, Linter, SourceOptions};
 
-use super::{write_failed, CheckArgs};
+use super::output::Output;
+use super::CheckArgs;
 
 /// `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only`: what to apply, and
 /// what was done, gathered from the threads that lint the files.
@@ -14,6 +15,8 @@ pub(super) struct Fixing {
     mode: idplint::fix::FixMode,
     diff: bool,
     applied: std::sync::atomic::AtomicUsize,
+    /// Files the fixes were written to.
+    written: std::sync::atomic::AtomicUsize,
     diffs: std::sync::Mutex<Vec<(String, String)>>,
     failures: std::sync::Mutex<Vec<String>>,
 }
@@ -32,6 +35,7 @@ impl Fixing {
             mode,
             diff: args.diff,
             applied: Default::default(),
+            written: Default::default(),
             diffs: Default::default(),
             failures: Default::default(),
         })
@@ -67,6 +71,9 @@ impl Fixing {
                     .unwrap_or_else(|e| e.into_inner())
                     .push(format!("cannot write the fixes to {name}: {e}"));
                 return linter.lint_file(path, options);
+            } else {
+                self.written
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             self.applied
                 .fetch_add(fixed.applied, std::sync::atomic::Ordering::Relaxed);
@@ -74,40 +81,74 @@ impl Fixing {
         fixed.report
     }
 
-    /// Prints the diffs (in file order) and what was fixed; the number of
-    /// files a diff changes, or exit 2 when a fixed file could not be written.
-    pub(super) fn finish(&self, out: &mut impl Write) -> Result<usize, ExitCode> {
+    /// Writes the diffs to `out`, in file order, and says on standard error
+    /// which fixed files could not be written; what was fixed, or exit
+    /// status 2 when a fixed file or the diff could not be written.
+    pub(super) fn finish(&self, out: &mut Output) -> Result<Fixed, ExitCode> {
         let mut diffs = std::mem::take(&mut *self.diffs.lock().unwrap_or_else(|e| e.into_inner()));
         diffs.sort();
         for (_, diff) in &diffs {
             if let Some(code) = out
                 .write_all(diff.as_bytes())
                 .err()
-                .and_then(|e| write_failed(&e))
+                .and_then(|e| out.failed(&e))
             {
                 return Err(code);
             }
         }
-        let _ = out.flush();
-        let applied = self.applied.load(std::sync::atomic::Ordering::Relaxed);
-        let findings = if applied == 1 { "finding" } else { "findings" };
-        if self.diff {
-            let files = if diffs.len() == 1 { "file" } else { "files" };
-            eprintln!(
-                "idplint: {applied} {findings} would be fixed in {} {files}",
-                diffs.len()
-            );
-        } else if applied > 0 {
-            eprintln!("idplint: fixed {applied} {findings}");
+        if let Some(code) = out.flush().err().and_then(|e| out.failed(&e)) {
+            return Err(code);
         }
         let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         for failure in failures.iter() {
             eprintln!("error: {failure}");
         }
-        if failures.is_empty() {
-            Ok(diffs.len())
+        if !failures.is_empty() {
+            return Err(ExitCode::from(2));
+        }
+        let load =
+            |n: &std::sync::atomic::AtomicUsize| n.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(Fixed {
+            findings: load(&self.applied),
+            files: if self.diff {
+                diffs.len()
+            } else {
+                load(&self.written)
+            },
+            diff: self.diff,
+        })
+    }
+}
+
+/// What the fixes of a run did, or would do (`--diff`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Fixed {
+    /// The findings fixed.
+    pub(super) findings: usize,
+    /// The files changed.
+    pub(super) files: usize,
+    /// Shown as a diff, not written.
+    pub(super) diff: bool,
+}
+
+impl Fixed {
+    /// `fixed 2 findings in 1 file`, `2 findings would be fixed in 1 file`,
+    /// `nothing to fix`.
+    pub(super) fn said(&self) -> String {
+        if self.files == 0 {
+            return "nothing to fix".to_string();
+        }
+        let findings = plural(self.findings, "finding", "findings");
+        let files = plural(self.files, "file", "files");
+        if self.diff {
+            format!("{findings} would be fixed in {files}")
         } else {
-            Err(ExitCode::from(2))
+            format!("fixed {findings} in {files}")
         }
     }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -1,6 +1,6 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,17 +10,23 @@ use rayon::prelude::*;
 use idplint::config::{Config, Flags};
 use idplint::facts::Protocol;
 use idplint::render::{
-    render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json,
-    PerFile, Summary,
+    render_github, render_junit, render_sarif, unreadable_message, CiOptions, Drawn, Ending, Human,
+    HumanOptions, Json, PerFile,
 };
 use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
+mod color;
 mod config;
+mod ending;
 mod fixing;
+mod output;
+mod statistics;
 mod walk;
 
+use color::ColorChoice;
 use fixing::Fixing;
+use output::Output;
 use walk::{lint_inputs, Input};
 
 /// Offline linter for identity-provider configuration payloads.
@@ -34,7 +40,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint payload files, directories (walked, .gitignore-aware) or `-` for stdin
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule
     Rules {
         /// Output format
@@ -45,6 +51,11 @@ enum Command {
     Explain {
         /// A rule code (IDP302) or name (certificate-unparseable)
         rule: String,
+    },
+    /// Print the shell's completion script for idplint
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
     },
 }
 
@@ -131,6 +142,21 @@ struct CheckArgs {
     /// Apply the fixes and report nothing else
     #[arg(long)]
     fix_only: bool,
+    /// Print the findings only: no summary line, no notes
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print how many findings each rule has instead of the findings (human or json)
+    #[arg(long)]
+    statistics: bool,
+    /// Write the report to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Exit 0 even when findings fail the run (errors reading input still exit 2)
+    #[arg(long)]
+    exit_zero: bool,
+    /// Colour the human output
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(flatten)]
     config: config::ConfigArgs,
 }
@@ -159,13 +185,28 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(&args),
         Command::Rules { format } => catalog::list(format),
         Command::Explain { rule } => catalog::explain(&rule),
+        Command::Completions { shell } => completions(shell),
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+/// `idplint completions SHELL`: the shell's completion script.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "idplint", &mut script);
+    emit(&script).unwrap_or_else(|code| code)
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    run_check(args).unwrap_or_else(|code| code)
+}
+
+/// `idplint check`; `Err` holds the exit status of a run that stops early.
+fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
+    check_usage(args)?;
     if args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir()) {
         // A walk lints many files, and every schema is likely needed: the
         // workers start and compile them while the walk begins.
@@ -173,96 +214,78 @@ fn check(args: CheckArgs) -> ExitCode {
             idplint::schema::all();
         });
     }
-    let config = match check_config(&args) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = check_config(args)?;
     if args.config.show_config {
-        return config::show(&config);
+        return Ok(config::show(&config));
     }
-    let mut linter = Linter::new(config.options()).with_variables(config.variables());
-    if !matches!(args.format, Format::Human) {
-        linter = linter.without_source_text();
-    }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let human;
+    let mut output = Output::open(args.output_file.as_deref())?;
+    let linter = linter(args, &config);
+    let human = Human::new(HumanOptions {
+        color: color::wanted_here(args.color, output.is_terminal()),
+        width: 100,
+        quiet: args.quiet,
+    });
     let per_file: Option<&dyn PerFile> = match args.format {
-        Format::Human => {
-            human = Human::new(HumanOptions {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                width: 100,
-            });
-            Some(&human)
-        }
+        _ if args.statistics => None,
+        Format::Human => Some(&human),
         Format::Json => Some(&Json),
         Format::Sarif | Format::Github | Format::Junit => None,
     };
-    let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-    let fixing = Fixing::of(&args);
-    let mut linted = lint_all(
-        &paths,
-        &config,
-        &linter,
+    let fixing = Fixing::of(args);
+    let run = Run {
+        args,
+        config: &config,
+        linter: &linter,
         per_file,
-        stdin_name,
-        fixing.as_ref(),
-    );
+    };
+    let mut linted = run.lint_all(fixing.as_ref(), output.file());
     let changed = check_across(&linter, &mut linted);
-    let mut stdout = std::io::stdout().lock();
-    let quiet_report = args.diff || args.fix_only;
-    let (written, summary, unreadable) = if quiet_report {
-        write_all(
-            args.format,
-            per_file,
-            linted,
-            &changed,
-            &mut std::io::sink(),
-        )
+    let silent = args.diff || args.fix_only;
+    let (written, ending) = if silent {
+        run.write_all(linted, &changed, &mut std::io::sink())
     } else {
-        write_all(args.format, per_file, linted, &changed, &mut stdout)
+        run.write_all(linted, &changed, &mut output)
     };
     if let Some(fixing) = &fixing {
-        let changed_files = match fixing.finish(&mut stdout) {
-            Ok(changed) => changed,
-            Err(code) => return code,
-        };
-        if args.diff {
-            return if changed_files > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
+        let fixed = fixing.finish(&mut output)?;
+        if silent {
+            return Ok(ending::of_fixes(fixed, &ending, args));
         }
-        if args.fix_only {
-            return ExitCode::from(if unreadable { 2 } else { 0 });
+        if fixed.findings > 0 && !args.quiet {
+            eprintln!("idplint: {}", fixed.said());
         }
     }
-    let failed_write = written.and_then(|_| stdout.flush()).err();
-    if let Some(code) = failed_write.as_ref().and_then(write_failed) {
-        return code;
+    let failed_write = written.and_then(|()| output.flush()).err();
+    if let Some(code) = failed_write.and_then(|e| output.failed(&e)) {
+        return Err(code);
     }
-    if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
-        eprintln!(
-            "idplint: no identity-provider payload found in the {} given",
-            plural_files(summary.files)
-        );
+    if !args.quiet {
+        ending::say_when_nothing_found(args, &ending.summary);
     }
-    exit_status(unreadable, summary, &config)
+    Ok(ending::exit_status(ending.outcome(), args.exit_zero))
 }
 
-/// 2 when a file could not be read, 1 when findings fail the run, else 0.
-fn exit_status(unreadable: bool, summary: Summary, config: &Config) -> ExitCode {
-    if unreadable {
-        ExitCode::from(2)
-    } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
-        ExitCode::from(1)
+/// The linter of the run; it keeps each file's text only for the excerpts
+/// of the human report.
+fn linter(args: &CheckArgs, config: &Config) -> Linter {
+    let linter = Linter::new(config.options()).with_variables(config.variables());
+    if args.format == Format::Human && !args.statistics {
+        linter
     } else {
-        ExitCode::SUCCESS
+        linter.without_source_text()
     }
+}
+
+/// The flags that do not go together: `--statistics` prints human or JSON
+/// output only.
+fn check_usage(args: &CheckArgs) -> Result<(), ExitCode> {
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        let format = args.format.to_possible_value();
+        let name = format.as_ref().map_or("", |v| v.get_name());
+        eprintln!("error: --statistics prints human or json output, not --format {name}");
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
 }
 
 /// The run's settings: the configuration file's with the flags on top.
@@ -303,79 +326,96 @@ fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
             }
         },
     };
-    config::resolve(&args.config, flags)
+    config::resolve(&args.config, flags, args.color)
 }
 
-/// Lints every input, each drawn at once in a per-file format, and the
-/// bodies that containers' requests read from files of their own. Each
-/// result is boxed: putting a run's results in order then moves pointers.
-#[allow(clippy::vec_box)]
-fn lint_all(
-    paths: &[PathBuf],
-    config: &Config,
-    linter: &Linter,
-    per_file: Option<&dyn PerFile>,
-    stdin_name: &str,
-    fixing: Option<&Fixing>,
-) -> Vec<Box<Linted>> {
-    let lint_path = |path: &Path, walked: bool| {
-        let options = config.source_options(path);
-        match fixing {
-            Some(fixing) => fixing.fix_file(linter, path, &options),
-            None if walked => linter.lint_regular_file(path, &options),
-            None => linter.lint_file(path, &options),
-        }
-    };
-    let lint = |input: &Input| match input {
-        Input::Stdin => {
-            let read = idplint::source::read_limited(
-                std::io::stdin().lock(),
-                idplint::source::MAX_INPUT_BYTES,
-            );
-            match read {
-                Ok(bytes) => linter.lint_bytes(
-                    stdin_name,
-                    &bytes,
-                    &config.source_options(Path::new(stdin_name)),
-                ),
-                Err(e) => {
-                    FileReport::unreadable(stdin_name, format!("cannot read standard input: {e}"))
-                }
-            }
-        }
-        Input::File(path) => lint_path(path, false),
-        Input::Walked(path) => lint_path(path, true),
-        Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
-    };
-    // A report that the checks across files may still add to is kept for them.
-    let keep = |report: FileReport| match per_file {
-        Some(format) if report.ionos_names.is_empty() && report.body_files.is_empty() => {
-            Linted::Drawn(Drawn::new(format, &report))
-        }
-        Some(format) => {
-            let drawn = Drawn::new(format, &report);
-            Linted::Pending(Box::new(report), Some(drawn))
-        }
-        None => Linted::Pending(Box::new(report), None),
-    };
-    let mut linted = lint_inputs(paths, config, |input| {
-        // A bug met in linting or drawing one file fails that file alone.
-        let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| keep(lint(&input))))
-            .unwrap_or_else(|_| keep(FileReport::failed(input.name(stdin_name))));
-        // The results are put in order on one thread once all are in:
-        // moving a pointer there costs less than moving a result.
-        Box::new(linted)
-    });
-    // Bodies that containers' requests read from files of their own
-    // (`-d @body.json`), linted with the kind of their request.
-    for (path, kind) in named_bodies(&linted, paths, config) {
-        let options = SourceOptions {
-            kind: kind.or(config.source_options(&path).kind),
-            ..config.source_options(&path)
+/// What a run of `check` lints with, and how it draws what it finds.
+struct Run<'a> {
+    args: &'a CheckArgs,
+    config: &'a Config,
+    linter: &'a Linter,
+    /// The format, when it draws each file on its own.
+    per_file: Option<&'a dyn PerFile>,
+}
+
+impl Run<'_> {
+    /// Lints every input, each drawn at once in a per-file format, and the
+    /// bodies that containers' requests read from files of their own; not
+    /// the file the report goes to (`report`). Each result is boxed:
+    /// putting a run's results in order then moves pointers.
+    #[allow(clippy::vec_box)]
+    fn lint_all(&self, fixing: Option<&Fixing>, report: Option<&Path>) -> Vec<Box<Linted>> {
+        let (config, linter) = (self.config, self.linter);
+        let paths = if self.args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.args.paths.clone()
         };
-        linted.push(Box::new(keep(linter.lint_file(&path, &options))));
+        let stdin_name = self.args.stdin_filename.as_deref().unwrap_or("<stdin>");
+        let lint_path = |path: &Path, walked: bool| {
+            let options = config.source_options(path);
+            match fixing {
+                Some(fixing) => fixing.fix_file(linter, path, &options),
+                None if walked => linter.lint_regular_file(path, &options),
+                None => linter.lint_file(path, &options),
+            }
+        };
+        let lint = |input: &Input| match input {
+            Input::Stdin => self.lint_stdin(stdin_name),
+            Input::File(path) => lint_path(path, false),
+            Input::Walked(path) => lint_path(path, true),
+            Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
+        };
+        let mut linted = lint_inputs(&paths, config, report, |input| {
+            // A bug met in linting or drawing one file fails that file alone.
+            let linted =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.keep(lint(&input))))
+                    .unwrap_or_else(|_| self.keep(FileReport::failed(input.name(stdin_name))));
+            // The results are put in order on one thread once all are in:
+            // moving a pointer there costs less than moving a result.
+            Box::new(linted)
+        });
+        // Bodies that containers' requests read from files of their own
+        // (`-d @body.json`), linted with the kind of their request.
+        for (path, kind) in named_bodies(&linted, &paths, config, report) {
+            let options = SourceOptions {
+                kind: kind.or(config.source_options(&path).kind),
+                ..config.source_options(&path)
+            };
+            linted.push(Box::new(self.keep(linter.lint_file(&path, &options))));
+        }
+        linted
     }
-    linted
+
+    /// Lints standard input, reported as `name`.
+    fn lint_stdin(&self, name: &str) -> FileReport {
+        let read = idplint::source::read_limited(
+            std::io::stdin().lock(),
+            idplint::source::MAX_INPUT_BYTES,
+        );
+        match read {
+            Ok(bytes) => {
+                self.linter
+                    .lint_bytes(name, &bytes, &self.config.source_options(Path::new(name)))
+            }
+            Err(e) => FileReport::unreadable(name, format!("cannot read standard input: {e}")),
+        }
+    }
+
+    /// A file's report, drawn at once in a per-file format; a report that
+    /// the checks across files may still add to is kept for them.
+    fn keep(&self, report: FileReport) -> Linted {
+        match self.per_file {
+            Some(format) if report.ionos_names.is_empty() && report.body_files.is_empty() => {
+                Linted::Drawn(Drawn::new(format, &report))
+            }
+            Some(format) => {
+                let drawn = Drawn::new(format, &report);
+                Linted::Pending(Box::new(report), Some(drawn))
+            }
+            None => Linted::Pending(Box::new(report), None),
+        }
+    }
 }
 
 /// Runs the checks across files over the reports kept for them; returns
@@ -393,76 +433,113 @@ fn check_across(linter: &Linter, linted: &mut [Box<Linted>]) -> Vec<usize> {
     changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
 }
 
-/// Writes the run's output; returns how the writing went, the summary, and
-/// whether a file could not be read.
-#[allow(clippy::vec_box)]
-fn write_all(
-    format_arg: Format,
-    per_file: Option<&dyn PerFile>,
-    mut linted: Vec<Box<Linted>>,
-    changed: &[usize],
-    stdout: &mut dyn Write,
-) -> (std::io::Result<()>, Summary, bool) {
-    match per_file {
-        Some(format) => {
-            let redrawn: Vec<(usize, Drawn)> = changed
-                .par_iter()
-                .filter_map(|&i| match &*linted[i] {
-                    Linted::Pending(report, _) => Some((i, Drawn::new(format, report))),
-                    Linted::Drawn(_) => None,
-                })
-                .collect();
-            for (i, drawn) in redrawn {
-                if let Linted::Pending(_, slot) = &mut *linted[i] {
-                    *slot = Some(drawn);
-                }
+impl Run<'_> {
+    /// Says on standard error why each input that could not be read could
+    /// not, then writes the report to `out`; returns how the writing went,
+    /// and how the run ends.
+    #[allow(clippy::vec_box)]
+    fn write_all(
+        &self,
+        linted: Vec<Box<Linted>>,
+        changed: &[usize],
+        out: &mut dyn Write,
+    ) -> (std::io::Result<()>, Ending) {
+        match self.per_file {
+            Some(format) => self.write_per_file(format, linted, changed, out),
+            None => self.write_whole(linted, out),
+        }
+    }
+
+    /// [`Run::write_all`] in a format that draws each file on its own: the
+    /// files the checks across files added to are drawn again.
+    #[allow(clippy::vec_box)]
+    fn write_per_file(
+        &self,
+        format: &dyn PerFile,
+        mut linted: Vec<Box<Linted>>,
+        changed: &[usize],
+        out: &mut dyn Write,
+    ) -> (std::io::Result<()>, Ending) {
+        let redrawn: Vec<(usize, Drawn)> = changed
+            .par_iter()
+            .filter_map(|&i| match &*linted[i] {
+                Linted::Pending(report, _) => Some((i, Drawn::new(format, report))),
+                Linted::Drawn(_) => None,
+            })
+            .collect();
+        for (i, drawn) in redrawn {
+            if let Linted::Pending(_, slot) = &mut *linted[i] {
+                *slot = Some(drawn);
             }
-            let (mut summary, mut unreadable) = (Summary::default(), false);
-            let parts: Vec<&str> = linted
-                .iter()
-                .filter_map(|linted| match &**linted {
-                    Linted::Drawn(drawn) | Linted::Pending(_, Some(drawn)) => Some(drawn),
-                    Linted::Pending(_, None) => None,
-                })
-                .map(|drawn| {
-                    summary = summary + drawn.summary;
-                    unreadable |= drawn.unreadable;
-                    drawn.text.as_str()
-                })
-                .collect();
-            let written = format.write(&parts, summary, stdout);
-            leave_to_exit(linted);
-            (written, summary, unreadable)
         }
-        None => {
-            let files = linted
-                .into_iter()
-                .filter_map(|linted| match *linted {
-                    Linted::Pending(report, _) => Some(*report),
-                    Linted::Drawn(_) => None,
-                })
-                .collect();
-            let report = Report { files };
-            let text = match format_arg {
-                Format::Sarif => render_sarif(&report, &ci_options()),
-                Format::Github => render_github(&report, &ci_options()),
-                _ => render_junit(&report, &ci_options()),
-            };
-            let written = stdout.write_all(text.as_bytes());
-            let (summary, unreadable) = (report.summary(), report.has_io_errors());
-            leave_to_exit(report);
-            (written, summary, unreadable)
-        }
+        let drawn: Vec<&Drawn> = linted
+            .iter()
+            .filter_map(|linted| match &**linted {
+                Linted::Drawn(drawn) | Linted::Pending(_, Some(drawn)) => Some(drawn),
+                Linted::Pending(_, None) => None,
+            })
+            .collect();
+        say_unreadable(drawn.iter().filter_map(|d| d.error.as_deref()));
+        let ending = ending::of(
+            drawn.iter().map(|d| d.summary).sum(),
+            self.args,
+            self.config,
+        );
+        let parts: Vec<&str> = drawn.iter().map(|d| d.text.as_str()).collect();
+        let written = format.write(&parts, &ending, out);
+        leave_to_exit(linted);
+        (written, ending)
+    }
+
+    /// [`Run::write_all`] in a format that draws the whole report at once.
+    #[allow(clippy::vec_box)]
+    fn write_whole(
+        &self,
+        linted: Vec<Box<Linted>>,
+        out: &mut dyn Write,
+    ) -> (std::io::Result<()>, Ending) {
+        let files = linted
+            .into_iter()
+            .filter_map(|linted| match *linted {
+                Linted::Pending(report, _) => Some(*report),
+                Linted::Drawn(_) => None,
+            })
+            .collect();
+        let report = Report { files };
+        let messages: Vec<String> = report.files.iter().filter_map(unreadable_message).collect();
+        say_unreadable(messages.iter().map(String::as_str));
+        let ending = ending::of(report.summary(), self.args, self.config);
+        let text = match (self.args.statistics, self.args.format) {
+            (true, Format::Json) => statistics::json(&report),
+            (true, _) => statistics::text(&report, &ending, self.args.quiet),
+            (false, Format::Sarif) => render_sarif(&report, &ci_options()),
+            (false, Format::Github) => render_github(&report, &ci_options(), &ending),
+            (false, _) => render_junit(&report, &ci_options(), &ending),
+        };
+        let written = out.write_all(text.as_bytes());
+        leave_to_exit(report);
+        (written, ending)
+    }
+}
+
+/// Says on standard error, in the report's order, why each input that
+/// could not be read could not.
+fn say_unreadable<'a>(messages: impl Iterator<Item = &'a str>) {
+    let mut stderr = std::io::stderr().lock();
+    for message in messages {
+        let _ = writeln!(stderr, "error: {message}");
     }
 }
 
 /// The files that containers' requests name as their bodies, resolved
 /// against the container's directory, with the kind of their request; not
-/// those the run lints anyway (named, or found by walking a directory).
+/// those the run lints anyway (named, or found by walking a directory), nor
+/// the file the report goes to (`report_file`, canonical).
 fn named_bodies(
     linted: &[Box<Linted>],
     paths: &[PathBuf],
     config: &Config,
+    report_file: Option<&Path>,
 ) -> Vec<(PathBuf, Option<Kind>)> {
     let reports = linted.iter().filter_map(|l| match &**l {
         Linted::Pending(report, _) if !report.body_files.is_empty() => Some(report),
@@ -479,7 +556,8 @@ fn named_bodies(
         let dir = Path::new(&report.path).parent().unwrap_or(Path::new(""));
         for body in &report.body_files {
             let path = dir.join(&body.path);
-            let Some(real) = canonical(&path).filter(|p| p.is_file()) else {
+            let is_input = |p: &PathBuf| p.is_file() && Some(p.as_path()) != report_file;
+            let Some(real) = canonical(&path).filter(is_input) else {
                 continue;
             };
             let covered = inputs.iter().any(|(input, is_dir)| {
@@ -519,15 +597,6 @@ fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
         ));
     }
     Ok(variables.into_pairs())
-}
-
-/// `file` or `N files`.
-fn plural_files(n: usize) -> String {
-    if n == 1 {
-        "file".to_string()
-    } else {
-        format!("{n} files")
-    }
 }
 
 /// Writes `bytes` to standard output: `Ok` when written, and the exit

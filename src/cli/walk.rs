@@ -37,8 +37,14 @@ impl Input {
 /// whole tree and no thread beyond the pool's competes for the cores.
 /// The reports come back in a stable order whatever the walk order: the
 /// paths in command-line order, and within a directory its walk errors,
-/// then its files sorted.
-pub(super) fn lint_inputs<T, F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<T>
+/// then its files sorted. The file the report is written to (`report`) is
+/// not an input.
+pub(super) fn lint_inputs<T, F>(
+    paths: &[PathBuf],
+    config: &Config,
+    report: Option<&Path>,
+    lint: F,
+) -> Vec<T>
 where
     T: Send,
     F: Fn(Input) -> T + Sync,
@@ -63,7 +69,7 @@ where
                 });
             };
             let mut batch = Vec::with_capacity(WALK_BATCH);
-            let orders = expand_numbered(paths, config, &mut |number, input| {
+            let orders = expand_numbered(paths, config, report, &mut |number, input| {
                 batch.push((number, input));
                 if batch.len() == WALK_BATCH {
                     hand_over(std::mem::replace(
@@ -84,7 +90,7 @@ where
     } else {
         // Nothing to walk (the pre-commit case).
         let mut inputs = Vec::new();
-        let orders = expand_numbered(paths, config, &mut |number, input| {
+        let orders = expand_numbered(paths, config, report, &mut |number, input| {
             inputs.push((number, input));
         });
         let linted = inputs
@@ -109,10 +115,11 @@ const WALK_BATCH: usize = 16;
 fn expand_numbered(
     paths: &[PathBuf],
     config: &Config,
+    report: Option<&Path>,
     found: &mut dyn FnMut(usize, Input),
 ) -> Vec<Order> {
     let mut orders = Vec::new();
-    expand(paths, config, &mut |order, input| {
+    expand(paths, config, report, &mut |order, input| {
         found(orders.len(), input);
         orders.push(order);
     });
@@ -142,76 +149,107 @@ enum Place {
     Walked(WalkKey),
 }
 
-/// Hands every input the command line's paths stand for to `found`.
-fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input)) {
-    let mut unseen = Unseen::new(paths.len());
+/// Hands every input the command line's paths stand for to `found`. A
+/// path that does not exist is an error input, named as given.
+fn expand(
+    paths: &[PathBuf],
+    config: &Config,
+    report: Option<&Path>,
+    found: &mut dyn FnMut(Order, Input),
+) {
+    let mut unseen = Unseen::new(paths.len(), report);
     for (index, path) in paths.iter().enumerate() {
         if path.as_os_str() == "-" {
             found((index, Place::Given(0)), Input::Stdin);
         } else if config.is_excluded(path) || !unseen.first_time(path) {
             continue;
         } else if path.is_dir() {
-            let exclude = config.exclude.clone();
-            let root = path.as_os_str().as_encoded_bytes();
-            let walk = ignore::WalkBuilder::new(path)
-                .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
-                .build();
-            let mut errors = 0;
-            for entry in walk {
-                match entry {
-                    Ok(e)
-                        if e.file_type().is_some_and(|t| t.is_file())
-                            && config.is_included(e.path())
-                            && unseen.first_time(e.path()) =>
-                    {
-                        let path = e.into_path();
-                        found(
-                            (index, Place::Walked(WalkKey::new(&path, root))),
-                            Input::Walked(path),
-                        );
-                    }
-                    Ok(_) => {}
-                    Err(err) => {
-                        found(
-                            (index, Place::Given(errors)),
-                            Input::Error(path.display().to_string(), err.to_string()),
-                        );
-                        errors += 1;
-                    }
-                }
-            }
+            walk(index, path, config, &mut unseen, found);
+        } else if !path.try_exists().unwrap_or(true) {
+            let name = path.display().to_string();
+            let missing = "no such file or directory".to_string();
+            found((index, Place::Given(0)), Input::Error(name, missing));
         } else {
             found((index, Place::Given(0)), Input::File(path.clone()));
         }
     }
 }
 
+/// Hands every file to lint under the directory `path`, the `index`-th
+/// path of the command line, to `found`, and every error of the walk, as
+/// an error of the directory: its name ends in a separator.
+fn walk(
+    index: usize,
+    path: &Path,
+    config: &Config,
+    unseen: &mut Unseen,
+    found: &mut dyn FnMut(Order, Input),
+) {
+    let exclude = config.exclude.clone();
+    let root = path.as_os_str().as_encoded_bytes();
+    let walk = ignore::WalkBuilder::new(path)
+        .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
+        .build();
+    let mut errors = 0;
+    for entry in walk {
+        match entry {
+            Ok(e)
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && config.is_included(e.path())
+                    && unseen.first_time(e.path()) =>
+            {
+                let path = e.into_path();
+                found(
+                    (index, Place::Walked(WalkKey::new(&path, root))),
+                    Input::Walked(path),
+                );
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let mut name = path.display().to_string();
+                if !name.ends_with(std::path::is_separator) {
+                    name.push(std::path::MAIN_SEPARATOR);
+                }
+                found(
+                    (index, Place::Given(errors)),
+                    Input::Error(name, err.to_string()),
+                );
+                errors += 1;
+            }
+        }
+    }
+}
+
 /// The files a run has met, to lint each once: a file named twice, or named
-/// and found again by walking its directory, and the file the run's own
-/// output is written to (`idplint check --format json . > report.json`).
+/// and found again by walking its directory; and the files the run's report
+/// is written to, which are never linted: standard output redirected to a
+/// file (`idplint check --format json . > report.json`) or `--output-file`.
 struct Unseen {
     /// Paths met so far, without `.` components; kept only when several
     /// paths are given (one walk meets each file once).
     met: Option<std::collections::HashSet<PathBuf>>,
-    /// The file standard output writes to, if it is a regular file.
-    output: Option<(std::ffi::OsString, PathBuf)>,
+    /// The names and canonical paths of the files the report goes to.
+    reports: Vec<(std::ffi::OsString, PathBuf)>,
 }
 
 impl Unseen {
-    fn new(paths: usize) -> Self {
+    /// For a run of `paths` paths whose report goes to `report` (a canonical
+    /// path), if not to standard output.
+    fn new(paths: usize, report: Option<&Path>) -> Self {
+        let report = report.and_then(|path| Some((path.file_name()?.to_os_string(), path.into())));
         Self {
             met: (paths > 1).then(std::collections::HashSet::new),
-            output: output_file(),
+            reports: redirected_stdout().into_iter().chain(report).collect(),
         }
     }
 
     fn first_time(&mut self, path: &Path) -> bool {
-        if let Some((name, canonical)) = &self.output {
-            if path.file_name() == Some(name.as_os_str())
+        let is_report = |(name, canonical): &(std::ffi::OsString, PathBuf)| {
+            path.file_name() == Some(name.as_os_str())
                 && std::fs::canonicalize(path).is_ok_and(|p| p == *canonical)
-            {
-                return false;
-            }
+        };
+        if self.reports.iter().any(is_report) {
+            return false;
         }
         let Some(met) = &mut self.met else {
             return true;
@@ -226,7 +264,7 @@ impl Unseen {
 
 /// The name and canonical path of the regular file standard output is
 /// redirected to, where the system tells it (Linux).
-fn output_file() -> Option<(std::ffi::OsString, PathBuf)> {
+fn redirected_stdout() -> Option<(std::ffi::OsString, PathBuf)> {
     if !cfg!(target_os = "linux") || std::io::stdout().is_terminal() {
         return None;
     }
@@ -313,7 +351,7 @@ mod tests {
         let config = Config::defaults(dir.path());
         let lone = dir.path().join("b/3.json");
         let paths = [dir.path().to_path_buf(), lone.clone()];
-        let linted = lint_inputs(&paths, &config, |input| match input {
+        let linted = lint_inputs(&paths, &config, None, |input| match input {
             Input::Walked(path) | Input::File(path) => path,
             Input::Stdin | Input::Error(..) => PathBuf::from("?"),
         });
