@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use idplint::render::{render_human, HumanOptions};
-use idplint::rules::{self, support::nearest_name, RuleMeta};
+use idplint::rules::{self, RuleMeta};
 use idplint::{Linter, Options, Report, SourceOptions};
 
 use super::CatalogFormat;
@@ -51,11 +51,8 @@ pub fn list(format: CatalogFormat) -> ExitCode {
 
 pub fn explain(name: &str) -> ExitCode {
     let Some(rule) = rules::find(name) else {
-        let candidates = rules::ALL
-            .iter()
-            .flat_map(|r| [r.meta().code, r.meta().name]);
         eprintln!("error: no rule `{name}`");
-        if let Some(near) = nearest_name(name, candidates) {
+        if let Some(near) = idplint::linter::nearest_rule(name) {
             eprintln!("  help: did you mean `{near}`?");
         }
         return ExitCode::from(2);

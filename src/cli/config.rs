@@ -9,6 +9,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use idplint::config::{Config, ConfigError, Flags};
 
+use super::color::ColorChoice;
+
 #[derive(clap::Args)]
 pub struct ConfigArgs {
     /// The configuration file (default: idplint.toml found upward from the current directory)
@@ -20,8 +22,9 @@ pub struct ConfigArgs {
 }
 
 /// The settings of the run: the configuration file's with the flags on top.
-/// A problem with the file is reported on stderr, with the exit status 2.
-pub fn resolve(args: &ConfigArgs, flags: Flags) -> Result<Config, ExitCode> {
+/// A problem with the file is reported on stderr, coloured as `color` says,
+/// with the exit status 2.
+pub fn resolve(args: &ConfigArgs, flags: Flags, color: ColorChoice) -> Result<Config, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let path = match &args.config {
         Some(path) => Some(path.clone()),
@@ -31,7 +34,7 @@ pub fn resolve(args: &ConfigArgs, flags: Flags) -> Result<Config, ExitCode> {
         }),
     };
     let config = match &path {
-        Some(path) => Config::load(path).map_err(|errors| report(path, &errors))?,
+        Some(path) => Config::load(path).map_err(|errors| report(path, &errors, color))?,
         None => Config::defaults(&cwd),
     }
     .with_flags(flags);
@@ -44,9 +47,8 @@ pub fn show(config: &Config) -> ExitCode {
 }
 
 /// Renders every problem of the configuration file with its excerpt.
-fn report(path: &Path, errors: &[ConfigError]) -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if color {
+fn report(path: &Path, errors: &[ConfigError], color: ColorChoice) -> ExitCode {
+    let theme = if super::color::wanted_here(color, std::io::stderr().is_terminal()) {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()

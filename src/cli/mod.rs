@@ -1,6 +1,6 @@
 //! The command line: arguments, file walking, choosing a renderer, exit codes.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,15 +10,25 @@ use rayon::prelude::*;
 use idplint::config::{Config, Flags};
 use idplint::facts::Protocol;
 use idplint::render::{
-    render_github, render_junit, render_sarif, CiOptions, Drawn, Human, HumanOptions, Json,
-    PerFile, Summary,
+    render_github, render_junit, render_sarif, unreadable_message, CiOptions, Drawn, Ending, Human,
+    HumanOptions, Json, PerFile,
 };
-use idplint::rules;
 use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
+mod color;
 mod config;
 mod server;
+mod ending;
+mod fixing;
+mod output;
+mod statistics;
+mod walk;
+
+use color::ColorChoice;
+use fixing::Fixing;
+use output::Output;
+use walk::{lint_inputs, Input};
 
 /// Offline linter for identity-provider configuration payloads.
 #[derive(Parser)]
@@ -31,7 +41,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint payload files, directories (walked, .gitignore-aware) or `-` for stdin
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule
     Rules {
         /// Output format
@@ -45,6 +55,11 @@ enum Command {
     },
     /// Run the language server (LSP) over standard input and output, for editors
     Server,
+    /// Print the shell's completion script for idplint
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,6 +145,21 @@ struct CheckArgs {
     /// Apply the fixes and report nothing else
     #[arg(long)]
     fix_only: bool,
+    /// Print the findings only: no summary line, no notes
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print how many findings each rule has instead of the findings (human or json)
+    #[arg(long)]
+    statistics: bool,
+    /// Write the report to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Exit 0 even when findings fail the run (errors reading input still exit 2)
+    #[arg(long)]
+    exit_zero: bool,
+    /// Colour the human output
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(flatten)]
     config: config::ConfigArgs,
 }
@@ -158,14 +188,29 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(&args),
         Command::Rules { format } => catalog::list(format),
         Command::Explain { rule } => catalog::explain(&rule),
         Command::Server => server::run(),
+        Command::Completions { shell } => completions(shell),
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+/// `idplint completions SHELL`: the shell's completion script.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "idplint", &mut script);
+    emit(&script).unwrap_or_else(|code| code)
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    run_check(args).unwrap_or_else(|code| code)
+}
+
+/// `idplint check`; `Err` holds the exit status of a run that stops early.
+fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
+    check_usage(args)?;
     if args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir()) {
         // A walk lints many files, and every schema is likely needed: the
         // workers start and compile them while the walk begins.
@@ -173,106 +218,91 @@ fn check(args: CheckArgs) -> ExitCode {
             idplint::schema::all();
         });
     }
-    let config = match check_config(&args) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = check_config(args)?;
     if args.config.show_config {
-        return config::show(&config);
+        return Ok(config::show(&config));
     }
-    let mut linter = Linter::new(config.options()).with_variables(config.variables());
-    if !matches!(args.format, Format::Human) {
-        linter = linter.without_source_text();
-    }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let human;
+    let mut output = Output::open(args.output_file.as_deref())?;
+    let linter = linter(args, &config);
+    let human = Human::new(HumanOptions {
+        color: color::wanted_here(args.color, output.is_terminal()),
+        width: 100,
+        quiet: args.quiet,
+    });
     let per_file: Option<&dyn PerFile> = match args.format {
-        Format::Human => {
-            human = Human::new(HumanOptions {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                width: 100,
-            });
-            Some(&human)
-        }
+        _ if args.statistics => None,
+        Format::Human => Some(&human),
         Format::Json => Some(&Json),
         Format::Sarif | Format::Github | Format::Junit => None,
     };
-    let stdin_name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-    let fixing = Fixing::of(&args);
-    let mut linted = lint_all(
-        &paths,
-        &config,
-        &linter,
+    let fixing = Fixing::of(args);
+    let run = Run {
+        args,
+        config: &config,
+        linter: &linter,
         per_file,
-        stdin_name,
-        fixing.as_ref(),
-    );
+    };
+    let mut linted = run.lint_all(fixing.as_ref(), output.file());
     let changed = check_across(&linter, &mut linted);
-    let mut stdout = std::io::stdout().lock();
-    let quiet_report = args.diff || args.fix_only;
-    let (written, summary, unreadable) = if quiet_report {
-        write_all(
-            args.format,
-            per_file,
-            linted,
-            &changed,
-            &mut std::io::sink(),
-        )
+    let silent = args.diff || args.fix_only;
+    let (written, ending) = if silent {
+        run.write_all(linted, &changed, &mut std::io::sink())
     } else {
-        write_all(args.format, per_file, linted, &changed, &mut stdout)
+        run.write_all(linted, &changed, &mut output)
     };
     if let Some(fixing) = &fixing {
-        let changed_files = match fixing.finish(&mut stdout) {
-            Ok(changed) => changed,
-            Err(code) => return code,
-        };
-        if args.diff {
-            return if changed_files > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
+        let fixed = fixing.finish(&mut output)?;
+        if silent {
+            return Ok(ending::of_fixes(fixed, &ending, args));
         }
-        if args.fix_only {
-            return ExitCode::from(if unreadable { 2 } else { 0 });
+        if fixed.findings > 0 && !args.quiet {
+            eprintln!("idplint: {}", fixed.said());
         }
     }
-    let failed_write = written.and_then(|_| stdout.flush()).err();
-    if let Some(code) = failed_write.as_ref().and_then(write_failed) {
-        return code;
+    let failed_write = written.and_then(|()| output.flush()).err();
+    if let Some(code) = failed_write.and_then(|e| output.failed(&e)) {
+        return Err(code);
     }
-    if !args.paths.is_empty() && summary.files > 0 && summary.payloads() == 0 && !unreadable {
-        eprintln!(
-            "idplint: no identity-provider payload found in the {} given",
-            plural_files(summary.files)
-        );
+    if !args.quiet {
+        ending::say_when_nothing_found(args, &ending.summary);
     }
-    exit_status(unreadable, summary, &config)
+    Ok(ending::exit_status(ending.outcome(), args.exit_zero))
 }
 
-/// 2 when a file could not be read, 1 when findings fail the run, else 0.
-fn exit_status(unreadable: bool, summary: Summary, config: &Config) -> ExitCode {
-    if unreadable {
-        ExitCode::from(2)
-    } else if summary.errors > 0 || config.warnings_fail(summary.warnings) {
-        ExitCode::from(1)
+/// The linter of the run; it keeps each file's text only for the excerpts
+/// of the human report.
+fn linter(args: &CheckArgs, config: &Config) -> Linter {
+    let linter = Linter::new(config.options()).with_variables(config.variables());
+    if args.format == Format::Human && !args.statistics {
+        linter
     } else {
-        ExitCode::SUCCESS
+        linter.without_source_text()
     }
+}
+
+/// The flags that do not go together: `--statistics` prints human or JSON
+/// output only.
+fn check_usage(args: &CheckArgs) -> Result<(), ExitCode> {
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        let format = args.format.to_possible_value();
+        let name = format.as_ref().map_or("", |v| v.get_name());
+        eprintln!("error: --statistics prints human or json output, not --format {name}");
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
 }
 
 /// The run's settings: the configuration file's with the flags on top.
 fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
-    for selector in args.select.iter().chain(&args.ignore) {
-        if !rules::ALL
-            .iter()
-            .any(|r| idplint::linter::matches_code(r.meta().code, selector))
-        {
-            eprintln!("error: `{selector}` selects no rule (see `idplint rules`)");
+    let flags = [("--select", &args.select), ("--ignore", &args.ignore)];
+    for (flag, selectors) in flags {
+        if let Some(unknown) = selectors.iter().find(|s| !idplint::linter::selects_any(s)) {
+            let unknown = unknown.trim();
+            eprintln!("error: no rule matches `{unknown}` (given to {flag})");
+            eprintln!(
+                "  help: {}",
+                idplint::linter::unknown_selector_help(unknown)
+            );
             return Err(ExitCode::from(2));
         }
     }
@@ -300,176 +330,94 @@ fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
             }
         },
     };
-    config::resolve(&args.config, flags)
+    config::resolve(&args.config, flags, args.color)
 }
 
-/// Lints every input, each drawn at once in a per-file format, and the
-/// bodies that containers' requests read from files of their own. Each
-/// result is boxed: putting a run's results in order then moves pointers.
-#[allow(clippy::vec_box)]
-fn lint_all(
-    paths: &[PathBuf],
-    config: &Config,
-    linter: &Linter,
-    per_file: Option<&dyn PerFile>,
-    stdin_name: &str,
-    fixing: Option<&Fixing>,
-) -> Vec<Box<Linted>> {
-    let lint_path = |path: &Path, walked: bool| {
-        let options = config.source_options(path);
-        match fixing {
-            Some(fixing) => fixing.fix_file(linter, path, &options),
-            None if walked => linter.lint_regular_file(path, &options),
-            None => linter.lint_file(path, &options),
-        }
-    };
-    let lint = |input: &Input| match input {
-        Input::Stdin => {
-            let read = idplint::source::read_limited(
-                std::io::stdin().lock(),
-                idplint::source::MAX_INPUT_BYTES,
-            );
-            match read {
-                Ok(bytes) => linter.lint_bytes(
-                    stdin_name,
-                    &bytes,
-                    &config.source_options(Path::new(stdin_name)),
-                ),
-                Err(e) => {
-                    FileReport::unreadable(stdin_name, format!("cannot read standard input: {e}"))
-                }
-            }
-        }
-        Input::File(path) => lint_path(path, false),
-        Input::Walked(path) => lint_path(path, true),
-        Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
-    };
-    // A report that the checks across files may still add to is kept for them.
-    let keep = |report: FileReport| match per_file {
-        Some(format) if report.ionos_names.is_empty() && report.body_files.is_empty() => {
-            Linted::Drawn(Drawn::new(format, &report))
-        }
-        Some(format) => {
-            let drawn = Drawn::new(format, &report);
-            Linted::Pending(Box::new(report), Some(drawn))
-        }
-        None => Linted::Pending(Box::new(report), None),
-    };
-    let mut linted = lint_inputs(paths, config, |input| {
-        // A bug met in linting or drawing one file fails that file alone.
-        let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| keep(lint(&input))))
-            .unwrap_or_else(|_| keep(FileReport::failed(input.name(stdin_name))));
-        // The results are put in order on one thread once all are in:
-        // moving a pointer there costs less than moving a result.
-        Box::new(linted)
-    });
-    // Bodies that containers' requests read from files of their own
-    // (`-d @body.json`), linted with the kind of their request.
-    for (path, kind) in named_bodies(&linted, paths, config) {
-        let options = SourceOptions {
-            kind: kind.or(config.source_options(&path).kind),
-            ..config.source_options(&path)
-        };
-        linted.push(Box::new(keep(linter.lint_file(&path, &options))));
-    }
-    linted
+/// What a run of `check` lints with, and how it draws what it finds.
+struct Run<'a> {
+    args: &'a CheckArgs,
+    config: &'a Config,
+    linter: &'a Linter,
+    /// The format, when it draws each file on its own.
+    per_file: Option<&'a dyn PerFile>,
 }
 
-/// `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only`: what to apply, and
-/// what was done, gathered from the threads that lint the files.
-struct Fixing {
-    mode: idplint::fix::FixMode,
-    diff: bool,
-    applied: std::sync::atomic::AtomicUsize,
-    diffs: std::sync::Mutex<Vec<(String, String)>>,
-    failures: std::sync::Mutex<Vec<String>>,
-}
-
-impl Fixing {
-    fn of(args: &CheckArgs) -> Option<Self> {
-        use idplint::fix::FixMode;
-        let mode = if args.unsafe_fixes {
-            FixMode::Unsafe
-        } else if args.fix || args.diff || args.fix_only {
-            FixMode::Safe
+impl Run<'_> {
+    /// Lints every input, each drawn at once in a per-file format, and the
+    /// bodies that containers' requests read from files of their own; not
+    /// the file the report goes to (`report`). Each result is boxed:
+    /// putting a run's results in order then moves pointers.
+    #[allow(clippy::vec_box)]
+    fn lint_all(&self, fixing: Option<&Fixing>, report: Option<&Path>) -> Vec<Box<Linted>> {
+        let (config, linter) = (self.config, self.linter);
+        let paths = if self.args.paths.is_empty() {
+            vec![PathBuf::from(".")]
         } else {
-            return None;
+            self.args.paths.clone()
         };
-        Some(Self {
-            mode,
-            diff: args.diff,
-            applied: Default::default(),
-            diffs: Default::default(),
-            failures: Default::default(),
-        })
+        let stdin_name = self.args.stdin_filename.as_deref().unwrap_or("<stdin>");
+        let lint_path = |path: &Path, walked: bool| {
+            let options = config.source_options(path);
+            match fixing {
+                Some(fixing) => fixing.fix_file(linter, path, &options),
+                None if walked => linter.lint_regular_file(path, &options),
+                None => linter.lint_file(path, &options),
+            }
+        };
+        let lint = |input: &Input| match input {
+            Input::Stdin => self.lint_stdin(stdin_name),
+            Input::File(path) => lint_path(path, false),
+            Input::Walked(path) => lint_path(path, true),
+            Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
+        };
+        let mut linted = lint_inputs(&paths, config, report, |input| {
+            // A bug met in linting or drawing one file fails that file alone.
+            let linted =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.keep(lint(&input))))
+                    .unwrap_or_else(|_| self.keep(FileReport::failed(input.name(stdin_name))));
+            // The results are put in order on one thread once all are in:
+            // moving a pointer there costs less than moving a result.
+            Box::new(linted)
+        });
+        // Bodies that containers' requests read from files of their own
+        // (`-d @body.json`), linted with the kind of their request.
+        for (path, kind) in named_bodies(&linted, &paths, config, report) {
+            let options = SourceOptions {
+                kind: kind.or(config.source_options(&path).kind),
+                ..config.source_options(&path)
+            };
+            linted.push(Box::new(self.keep(linter.lint_file(&path, &options))));
+        }
+        linted
     }
 
-    /// Lints the file at `path` and fixes it: writes the fixed text in
-    /// place, or keeps its diff. The report is that of the fixed text.
-    fn fix_file(&self, linter: &Linter, path: &Path, options: &SourceOptions) -> FileReport {
-        let name = path.display().to_string();
-        let text = match idplint::source::with_file(path, |bytes| {
-            std::str::from_utf8(bytes).map(str::to_string).ok()
-        }) {
-            Ok(Some(text)) => text,
-            // Not UTF-8, or unreadable: linted as it is, which says why.
-            _ => return linter.lint_file(path, options),
-        };
-        let fixed = idplint::fix::fix_text(linter, &name, &text, options, self.mode);
-        if fixed.text != text {
-            if self.diff {
-                let diff = idplint::fix::unified_diff(&name, &text, &fixed.text);
-                self.diffs
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((name, diff));
-            } else if let Err(e) = idplint::fix::write_atomically(path, &fixed.text) {
-                self.failures
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(format!("cannot write the fixes to {name}: {e}"));
-                return linter.lint_file(path, options);
+    /// Lints standard input, reported as `name`.
+    fn lint_stdin(&self, name: &str) -> FileReport {
+        let read = idplint::source::read_limited(
+            std::io::stdin().lock(),
+            idplint::source::MAX_INPUT_BYTES,
+        );
+        match read {
+            Ok(bytes) => {
+                self.linter
+                    .lint_bytes(name, &bytes, &self.config.source_options(Path::new(name)))
             }
-            self.applied
-                .fetch_add(fixed.applied, std::sync::atomic::Ordering::Relaxed);
+            Err(e) => FileReport::unreadable(name, format!("cannot read standard input: {e}")),
         }
-        fixed.report
     }
 
-    /// Prints the diffs (in file order) and what was fixed; the number of
-    /// files a diff changes, or exit 2 when a fixed file could not be written.
-    fn finish(&self, out: &mut impl Write) -> Result<usize, ExitCode> {
-        let mut diffs = std::mem::take(&mut *self.diffs.lock().unwrap_or_else(|e| e.into_inner()));
-        diffs.sort();
-        for (_, diff) in &diffs {
-            if let Some(code) = out
-                .write_all(diff.as_bytes())
-                .err()
-                .and_then(|e| write_failed(&e))
-            {
-                return Err(code);
+    /// A file's report, drawn at once in a per-file format; a report that
+    /// the checks across files may still add to is kept for them.
+    fn keep(&self, report: FileReport) -> Linted {
+        match self.per_file {
+            Some(format) if report.ionos_names.is_empty() && report.body_files.is_empty() => {
+                Linted::Drawn(Drawn::new(format, &report))
             }
-        }
-        let _ = out.flush();
-        let applied = self.applied.load(std::sync::atomic::Ordering::Relaxed);
-        let findings = if applied == 1 { "finding" } else { "findings" };
-        if self.diff {
-            let files = if diffs.len() == 1 { "file" } else { "files" };
-            eprintln!(
-                "idplint: {applied} {findings} would be fixed in {} {files}",
-                diffs.len()
-            );
-        } else if applied > 0 {
-            eprintln!("idplint: fixed {applied} {findings}");
-        }
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for failure in failures.iter() {
-            eprintln!("error: {failure}");
-        }
-        if failures.is_empty() {
-            Ok(diffs.len())
-        } else {
-            Err(ExitCode::from(2))
+            Some(format) => {
+                let drawn = Drawn::new(format, &report);
+                Linted::Pending(Box::new(report), Some(drawn))
+            }
+            None => Linted::Pending(Box::new(report), None),
         }
     }
 }
@@ -489,76 +437,113 @@ fn check_across(linter: &Linter, linted: &mut [Box<Linted>]) -> Vec<usize> {
     changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
 }
 
-/// Writes the run's output; returns how the writing went, the summary, and
-/// whether a file could not be read.
-#[allow(clippy::vec_box)]
-fn write_all(
-    format_arg: Format,
-    per_file: Option<&dyn PerFile>,
-    mut linted: Vec<Box<Linted>>,
-    changed: &[usize],
-    stdout: &mut dyn Write,
-) -> (std::io::Result<()>, Summary, bool) {
-    match per_file {
-        Some(format) => {
-            let redrawn: Vec<(usize, Drawn)> = changed
-                .par_iter()
-                .filter_map(|&i| match &*linted[i] {
-                    Linted::Pending(report, _) => Some((i, Drawn::new(format, report))),
-                    Linted::Drawn(_) => None,
-                })
-                .collect();
-            for (i, drawn) in redrawn {
-                if let Linted::Pending(_, slot) = &mut *linted[i] {
-                    *slot = Some(drawn);
-                }
+impl Run<'_> {
+    /// Says on standard error why each input that could not be read could
+    /// not, then writes the report to `out`; returns how the writing went,
+    /// and how the run ends.
+    #[allow(clippy::vec_box)]
+    fn write_all(
+        &self,
+        linted: Vec<Box<Linted>>,
+        changed: &[usize],
+        out: &mut dyn Write,
+    ) -> (std::io::Result<()>, Ending) {
+        match self.per_file {
+            Some(format) => self.write_per_file(format, linted, changed, out),
+            None => self.write_whole(linted, out),
+        }
+    }
+
+    /// [`Run::write_all`] in a format that draws each file on its own: the
+    /// files the checks across files added to are drawn again.
+    #[allow(clippy::vec_box)]
+    fn write_per_file(
+        &self,
+        format: &dyn PerFile,
+        mut linted: Vec<Box<Linted>>,
+        changed: &[usize],
+        out: &mut dyn Write,
+    ) -> (std::io::Result<()>, Ending) {
+        let redrawn: Vec<(usize, Drawn)> = changed
+            .par_iter()
+            .filter_map(|&i| match &*linted[i] {
+                Linted::Pending(report, _) => Some((i, Drawn::new(format, report))),
+                Linted::Drawn(_) => None,
+            })
+            .collect();
+        for (i, drawn) in redrawn {
+            if let Linted::Pending(_, slot) = &mut *linted[i] {
+                *slot = Some(drawn);
             }
-            let (mut summary, mut unreadable) = (Summary::default(), false);
-            let parts: Vec<&str> = linted
-                .iter()
-                .filter_map(|linted| match &**linted {
-                    Linted::Drawn(drawn) | Linted::Pending(_, Some(drawn)) => Some(drawn),
-                    Linted::Pending(_, None) => None,
-                })
-                .map(|drawn| {
-                    summary = summary + drawn.summary;
-                    unreadable |= drawn.unreadable;
-                    drawn.text.as_str()
-                })
-                .collect();
-            let written = format.write(&parts, summary, stdout);
-            leave_to_exit(linted);
-            (written, summary, unreadable)
         }
-        None => {
-            let files = linted
-                .into_iter()
-                .filter_map(|linted| match *linted {
-                    Linted::Pending(report, _) => Some(*report),
-                    Linted::Drawn(_) => None,
-                })
-                .collect();
-            let report = Report { files };
-            let text = match format_arg {
-                Format::Sarif => render_sarif(&report, &ci_options()),
-                Format::Github => render_github(&report, &ci_options()),
-                _ => render_junit(&report, &ci_options()),
-            };
-            let written = stdout.write_all(text.as_bytes());
-            let (summary, unreadable) = (report.summary(), report.has_io_errors());
-            leave_to_exit(report);
-            (written, summary, unreadable)
-        }
+        let drawn: Vec<&Drawn> = linted
+            .iter()
+            .filter_map(|linted| match &**linted {
+                Linted::Drawn(drawn) | Linted::Pending(_, Some(drawn)) => Some(drawn),
+                Linted::Pending(_, None) => None,
+            })
+            .collect();
+        say_unreadable(drawn.iter().filter_map(|d| d.error.as_deref()));
+        let ending = ending::of(
+            drawn.iter().map(|d| d.summary).sum(),
+            self.args,
+            self.config,
+        );
+        let parts: Vec<&str> = drawn.iter().map(|d| d.text.as_str()).collect();
+        let written = format.write(&parts, &ending, out);
+        leave_to_exit(linted);
+        (written, ending)
+    }
+
+    /// [`Run::write_all`] in a format that draws the whole report at once.
+    #[allow(clippy::vec_box)]
+    fn write_whole(
+        &self,
+        linted: Vec<Box<Linted>>,
+        out: &mut dyn Write,
+    ) -> (std::io::Result<()>, Ending) {
+        let files = linted
+            .into_iter()
+            .filter_map(|linted| match *linted {
+                Linted::Pending(report, _) => Some(*report),
+                Linted::Drawn(_) => None,
+            })
+            .collect();
+        let report = Report { files };
+        let messages: Vec<String> = report.files.iter().filter_map(unreadable_message).collect();
+        say_unreadable(messages.iter().map(String::as_str));
+        let ending = ending::of(report.summary(), self.args, self.config);
+        let text = match (self.args.statistics, self.args.format) {
+            (true, Format::Json) => statistics::json(&report),
+            (true, _) => statistics::text(&report, &ending, self.args.quiet),
+            (false, Format::Sarif) => render_sarif(&report, &ci_options()),
+            (false, Format::Github) => render_github(&report, &ci_options(), &ending),
+            (false, _) => render_junit(&report, &ci_options(), &ending),
+        };
+        let written = out.write_all(text.as_bytes());
+        leave_to_exit(report);
+        (written, ending)
+    }
+}
+
+/// Says on standard error, in the report's order, why each input that
+/// could not be read could not.
+fn say_unreadable<'a>(messages: impl Iterator<Item = &'a str>) {
+    let mut stderr = std::io::stderr().lock();
+    for message in messages {
+        let _ = writeln!(stderr, "error: {message}");
     }
 }
 
 /// The files that containers' requests name as their bodies, resolved
 /// against the container's directory, with the kind of their request; not
-/// those the run lints anyway (named, or found by walking a directory).
+/// those the run lints anyway (named, or found by walking a directory), nor
+/// the file the report goes to (`report_file`, canonical).
 fn named_bodies(
     linted: &[Box<Linted>],
     paths: &[PathBuf],
     config: &Config,
+    report_file: Option<&Path>,
 ) -> Vec<(PathBuf, Option<Kind>)> {
     let reports = linted.iter().filter_map(|l| match &**l {
         Linted::Pending(report, _) if !report.body_files.is_empty() => Some(report),
@@ -575,7 +560,8 @@ fn named_bodies(
         let dir = Path::new(&report.path).parent().unwrap_or(Path::new(""));
         for body in &report.body_files {
             let path = dir.join(&body.path);
-            let Some(real) = canonical(&path).filter(|p| p.is_file()) else {
+            let is_input = |p: &PathBuf| p.is_file() && Some(p.as_path()) != report_file;
+            let Some(real) = canonical(&path).filter(is_input) else {
                 continue;
             };
             let covered = inputs.iter().any(|(input, is_dir)| {
@@ -617,18 +603,6 @@ fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
     Ok(variables.into_pairs())
 }
 
-/// `file` or `N files`.
-fn plural_files(n: usize) -> String {
-    if n == 1 {
-        "file".to_string()
-    } else {
-        format!("{n} files")
-    }
-}
-
-/// The process ends soon after the output is written: freeing a run's
-/// reports or texts one by one takes longer than the operating system takes
-/// to drop them all at exit.
 /// Writes `bytes` to standard output: `Ok` when written, and the exit
 /// status to end with when not: success when the reader has gone (a closed
 /// pipe, as `idplint rules | head` closes it), 2 with a message for any
@@ -652,6 +626,9 @@ fn write_failed(e: &std::io::Error) -> Option<ExitCode> {
     Some(ExitCode::from(2))
 }
 
+/// The process ends soon after the output is written: freeing a run's
+/// reports or texts one by one takes longer than the operating system takes
+/// to drop them all at exit.
 fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
@@ -669,321 +646,5 @@ enum Linted {
 fn ci_options() -> CiOptions {
     CiOptions {
         base_dir: std::env::current_dir().ok(),
-    }
-}
-
-enum Input {
-    Stdin,
-    File(PathBuf),
-    /// A regular file found by walking a directory.
-    Walked(PathBuf),
-    Error(String, String),
-}
-
-impl Input {
-    /// The name the input's report gives it.
-    fn name(&self, stdin_name: &str) -> String {
-        match self {
-            Input::Stdin => stdin_name.to_string(),
-            Input::File(path) | Input::Walked(path) => idplint::linter::display_name(path),
-            Input::Error(name, _) => name.clone(),
-        }
-    }
-}
-
-/// Expands the command line's paths and lints each input as it is found:
-/// files as given, directories walked for the configuration's `include`
-/// (every `*.json` by default, respecting .gitignore), `-` for stdin.
-/// Excluded paths are dropped, even when named explicitly.
-///
-/// A walk runs as a task of the linting pool and hands the files it finds
-/// to the pool in small batches, so that linting does not wait for the
-/// whole tree and no thread beyond the pool's competes for the cores.
-/// The reports come back in a stable order whatever the walk order: the
-/// paths in command-line order, and within a directory its walk errors,
-/// then its files sorted.
-fn lint_inputs<T, F>(paths: &[PathBuf], config: &Config, lint: F) -> Vec<T>
-where
-    T: Send,
-    F: Fn(Input) -> T + Sync,
-{
-    // Each input is linted with the number it was found as; the places
-    // those numbers go to are worked out apart from the linting.
-    let (batches, places): (Vec<Vec<(usize, T)>>, Vec<usize>) = if paths.iter().any(|p| p.is_dir())
-    {
-        let linted = std::sync::Mutex::new(Vec::new());
-        let places = rayon::scope(|scope| {
-            let (lint, linted) = (&lint, &linted);
-            let hand_over = |batch: Vec<(usize, Input)>| {
-                scope.spawn(move |_| {
-                    let batch: Vec<(usize, T)> = batch
-                        .into_iter()
-                        .map(|(number, input)| (number, lint(input)))
-                        .collect();
-                    linted
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push(batch);
-                });
-            };
-            let mut batch = Vec::with_capacity(WALK_BATCH);
-            let orders = expand_numbered(paths, config, &mut |number, input| {
-                batch.push((number, input));
-                if batch.len() == WALK_BATCH {
-                    hand_over(std::mem::replace(
-                        &mut batch,
-                        Vec::with_capacity(WALK_BATCH),
-                    ));
-                }
-            });
-            if !batch.is_empty() {
-                hand_over(batch);
-            }
-            places(&orders)
-        });
-        let batches = linted
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        (batches, places)
-    } else {
-        // Nothing to walk (the pre-commit case).
-        let mut inputs = Vec::new();
-        let orders = expand_numbered(paths, config, &mut |number, input| {
-            inputs.push((number, input));
-        });
-        let linted = inputs
-            .into_par_iter()
-            .map(|(number, input)| (number, lint(input)))
-            .collect();
-        (vec![linted], places(&orders))
-    };
-    let mut placed: Vec<Option<T>> = std::iter::repeat_with(|| None).take(places.len()).collect();
-    for (number, linted) in batches.into_iter().flatten() {
-        placed[places[number]] = Some(linted);
-    }
-    placed.into_iter().flatten().collect()
-}
-
-/// How many walked files a linting task takes: enough that handing them
-/// over costs little, few enough that the workers finish together.
-const WALK_BATCH: usize = 16;
-
-/// [`expand`], handing each input to `found` with the number it is found as
-/// (0, 1, 2, …); returns the order of each, by number.
-fn expand_numbered(
-    paths: &[PathBuf],
-    config: &Config,
-    found: &mut dyn FnMut(usize, Input),
-) -> Vec<Order> {
-    let mut orders = Vec::new();
-    expand(paths, config, &mut |order, input| {
-        found(orders.len(), input);
-        orders.push(order);
-    });
-    orders
-}
-
-/// For each input, by the number it was found as, its place in the output.
-fn places(orders: &[Order]) -> Vec<usize> {
-    let mut sorted: Vec<usize> = (0..orders.len()).collect();
-    sorted.sort_unstable_by(|&a, &b| orders[a].cmp(&orders[b]));
-    let mut places = vec![0; orders.len()];
-    for (place, &number) in sorted.iter().enumerate() {
-        places[number] = place;
-    }
-    places
-}
-
-/// Where an input's report goes: the index of the command-line path it
-/// came from, then its place under that path.
-type Order = (usize, Place);
-
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Place {
-    /// The path itself, or the n-th error of its walk.
-    Given(usize),
-    /// A file found by the walk, by its sort key under the walk's root.
-    Walked(WalkKey),
-}
-
-/// Hands every input the command line's paths stand for to `found`.
-fn expand(paths: &[PathBuf], config: &Config, found: &mut dyn FnMut(Order, Input)) {
-    let mut unseen = Unseen::new(paths.len());
-    for (index, path) in paths.iter().enumerate() {
-        if path.as_os_str() == "-" {
-            found((index, Place::Given(0)), Input::Stdin);
-        } else if config.is_excluded(path) || !unseen.first_time(path) {
-            continue;
-        } else if path.is_dir() {
-            let exclude = config.exclude.clone();
-            let root = path.as_os_str().as_encoded_bytes();
-            let walk = ignore::WalkBuilder::new(path)
-                .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
-                .build();
-            let mut errors = 0;
-            for entry in walk {
-                match entry {
-                    Ok(e)
-                        if e.file_type().is_some_and(|t| t.is_file())
-                            && config.is_included(e.path())
-                            && unseen.first_time(e.path()) =>
-                    {
-                        let path = e.into_path();
-                        found(
-                            (index, Place::Walked(WalkKey::new(&path, root))),
-                            Input::Walked(path),
-                        );
-                    }
-                    Ok(_) => {}
-                    Err(err) => {
-                        found(
-                            (index, Place::Given(errors)),
-                            Input::Error(path.display().to_string(), err.to_string()),
-                        );
-                        errors += 1;
-                    }
-                }
-            }
-        } else {
-            found((index, Place::Given(0)), Input::File(path.clone()));
-        }
-    }
-}
-
-/// The files a run has met, to lint each once: a file named twice, or named
-/// and found again by walking its directory, and the file the run's own
-/// output is written to (`idplint check --format json . > report.json`).
-struct Unseen {
-    /// Paths met so far, without `.` components; kept only when several
-    /// paths are given (one walk meets each file once).
-    met: Option<std::collections::HashSet<PathBuf>>,
-    /// The file standard output writes to, if it is a regular file.
-    output: Option<(std::ffi::OsString, PathBuf)>,
-}
-
-impl Unseen {
-    fn new(paths: usize) -> Self {
-        Self {
-            met: (paths > 1).then(std::collections::HashSet::new),
-            output: output_file(),
-        }
-    }
-
-    fn first_time(&mut self, path: &Path) -> bool {
-        if let Some((name, canonical)) = &self.output {
-            if path.file_name() == Some(name.as_os_str())
-                && std::fs::canonicalize(path).is_ok_and(|p| p == *canonical)
-            {
-                return false;
-            }
-        }
-        let Some(met) = &mut self.met else {
-            return true;
-        };
-        let plain: PathBuf = path
-            .components()
-            .filter(|c| *c != std::path::Component::CurDir)
-            .collect();
-        met.insert(plain)
-    }
-}
-
-/// The name and canonical path of the regular file standard output is
-/// redirected to, where the system tells it (Linux).
-fn output_file() -> Option<(std::ffi::OsString, PathBuf)> {
-    if !cfg!(target_os = "linux") || std::io::stdout().is_terminal() {
-        return None;
-    }
-    let path = std::fs::read_link("/proc/self/fd/1").ok()?;
-    if !std::fs::metadata(&path).ok()?.is_file() {
-        return None;
-    }
-    Some((path.file_name()?.to_os_string(), path))
-}
-
-/// Where a walked file sorts among the files of its walk: component by
-/// component, as `Path` orders, but on bytes, with a separator before every
-/// other byte. The walk's root, which every such path begins with, is left
-/// out, and the key's [`idplint::linter::order_key`] is kept too: most
-/// comparisons of a sort end there.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct WalkKey {
-    head: u64,
-    key: Vec<u8>,
-}
-
-impl WalkKey {
-    fn new(path: &Path, root: &[u8]) -> Self {
-        let bytes = path.as_os_str().as_encoded_bytes();
-        let mut key = bytes.strip_prefix(root).unwrap_or(bytes).to_vec();
-        key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
-        Self {
-            head: idplint::linter::order_key(&key),
-            key,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn walk_keys_sort_as_paths_do() {
-        let root = "walk/root";
-        let mut paths: Vec<PathBuf> = [
-            "a.json",
-            "a-b.json",
-            "a/z.json",
-            "a/b/c.json",
-            "a.jsonx",
-            "abcdefgh.json",
-            "abcdefgh/i.json",
-            "abcdefg.json",
-            "abcdefghij.json",
-            "abcdefgh-i.json",
-            "b",
-            "b/a.json",
-            "Z.json",
-            "é.json",
-            "00017-qlik-jwt-ok.json",
-            "00017-qlik-jwt.json",
-            "0001-qlik.json",
-        ]
-        .iter()
-        .map(|name| Path::new(root).join(name))
-        .collect();
-        paths.sort();
-        let mut by_key: Vec<&PathBuf> = paths.iter().collect();
-        by_key.reverse();
-        by_key.sort_by_key(|path| WalkKey::new(path, root.as_bytes()));
-        assert_eq!(by_key, paths.iter().collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn a_walk_of_many_batches_comes_back_in_path_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut expected = Vec::new();
-        for sub in ["b", "a", "a/deeper", "c-d", "c"] {
-            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-            for i in (0..37).rev() {
-                let path = dir.path().join(sub).join(format!("{i}.json"));
-                std::fs::write(&path, "{}").unwrap();
-                expected.push(path);
-            }
-        }
-        std::fs::write(dir.path().join("notes.txt"), "not linted").unwrap();
-        expected.sort();
-        let config = Config::defaults(dir.path());
-        let lone = dir.path().join("b/3.json");
-        let paths = [dir.path().to_path_buf(), lone.clone()];
-        let linted = lint_inputs(&paths, &config, |input| match input {
-            Input::Walked(path) | Input::File(path) => path,
-            Input::Stdin | Input::Error(..) => PathBuf::from("?"),
-        });
-        // The file named again after its walk is linted once, in its walk.
-        assert!(expected.contains(&lone));
-        assert!(expected.len() > 5 * WALK_BATCH);
-        assert_eq!(linted, expected);
     }
 }

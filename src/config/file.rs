@@ -14,7 +14,7 @@ use super::{Config, Pinned};
 use crate::facts::facts;
 use crate::globs::Globs;
 use crate::kind::Kind;
-use crate::linter::{matches_code, Override};
+use crate::linter::{matches_code, selects_any, unknown_selector_help, Override};
 use crate::rules;
 use crate::Severity;
 
@@ -188,29 +188,14 @@ impl Checker<'_> {
 
     fn selector(&mut self, s: &Spanned<String>, context: &str) -> bool {
         let value = s.get_ref().trim();
-        if !value.is_empty()
-            && rules::ALL
-                .iter()
-                .any(|r| matches_code(r.meta().code, value))
-        {
+        if selects_any(value) {
             return true;
         }
-        let known: Vec<&str> = rules::ALL
-            .iter()
-            .flat_map(|r| [r.meta().code, r.meta().name])
-            .collect();
-        let help = match suggest(value, &known) {
-            Some(k) => format!("did you mean `{k}`? `idplint rules` lists every rule"),
-            None => {
-                "use a rule code (IDP006), a prefix (IDP0) or a name; `idplint rules` lists them"
-                    .to_string()
-            }
-        };
         self.error(
             s.span(),
             format!("unknown rule `{value}` {context}"),
             "no rule has this code, prefix or name",
-            help,
+            unknown_selector_help(value),
         );
         false
     }

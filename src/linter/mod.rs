@@ -24,7 +24,9 @@ use crate::kind::Kind;
 use crate::rules::{self, Rule};
 use crate::source::SourceText;
 pub use report::{BodyFile, FileReport};
-pub use selection::{matches_code, order_key};
+pub use selection::{
+    matches_code, nearest_rule, nearest_selector, order_key, selects_any, unknown_selector_help,
+};
 use selection::{Layer, Level, Selection};
 
 /// Which rules run, and at what severity.

@@ -172,6 +172,85 @@ pub fn matches_code(code: &str, selector: &str) -> bool {
     rules::find(selector).is_some_and(|r| r.meta().code == code)
 }
 
+/// True when `selector` (a code, a prefix such as `IDP3`, `ALL`, or a rule
+/// name) selects at least one rule. An empty selector selects none.
+pub fn selects_any(selector: &str) -> bool {
+    let selector = selector.trim();
+    !selector.is_empty()
+        && rules::ALL
+            .iter()
+            .any(|r| matches_code(r.meta().code, selector))
+}
+
+/// What to say about `selector`, which selects no rule: the nearest code,
+/// prefix or name (see [`nearest_selector`]), or what a selector is.
+pub fn unknown_selector_help(selector: &str) -> String {
+    match nearest_selector(selector) {
+        Some(near) => format!("did you mean `{near}`? `idplint rules` lists every rule"),
+        None => "use a rule code (IDP006), a prefix (IDP0) or a name; `idplint rules` lists them"
+            .to_string(),
+    }
+}
+
+/// The selector nearest to `word`, which selects no rule: for a code or
+/// prefix (`IDP` and one to three digits) the code or prefix of as many
+/// digits whose number is nearest (`IDP113` → `IDP112`, `IDP99` → `IDP61`);
+/// for anything else the code or name most like it, if one is alike enough.
+pub fn nearest_selector(word: &str) -> Option<&'static str> {
+    let word = word.trim();
+    match code_digits(word) {
+        Some(digits) => nearest_number(word, digits),
+        None => nearest_name(word),
+    }
+}
+
+/// The rule nearest to `word`, which names none: for a code (`IDP` and three
+/// digits) the code whose number is nearest (`IDP999` → the last code); for
+/// anything else the code or name most like it, if one is alike enough.
+pub fn nearest_rule(word: &str) -> Option<&'static str> {
+    let word = word.trim();
+    match code_digits(word) {
+        Some(CODE_DIGITS) => nearest_number(word, CODE_DIGITS),
+        _ => nearest_name(word),
+    }
+}
+
+/// The digits of every rule code's number.
+const CODE_DIGITS: usize = 3;
+
+/// How many digits follow `IDP` (in any case) in `word`, when `word` is a
+/// code or a prefix of one: one to three digits.
+fn code_digits(word: &str) -> Option<usize> {
+    let (prefix, number) = (word.get(..3)?, &word[3..]);
+    let digits = number.len();
+    (prefix.eq_ignore_ascii_case("IDP")
+        && (1..=CODE_DIGITS).contains(&digits)
+        && number.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(digits)
+}
+
+/// The code prefix of `digits` digits whose number is nearest to that of
+/// `word` (`IDP` and `digits` digits); the lower one on a tie.
+fn nearest_number(word: &str, digits: usize) -> Option<&'static str> {
+    let number = |code: &str| code[3..].parse::<i64>().ok();
+    let wanted = number(word)?;
+    rules::ALL
+        .iter()
+        .map(|r| &r.meta().code[..3 + digits])
+        .filter_map(|prefix| Some((prefix, (number(prefix)? - wanted).abs())))
+        .min_by_key(|&(_, distance)| distance)
+        .map(|(prefix, _)| prefix)
+}
+
+/// The rule code or name most like `word`, if one is alike enough to be a
+/// likely typo.
+fn nearest_name(word: &str) -> Option<&'static str> {
+    let candidates = rules::ALL
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name]);
+    rules::support::nearest_name(word, candidates)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +266,44 @@ mod tests {
         for absent in ["", "IDP", "IDP00", "IDP0010", "IDP999", "idp001", "XYZ001"] {
             assert_eq!(rule_position(absent), None, "{absent}");
         }
+    }
+
+    #[test]
+    fn codes_are_suggested_by_number_and_names_by_spelling() {
+        let last = rules::ALL.last().unwrap().meta().code;
+        assert_eq!(nearest_rule("IDP999"), Some(last));
+        assert_eq!(nearest_rule("idp999"), Some(last));
+        assert_eq!(nearest_rule("IDP113"), Some("IDP112"));
+        assert_eq!(nearest_rule("IDP096"), Some("IDP101"));
+        assert_eq!(nearest_rule("IDP000"), Some("IDP001"));
+        assert_eq!(
+            nearest_rule("certificate-unparsable"),
+            Some("certificate-unparseable")
+        );
+        assert_eq!(nearest_selector("IDP99"), Some("IDP61"));
+        assert_eq!(nearest_selector("IDP9"), Some("IDP6"));
+        assert_eq!(nearest_selector("IDP999"), Some(last));
+        assert_eq!(nearest_selector("unknwn-field"), Some("unknown-field"));
+        assert_eq!(nearest_selector("nothing-like-any-rule-at-all"), None);
+    }
+
+    #[test]
+    fn a_selector_selects_some_rule_or_is_unknown() {
+        for known in ["IDP110", "IDP1", "idp3", "ALL", "unknown-field", " IDP006 "] {
+            assert!(selects_any(known), "{known}");
+        }
+        for unknown in [
+            "",
+            " ",
+            "IDP99",
+            "IDP113",
+            "IDP0010",
+            "XYZ",
+            "unknown_field",
+        ] {
+            assert!(!selects_any(unknown), "{unknown}");
+        }
+        assert!(unknown_selector_help("IDP99").starts_with("did you mean `IDP61`?"));
+        assert!(unknown_selector_help("zzzzzzzzzzzzzzzz").starts_with("use a rule code"));
     }
 }

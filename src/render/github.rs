@@ -13,11 +13,12 @@
 //! be read is an `::error file=…::` without a line. Skipped files give no
 //! command. The last line is the summary, as plain log text.
 
-use super::{ci_path, plural, CiOptions, Report};
+use super::{ci_path, CiOptions, Ending, Report};
 use crate::diagnostic::Severity;
 
-/// The report as workflow commands, one per line, then a summary line.
-pub fn render_github(report: &Report, options: &CiOptions) -> String {
+/// The report as workflow commands, one per line, then the summary line of
+/// `ending`.
+pub fn render_github(report: &Report, options: &CiOptions, ending: &Ending) -> String {
     let mut out = String::new();
     for file in &report.files {
         let path = ci_path(&file.path, options).text();
@@ -65,18 +66,8 @@ pub fn render_github(report: &Report, options: &CiOptions) -> String {
             ));
         }
     }
-    let s = report.summary();
-    out.push_str(&format!(
-        "idplint {}: {}, {}, {} in {}",
-        if s.errors > 0 { "failed" } else { "passed" },
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        plural(s.infos, "info", "infos"),
-        plural(s.files - s.skipped, "file", "files"),
-    ));
-    if s.skipped > 0 {
-        out.push_str(&format!(" ({} skipped)", s.skipped));
-    }
+    out.push_str("idplint ");
+    out.push_str(&ending.line());
     out.push('\n');
     out
 }

@@ -8,7 +8,7 @@ use std::fmt;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::excerpt::{visible, Excerpt, FileLines};
-use super::{plural, PerFile, Report, Summary};
+use super::{Ending, PerFile, Report};
 use crate::diagnostic::Diagnostic;
 use crate::linter::FileReport;
 
@@ -17,6 +17,8 @@ use crate::linter::FileReport;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// The findings only: no summary line at the end.
+    pub quiet: bool,
 }
 
 impl Default for HumanOptions {
@@ -24,6 +26,7 @@ impl Default for HumanOptions {
         Self {
             color: false,
             width: 100,
+            quiet: false,
         }
     }
 }
@@ -110,7 +113,8 @@ fn inert(out: String) -> String {
     safe
 }
 
-/// Renders every finding of the report, then a summary line.
+/// Renders every finding of the report, then a summary line. A file that
+/// could not be read is counted there; its [`FileReport::error`] says why.
 pub fn render_human(report: &Report, options: HumanOptions) -> String {
     Human::new(options).render(report)
 }
@@ -125,6 +129,7 @@ pub struct Human {
     /// The columns a message line and a help line have beside their indents.
     message_width: usize,
     help_width: usize,
+    quiet: bool,
 }
 
 impl Human {
@@ -151,6 +156,7 @@ impl Human {
             handler,
             message_width: width.saturating_sub(4),
             help_width: width.saturating_sub(8),
+            quiet: options.quiet,
         }
     }
 }
@@ -203,13 +209,6 @@ fn wrap_ascii(text: &str, width: usize) -> Option<Cow<'_, str>> {
 impl PerFile for Human {
     fn draw(&self, file: &FileReport) -> String {
         let mut out = String::new();
-        if let Some(error) = &file.error {
-            out.push_str(&format!(
-                "error: {}: {}\n\n",
-                visible(&file.path),
-                visible(error)
-            ));
-        }
         let lines = FileLines::new(&file.redacted_source);
         for d in &file.diagnostics {
             let message = visible(&d.message);
@@ -263,38 +262,11 @@ impl PerFile for Human {
         ""
     }
 
-    fn tail(&self, s: Summary, _parts: usize) -> String {
-        let checked = s.files - s.skipped;
-        let counts = format!(
-            "{}: {}, {}, {}",
-            if s.errors > 0 { "failed" } else { "passed" },
-            plural(s.errors, "error", "errors"),
-            plural(s.warnings, "warning", "warnings"),
-            plural(s.infos, "info", "infos"),
-        );
-        let mut line = if s.containers == 0 {
-            let mut line = format!("{counts} in {}", plural(checked, "file", "files"));
-            if s.skipped > 0 {
-                line.push_str(&format!(
-                    " ({} skipped: not identity-provider payloads)",
-                    s.skipped
-                ));
-            }
-            line
-        } else {
-            let mut line = format!(
-                "{counts} in {} in {}",
-                plural(s.payloads(), "payload", "payloads"),
-                plural(checked, "file", "files"),
-            );
-            if s.skipped > 0 {
-                line.push_str(&format!(
-                    "; {} without payloads",
-                    plural(s.skipped, "file", "files")
-                ));
-            }
-            line
-        };
+    fn tail(&self, ending: &Ending, _parts: usize) -> String {
+        if self.quiet {
+            return String::new();
+        }
+        let mut line = ending.line();
         line.push('\n');
         line
     }
@@ -338,7 +310,11 @@ mod tests {
             .into_iter()
             .flat_map(|w| [(w, false), (w, true)])
         {
-            let human = Human::new(HumanOptions { color, width });
+            let human = Human::new(HumanOptions {
+                color,
+                width,
+                quiet: false,
+            });
             for len in 1..=3 * width {
                 let (message, help) = (words(len, len), words(len, len + 5));
                 let (Some(our_message), Some(our_help)) = (

@@ -4,13 +4,21 @@ use std::cell::RefCell;
 
 use serde::Serialize;
 
-use super::{PerFile, Report, Summary};
+use super::{Ending, Outcome, PerFile, Report, Summary};
 use crate::linter::FileReport;
 
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+/// The document's `summary`: the run's counts and its outcome.
+#[derive(Serialize)]
+struct SummaryOut<'a> {
+    #[serde(flatten)]
+    counts: &'a Summary,
+    outcome: Outcome,
 }
 
 /// The report as one JSON document, with a trailing newline.
@@ -60,7 +68,11 @@ impl PerFile for Json {
         }
     }
 
-    fn tail(&self, summary: Summary, parts: usize) -> String {
+    fn tail(&self, ending: &Ending, parts: usize) -> String {
+        let summary = SummaryOut {
+            counts: &ending.summary,
+            outcome: ending.outcome(),
+        };
         format!(
             "{},\n  \"summary\": {}\n}}\n",
             if parts == 0 { "]" } else { "\n  ]" },
@@ -261,10 +273,11 @@ fn pretty_nested<T: Serialize>(value: &T) -> String {
 mod tests {
     use serde::Serialize;
 
-    use super::{render_json, Tool};
+    use super::{render_json, SummaryOut, Tool};
     use crate::diagnostic::{Diagnostic, Severity, Span};
     use crate::kind::Kind;
     use crate::linter::FileReport;
+    use crate::render::{Ending, Outcome};
     use crate::source::Position;
     use crate::{Linter, Options, Report, SourceOptions, Summary};
 
@@ -329,7 +342,7 @@ mod tests {
         version: u32,
         tool: Tool,
         files: Vec<File<'a>>,
-        summary: Summary,
+        summary: SummaryOut<'a>,
     }
 
     /// Entries serialised on their own at their depth give the text of the
@@ -365,6 +378,8 @@ mod tests {
         assert!(files.iter().any(|f| f.diagnostics.len() > 1));
         assert!(files.iter().any(|f| f.skipped.is_some()));
         let report = Report { files };
+        let counts = report.summary();
+        assert_eq!(Ending::of(&report).outcome(), Outcome::Error);
         let whole = Document {
             version: 1,
             tool: Tool {
@@ -385,14 +400,20 @@ mod tests {
                     diagnostics: &f.diagnostics,
                 })
                 .collect(),
-            summary: report.summary(),
+            summary: SummaryOut {
+                counts: &counts,
+                outcome: Outcome::Error,
+            },
         };
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
         assert_eq!(render_json(&report), expected);
         let empty = Report::default();
         let expected = serde_json::to_string_pretty(&Document {
             files: Vec::new(),
-            summary: empty.summary(),
+            summary: SummaryOut {
+                counts: &Summary::default(),
+                outcome: Outcome::Passed,
+            },
             ..whole
         })
         .unwrap()

@@ -5,25 +5,34 @@
 //! (`name` and `file` are the repository-relative path, `classname` is
 //! `idplint`). What each file gets:
 //!
-//! - errors: one `<failure>` whose `type` is the first error's code and whose
-//!   `message` is that error (with the count of the others); its text lists
-//!   every finding of the file, one `path:line:col: severity CODE name:
-//!   message` line each, with the help below. One element, because GitLab,
-//!   Jenkins and the GitHub reporters read only the first `<failure>` of a
-//!   test case; the text keeps the rest visible.
-//! - only warnings or infos: a passing test case with the findings in
-//!   `<system-out>`, since they do not fail the run (exit status 0);
+//! - errors, or warnings when warnings fail the run (`--deny-warnings`, or
+//!   more than `--max-warnings`): one `<failure>` whose `type` is the first
+//!   such finding's code and whose `message` is that finding (with the count
+//!   of the others); its text lists every finding of the file, one
+//!   `path:line:col: severity CODE name: message` line each, with the help
+//!   below. One element, because GitLab, Jenkins and the GitHub reporters
+//!   read only the first `<failure>` of a test case; the text keeps the rest
+//!   visible.
+//! - findings that do not fail the run (infos; warnings unless they fail
+//!   it): a passing test case with the findings in `<system-out>`;
 //! - skipped (not an identity-provider payload): `<skipped message="…"/>`;
 //! - unreadable: `<error type="io" message="…"/>`.
+//!
+//! So the counts agree with the run's [`Ending`]: `failures` is 0 exactly
+//! when no finding fails the run, `errors` when every input was read.
 //!
 //! Text and attributes are XML-escaped; characters XML 1.0 cannot carry
 //! (control characters other than tab and line breaks) become U+FFFD.
 
-use super::{ci_path, CiOptions, Report};
+use super::{ci_path, CiOptions, Ending, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 
-/// The report as a JUnit XML document, with a trailing newline.
-pub fn render_junit(report: &Report, options: &CiOptions) -> String {
+/// The report as a JUnit XML document, with a trailing newline; `ending`
+/// says whether warnings fail the run.
+pub fn render_junit(report: &Report, options: &CiOptions, ending: &Ending) -> String {
+    let fails = |d: &&Diagnostic| {
+        d.severity == Severity::Error || (d.severity == Severity::Warning && ending.warnings_fail())
+    };
     let mut cases = String::new();
     let (mut failures, mut errors, mut skipped) = (0, 0, 0);
     for file in &report.files {
@@ -49,23 +58,10 @@ pub fn render_junit(report: &Report, options: &CiOptions) -> String {
             .iter()
             .map(|d| finding_line(&path, d))
             .collect();
-        let file_errors: Vec<&Diagnostic> = file
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        if let Some(first) = file_errors.first() {
+        let failing: Vec<&Diagnostic> = file.diagnostics.iter().filter(fails).collect();
+        if !failing.is_empty() {
             failures += 1;
-            let mut message = format!("{} {}", first.code, first.message);
-            if file_errors.len() > 1 {
-                message.push_str(&format!(" (and {} more errors)", file_errors.len() - 1));
-            }
-            body.push_str(&format!(
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                attr(first.code),
-                attr(&message),
-                text(&listing)
-            ));
+            body.push_str(&failure(&failing, &listing));
         } else if !listing.is_empty() {
             body.push_str(&format!(
                 "      <system-out>{}</system-out>\n",
@@ -96,6 +92,26 @@ pub fn render_junit(report: &Report, options: &CiOptions) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The `<failure>` of a file whose `failing` findings (at least one) fail
+/// the run: the first one's code and message, and the file's `listing`.
+fn failure(failing: &[&Diagnostic], listing: &str) -> String {
+    let Some(first) = failing.first() else {
+        return String::new();
+    };
+    let mut message = format!("{} {}", first.code, first.message);
+    if failing.len() > 1 {
+        let all_errors = failing.iter().all(|d| d.severity == Severity::Error);
+        let more = if all_errors { "errors" } else { "findings" };
+        message.push_str(&format!(" (and {} more {more})", failing.len() - 1));
+    }
+    format!(
+        "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+        attr(first.code),
+        attr(&message),
+        text(listing)
+    )
 }
 
 /// `path:line:col: severity CODE name: message`, then the help, indented.

@@ -34,6 +34,14 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Inputs that could not be read, or on which idplint met an internal
+    /// error: each makes the run end in [`Outcome::Error`].
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable: usize,
+    /// Of those, the directories: a name that ends in a path separator (a
+    /// directory that is missing or whose walk failed).
+    #[serde(skip)]
+    pub unreadable_dirs: usize,
     /// Containers (Markdown, scripts, `.http` files, Postman collections)
     /// linted and not skipped: with a payload, or a finding of their own.
     #[serde(skip_serializing_if = "is_zero")]
@@ -50,12 +58,17 @@ fn is_zero(n: &usize) -> bool {
 impl Summary {
     /// The counts of one file's report.
     pub fn of(file: &FileReport) -> Self {
+        let unreadable = file.error.is_some();
         Self {
             files: 1,
             skipped: usize::from(file.skipped.is_some()),
             errors: file.count(Severity::Error),
             warnings: file.count(Severity::Warning),
             infos: file.count(Severity::Info),
+            unreadable: usize::from(unreadable),
+            unreadable_dirs: usize::from(
+                unreadable && file.path.ends_with(std::path::is_separator),
+            ),
             containers: usize::from(file.container.is_some() && file.skipped.is_none()),
             container_payloads: if file.container.is_some() {
                 file.payloads
@@ -65,9 +78,32 @@ impl Summary {
         }
     }
 
+    /// The files that were read and not skipped.
+    pub fn checked(&self) -> usize {
+        self.files
+            .saturating_sub(self.skipped)
+            .saturating_sub(self.unreadable)
+    }
+
+    /// The inputs that could not be read: `1 file`, `2 directories`, `1 file
+    /// and 1 directory`.
+    pub fn unreadable_inputs(&self) -> String {
+        let dirs = self.unreadable_dirs;
+        let files = self.unreadable - dirs;
+        match (files, dirs) {
+            (_, 0) => plural(files, "file", "files"),
+            (0, _) => plural(dirs, "directory", "directories"),
+            _ => format!(
+                "{} and {}",
+                plural(files, "file", "files"),
+                plural(dirs, "directory", "directories")
+            ),
+        }
+    }
+
     /// Every payload linted: one per payload file, and those in containers.
     pub fn payloads(&self) -> usize {
-        (self.files - self.skipped).saturating_sub(self.containers) + self.container_payloads
+        self.checked().saturating_sub(self.containers) + self.container_payloads
     }
 }
 
@@ -81,6 +117,8 @@ impl std::ops::Add for Summary {
             errors: self.errors + other.errors,
             warnings: self.warnings + other.warnings,
             infos: self.infos + other.infos,
+            unreadable: self.unreadable + other.unreadable,
+            unreadable_dirs: self.unreadable_dirs + other.unreadable_dirs,
             containers: self.containers + other.containers,
             container_payloads: self.container_payloads + other.container_payloads,
         }
@@ -104,6 +142,145 @@ impl Report {
     }
 }
 
+/// What a run comes to; its exit status says the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// No finding fails the run (exit status 0).
+    Passed,
+    /// Findings fail the run (exit status 1).
+    Failed,
+    /// An input could not be read (exit status 2).
+    Error,
+}
+
+impl Outcome {
+    /// The word a summary starts with: `passed`, `failed`, `error`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Error => "error",
+        }
+    }
+
+    /// The exit status that says the same: 0, 1 or 2.
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Outcome::Passed => 0,
+            Outcome::Failed => 1,
+            Outcome::Error => 2,
+        }
+    }
+}
+
+/// How a run ends: its counts, and what fails it besides error findings.
+/// Every output's summary, JUnit's failures and the exit status are drawn
+/// from one `Ending`, so that they agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ending {
+    pub summary: Summary,
+    /// Warnings fail this run, and the setting that says so
+    /// (`--deny-warnings`); `None` when they do not.
+    pub warnings_fail: Option<String>,
+    /// Said after the counts (`exit status 0: --exit-zero`).
+    pub note: Option<String>,
+}
+
+impl Ending {
+    /// The end of a run where error findings alone fail it.
+    pub fn new(summary: Summary) -> Self {
+        Self {
+            summary,
+            ..Self::default()
+        }
+    }
+
+    /// [`Ending::new`] of a finished report.
+    pub fn of(report: &Report) -> Self {
+        Self::new(report.summary())
+    }
+
+    /// True when the warnings of the run fail it.
+    pub fn warnings_fail(&self) -> bool {
+        self.warnings_fail.is_some() && self.summary.warnings > 0
+    }
+
+    /// An unreadable input is an error; error findings, and warnings when
+    /// they fail the run, fail it.
+    pub fn outcome(&self) -> Outcome {
+        let s = &self.summary;
+        if s.unreadable > 0 {
+            Outcome::Error
+        } else if s.errors > 0 || self.warnings_fail() {
+            Outcome::Failed
+        } else {
+            Outcome::Passed
+        }
+    }
+
+    /// The summary line, without a line break, the outcome first:
+    /// `failed: 0 errors, 1 warning, 0 infos in 1 file (warnings fail the
+    /// run: --deny-warnings)`, `error: could not read 1 file; …`.
+    pub fn line(&self) -> String {
+        let s = &self.summary;
+        let mut line = format!("{}: ", self.outcome().word());
+        if s.unreadable > 0 {
+            line.push_str(&format!("could not read {}", s.unreadable_inputs()));
+            if s.files > s.unreadable {
+                line.push_str("; ");
+            }
+        }
+        if s.files > s.unreadable || s.files == 0 {
+            line.push_str(&counts(s));
+        }
+        let why = self
+            .warnings_fail
+            .as_deref()
+            .filter(|_| self.warnings_fail());
+        let said: Vec<&str> = why.into_iter().chain(self.note.as_deref()).collect();
+        if !said.is_empty() {
+            line.push_str(&format!(" ({})", said.join("; ")));
+        }
+        line
+    }
+}
+
+/// `1 error, 0 warnings, 0 infos in 2 files`, with the payloads of
+/// containers and the files skipped.
+fn counts(s: &Summary) -> String {
+    let counts = format!(
+        "{}, {}, {}",
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.infos, "info", "infos"),
+    );
+    let checked = s.checked();
+    if s.containers == 0 {
+        let mut line = format!("{counts} in {}", plural(checked, "file", "files"));
+        if s.skipped > 0 {
+            line.push_str(&format!(
+                " ({} skipped: not identity-provider payloads)",
+                s.skipped
+            ));
+        }
+        line
+    } else {
+        let mut line = format!(
+            "{counts} in {} in {}",
+            plural(s.payloads(), "payload", "payloads"),
+            plural(checked, "file", "files"),
+        );
+        if s.skipped > 0 {
+            line.push_str(&format!(
+                "; {} without payloads",
+                plural(s.skipped, "file", "files")
+            ));
+        }
+        line
+    }
+}
+
 /// A format that draws each file on its own, so that a file can be drawn as
 /// soon as its report is final, while other files are still being linted,
 /// and its report freed.
@@ -118,13 +295,13 @@ pub trait PerFile: Sync {
     fn before_part(&self, first: bool) -> &'static str;
 
     /// What the output ends with, after the last of its `parts` file parts:
-    /// the run's counts.
-    fn tail(&self, summary: Summary, parts: usize) -> String;
+    /// the run's counts and outcome.
+    fn tail(&self, ending: &Ending, parts: usize) -> String;
 
     /// Writes the whole output: the head, the files' parts in order, and the
     /// tail. The parts go to `out` as they are, many to one vectored write,
     /// without being copied into a buffer first.
-    fn write(&self, files: &[&str], summary: Summary, out: &mut dyn io::Write) -> io::Result<()> {
+    fn write(&self, files: &[&str], ending: &Ending, out: &mut dyn io::Write) -> io::Result<()> {
         // At most IOV_MAX (1024) pieces go to one system call.
         const PIECES: usize = 1024;
         out.write_all(self.head().as_bytes())?;
@@ -138,7 +315,7 @@ pub trait PerFile: Sync {
             }
             write_all_vectored(out, &mut pieces)?;
         }
-        out.write_all(self.tail(summary, files.len()).as_bytes())
+        out.write_all(self.tail(ending, files.len()).as_bytes())
     }
 
     /// The whole output for a finished report, its files drawn in parallel.
@@ -148,7 +325,7 @@ pub trait PerFile: Sync {
         let parts: Vec<&str> = files.iter().map(String::as_str).collect();
         let mut out = Vec::with_capacity(files.iter().map(|f| f.len() + 8).sum::<usize>() + 256);
         // Writing into memory cannot fail.
-        let _ = self.write(&parts, report.summary(), &mut out);
+        let _ = self.write(&parts, &Ending::of(report), &mut out);
         String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
@@ -175,8 +352,8 @@ fn write_all_vectored(out: &mut dyn io::Write, mut pieces: &mut [io::IoSlice]) -
 pub struct Drawn {
     pub text: String,
     pub summary: Summary,
-    /// The file could not be read.
-    pub unreadable: bool,
+    /// Why the file could not be read, as [`unreadable_message`] says it.
+    pub error: Option<String>,
 }
 
 impl Drawn {
@@ -184,9 +361,21 @@ impl Drawn {
         Self {
             text: format.draw(file),
             summary: Summary::of(file),
-            unreadable: file.error.is_some(),
+            error: unreadable_message(file),
         }
     }
+}
+
+/// `path: why`, for a file that could not be read, with every control or
+/// invisible character written as a visible escape: what the command line
+/// says on standard error (the human report only counts such files).
+pub fn unreadable_message(file: &FileReport) -> Option<String> {
+    let error = file.error.as_deref()?;
+    Some(format!(
+        "{}: {}",
+        excerpt::visible(&file.path),
+        excerpt::visible(error)
+    ))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -302,9 +491,10 @@ mod tests {
                 whole.push_str(format.before_part(i == 0));
                 whole.push_str(part);
             }
-            whole.push_str(&format.tail(summary, parts.len()));
+            let ending = Ending::new(summary);
+            whole.push_str(&format.tail(&ending, parts.len()));
             let mut out = Trickle(Vec::new());
-            format.write(&parts, summary, &mut out).unwrap();
+            format.write(&parts, &ending, &mut out).unwrap();
             assert_eq!(String::from_utf8_lossy(&out.0), whole);
         }
     }

@@ -27,6 +27,7 @@ fn human(report: FileReport) -> String {
         HumanOptions {
             color: false,
             width: 100,
+            quiet: false,
         },
     )
 }

@@ -111,6 +111,7 @@ fn rendered_fail_examples() {
             HumanOptions {
                 color: false,
                 width: 100,
+                quiet: false,
             },
         );
         insta::assert_snapshot!(meta.code, text);

@@ -109,6 +109,7 @@ fn rendered_reports() {
             HumanOptions {
                 color: false,
                 width: 100,
+                quiet: false,
             },
         );
         let snapshot = name.trim_start_matches("testdata/").replace('/', "__");

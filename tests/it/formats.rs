@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use idplint::diagnostic::{Applicability, Edit, Fix};
-use idplint::render::{fingerprint, render_github, render_junit, render_sarif, CiOptions};
+use idplint::render::{
+    fingerprint, render_github, render_junit, render_sarif, CiOptions, Ending, Outcome,
+};
 use idplint::source::Position;
 use idplint::{
     Diagnostic, FileReport, Label, Linter, Options, Report, Severity, SourceOptions, Span,
@@ -108,8 +110,9 @@ fn awkward_report() -> Report {
 fn snapshots_of_every_ci_format() {
     let report = report();
     insta::assert_snapshot!("sarif", render_sarif(&report, &options()));
-    insta::assert_snapshot!("github", render_github(&report, &options()));
-    insta::assert_snapshot!("junit", render_junit(&report, &options()));
+    let ending = Ending::of(&report);
+    insta::assert_snapshot!("github", render_github(&report, &options(), &ending));
+    insta::assert_snapshot!("junit", render_junit(&report, &options(), &ending));
 }
 
 #[test]
@@ -117,8 +120,8 @@ fn no_format_leaks_a_secret() {
     let report = report();
     for out in [
         render_sarif(&report, &options()),
-        render_github(&report, &options()),
-        render_junit(&report, &options()),
+        render_github(&report, &options(), &Ending::of(&report)),
+        render_junit(&report, &options(), &Ending::of(&report)),
     ] {
         assert!(!out.contains(SECRET), "secret in output:\n{out}");
         assert!(!out.contains(ROOT), "absolute path in output:\n{out}");
@@ -366,7 +369,8 @@ fn fingerprints_are_stable_and_distinct() {
 
 #[test]
 fn github_commands_are_escaped_and_single_line() {
-    let out = render_github(&awkward_report(), &CiOptions::default());
+    let awkward = awkward_report();
+    let out = render_github(&awkward, &CiOptions::default(), &Ending::of(&awkward));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "three commands and a summary:\n{out}");
     assert_eq!(
@@ -386,7 +390,7 @@ fn github_commands_are_escaped_and_single_line() {
         )],
     };
     assert_eq!(
-        render_github(&unreadable, &CiOptions::default())
+        render_github(&unreadable, &CiOptions::default(), &Ending::of(&unreadable))
             .lines()
             .next(),
         Some("::error file=a%2Cb.json::a,b.json: cannot read file: gone%0Areally")
@@ -400,7 +404,7 @@ fn junit_parses_and_keeps_the_text() {
         (awkward_report(), CiOptions::default()),
         (Report::default(), options()),
     ] {
-        let out = render_junit(&report, &options);
+        let out = render_junit(&report, &options, &Ending::of(&report));
         let doc = roxmltree::Document::parse(&out)
             .unwrap_or_else(|e| panic!("JUnit output is not XML: {e}\n{out}"));
         let root = doc.root_element();
@@ -420,7 +424,8 @@ fn junit_parses_and_keeps_the_text() {
         );
     }
 
-    let out = render_junit(&report(), &options());
+    let report = report();
+    let out = render_junit(&report, &options(), &Ending::of(&report));
     let doc = roxmltree::Document::parse(&out).expect("XML");
     let case = |name: &str| {
         doc.descendants()
@@ -459,7 +464,8 @@ fn junit_parses_and_keeps_the_text() {
     );
 
     // Escaped text comes back as it was (characters XML cannot hold become U+FFFD).
-    let out = render_junit(&awkward_report(), &CiOptions::default());
+    let awkward = awkward_report();
+    let out = render_junit(&awkward, &CiOptions::default(), &Ending::of(&awkward));
     let doc = roxmltree::Document::parse(&out).expect("XML");
     let failure = doc
         .descendants()
@@ -470,6 +476,68 @@ fn junit_parses_and_keeps_the_text() {
         Some("IDP005 `a,b: c` is 100% <wrong> & \"odd\" 'x'\r\nsecond line\u{FFFD}")
     );
     assert!(failure.text().unwrap_or_default().contains("idp/odd, name: 100%.json:1:2: error IDP005 wrong-type: `a,b: c` is 100% <wrong> & \"odd\" 'x'\r\n"));
+}
+
+/// When warnings fail the run, a file with warnings fails in JUnit as it
+/// does with errors, and the GitHub summary says why; the counts follow the
+/// run's outcome.
+#[test]
+fn warnings_that_fail_the_run_fail_their_test_cases() {
+    let linter = Linter::new(Options::default());
+    // An `email` claim mapped for a non-interactive provider is a warning.
+    let warned = linter.lint_file(
+        &Path::new(ROOT).join("testdata/qlik/create/invalid-claims-non-interactive-email.json"),
+        &SourceOptions::default(),
+    );
+    assert!(warned
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != Severity::Error));
+    assert!(warned
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Warning));
+    let report = Report {
+        files: vec![warned],
+    };
+    let failures = |ending: &Ending| {
+        let out = render_junit(&report, &CiOptions::default(), ending);
+        let doc = roxmltree::Document::parse(&out).expect("XML");
+        let suite = doc.root_element();
+        let failed = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count();
+        assert_eq!(
+            suite.attribute("failures"),
+            Some(failed.to_string().as_str())
+        );
+        (
+            failed,
+            doc.descendants()
+                .find(|n| n.has_tag_name("failure"))
+                .map(|f| f.attribute("type").map(str::to_string)),
+        )
+    };
+    let passing = Ending::of(&report);
+    assert_eq!(passing.outcome(), Outcome::Passed);
+    assert_eq!(failures(&passing), (0, None));
+    let failing = Ending {
+        warnings_fail: Some("warnings fail the run: --deny-warnings".to_string()),
+        ..Ending::of(&report)
+    };
+    assert_eq!(failing.outcome(), Outcome::Failed);
+    assert_eq!(failures(&failing), (1, Some(Some("IDP402".to_string()))));
+    let summary = render_github(&report, &CiOptions::default(), &failing);
+    assert!(
+        summary.ends_with("(warnings fail the run: --deny-warnings)\n"),
+        "{summary}"
+    );
+    assert!(summary
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("idplint failed: 0 errors, 1 warning"));
 }
 
 #[test]

@@ -421,9 +421,11 @@ fn a_link_to_a_system_file_is_not_read() {
             .output()
             .expect("ran");
         let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stdout}");
-        assert!(stdout.contains("system file"), "{stdout}");
+        assert!(stderr.contains("system file"), "{stderr}");
         assert!(!stdout.contains("EnvironmentCanary41d7"), "{stdout}");
+        assert!(!stderr.contains("EnvironmentCanary41d7"), "{stderr}");
     }
 }
 
