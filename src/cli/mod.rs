@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint payload files, directories (walked, .gitignore-aware) or `-` for stdin
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule
     Rules {
         /// Output format
@@ -94,6 +94,9 @@ struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// The directory SARIF file URIs are relative to (default: the git repository around the current directory)
+    #[arg(long, value_name = "DIR")]
+    sarif_root: Option<PathBuf>,
     /// Rules to enable: codes or prefixes, comma-separated (IDP3,IDP501)
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -155,7 +158,7 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules { format } => catalog::list(format),
         Command::Explain { rule } => catalog::explain(&rule),
     }
@@ -176,6 +179,10 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.config.show_config {
         return config::show(&config);
     }
+    let ci = match ci_options(args.format, args.sarif_root.as_deref()) {
+        Ok(ci) => ci,
+        Err(code) => return code,
+    };
     let mut linter = Linter::new(config.options()).with_variables(config.variables());
     if !matches!(args.format, Format::Human) {
         linter = linter.without_source_text();
@@ -213,13 +220,14 @@ fn check(args: CheckArgs) -> ExitCode {
     let (written, summary, unreadable) = if quiet_report {
         write_all(
             args.format,
+            &ci,
             per_file,
             linted,
             &changed,
             &mut std::io::sink(),
         )
     } else {
-        write_all(args.format, per_file, linted, &changed, &mut stdout)
+        write_all(args.format, &ci, per_file, linted, &changed, &mut stdout)
     };
     if let Some(fixing) = &fixing {
         let changed_files = match fixing.finish(&mut stdout) {
@@ -485,11 +493,13 @@ fn check_across(linter: &Linter, linted: &mut [Box<Linted>]) -> Vec<usize> {
     changed.into_iter().map(|k| at[k]).collect::<Vec<usize>>()
 }
 
-/// Writes the run's output; returns how the writing went, the summary, and
-/// whether a file could not be read.
+/// Writes the run's output in the format (with the CI formats' paths);
+/// returns how the writing went, the summary, and whether a file could not
+/// be read.
 #[allow(clippy::vec_box)]
 fn write_all(
     format_arg: Format,
+    ci: &CiOptions,
     per_file: Option<&dyn PerFile>,
     mut linted: Vec<Box<Linted>>,
     changed: &[usize],
@@ -536,9 +546,9 @@ fn write_all(
                 .collect();
             let report = Report { files };
             let text = match format_arg {
-                Format::Sarif => render_sarif(&report, &ci_options()),
-                Format::Github => render_github(&report, &ci_options()),
-                _ => render_junit(&report, &ci_options()),
+                Format::Sarif => render_sarif(&report, ci),
+                Format::Github => render_github(&report, ci),
+                _ => render_junit(&report, ci),
             };
             let written = stdout.write_all(text.as_bytes());
             let (summary, unreadable) = (report.summary(), report.has_io_errors());
@@ -660,11 +670,38 @@ enum Linted {
     Pending(Box<FileReport>, Option<Drawn>),
 }
 
-/// CI formats name files relative to the current directory (the repository
-/// root in CI).
-fn ci_options() -> CiOptions {
-    CiOptions {
-        base_dir: std::env::current_dir().ok(),
+/// Where the CI formats' file names are relative to: for SARIF the
+/// repository root (`--sarif-root`, else the git repository around the
+/// current directory, else the current directory), for the others the
+/// current directory. A `--sarif-root` that is no directory is an error.
+fn ci_options(format: Format, sarif_root: Option<&Path>) -> Result<CiOptions, ExitCode> {
+    let cwd = std::env::current_dir().ok();
+    let (Format::Sarif, Some(cwd)) = (format, &cwd) else {
+        return Ok(CiOptions {
+            base_dir: cwd,
+            working_dir: None,
+        });
+    };
+    let root = match sarif_root {
+        None => idplint::render::repository_root(cwd).unwrap_or_else(|| cwd.clone()),
+        Some(dir) => given_root(dir).map_err(|message| {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        })?,
+    };
+    Ok(CiOptions::under_root(root, cwd.clone()))
+}
+
+/// `--sarif-root DIR` as an absolute path without links; why not, when it
+/// is no directory.
+fn given_root(dir: &Path) -> Result<PathBuf, String> {
+    match std::fs::canonicalize(dir) {
+        Ok(root) if root.is_dir() => Ok(root),
+        Ok(_) => Err(format!(
+            "--sarif-root `{}` is not a directory",
+            dir.display()
+        )),
+        Err(e) => Err(format!("--sarif-root `{}`: {e}", dir.display())),
     }
 }
 
