@@ -52,65 +52,8 @@ const SRCROOT: &str = "%SRCROOT%";
 
 /// The report as a SARIF 2.1.0 log, with a trailing newline.
 pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
-    let mut codes: Vec<&'static str> = report
-        .files
-        .iter()
-        .flat_map(|f| f.diagnostics.iter().map(|d| d.code))
-        .collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let index: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
-    let rules: Vec<Value> = codes
-        .iter()
-        .map(|code| {
-            let name = report
-                .files
-                .iter()
-                .flat_map(|f| &f.diagnostics)
-                .find(|d| d.code == *code)
-                .map_or("", |d| d.name);
-            rule_descriptor(code, name, REPOSITORY)
-        })
-        .collect();
-
-    // Each result is drawn as it is made: a run of a million findings
-    // would hold a million JSON trees before drawing any.
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for file in &report.files {
-        let path = ci_path(&file.path, options);
-        if let Some(error) = &file.error {
-            notifications.push(json!({
-                "level": "error",
-                "message": {"text": format!("{}: {error}", path.text())},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact(&path)}}],
-            }));
-        }
-        if let Some(reason) = &file.skipped {
-            notifications.push(json!({
-                "level": "note",
-                "message": {"text": format!("{}: skipped: {reason}", path.text())},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact(&path)}}],
-            }));
-        }
-        // Occurrences of one (rule, pointer) in this file, for distinct fingerprints.
-        let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-        for d in &file.diagnostics {
-            let n = seen.entry((d.code, d.pointer.as_str())).or_insert(0);
-            *n += 1;
-            let drawn = result(d, &path, index.get(d.code).copied(), *n);
-            results.push(pretty_at(&drawn, RESULT_INDENT));
-        }
-    }
-
-    let mut driver = Map::new();
-    driver.insert("name".into(), json!(env!("CARGO_PKG_NAME")));
-    driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
-    driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
-    if !REPOSITORY.is_empty() {
-        driver.insert("informationUri".into(), json!(REPOSITORY));
-    }
-    driver.insert("rules".into(), Value::Array(rules));
+    let (rules, index) = rule_descriptors(report);
+    let (results, notifications) = drawn_results(report, options, &index);
 
     let mut invocation = Map::new();
     invocation.insert("executionSuccessful".into(), json!(!report.has_io_errors()));
@@ -120,14 +63,13 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
             Value::Array(notifications),
         );
     }
-
     let placeholder = if results.is_empty() {
         json!([])
     } else {
         json!([RESULTS_HERE])
     };
     let mut run = Map::new();
-    run.insert("tool".into(), json!({ "driver": driver }));
+    run.insert("tool".into(), json!({ "driver": driver(rules) }));
     run.insert("invocations".into(), json!([invocation]));
     let root = options.base_dir.as_deref().and_then(|d| file_uri(d, true));
     if let Some(root) = root {
@@ -145,6 +87,93 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
     });
     let skeleton =
         serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    with_results(&skeleton, &results)
+}
+
+/// The descriptors of the rules that have results, sorted by code, and the
+/// index of each code among them.
+fn rule_descriptors(report: &Report) -> (Vec<Value>, HashMap<&'static str, usize>) {
+    let mut codes: Vec<&'static str> = report
+        .files
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().map(|d| d.code))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let index = codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let rules = codes
+        .iter()
+        .map(|code| {
+            let name = report
+                .files
+                .iter()
+                .flat_map(|f| &f.diagnostics)
+                .find(|d| d.code == *code)
+                .map_or("", |d| d.name);
+            rule_descriptor(code, name, REPOSITORY)
+        })
+        .collect();
+    (rules, index)
+}
+
+/// Every finding as a drawn result, and a notification for each file that
+/// could not be read or was skipped.
+fn drawn_results(
+    report: &Report,
+    options: &CiOptions,
+    index: &HashMap<&'static str, usize>,
+) -> (Vec<String>, Vec<Value>) {
+    // Each result is drawn as it is made: a run of a million findings
+    // would hold a million JSON trees before drawing any.
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for file in &report.files {
+        let path = ci_path(&file.path, options);
+        let problems = [
+            ("error", file.error.clone()),
+            (
+                "note",
+                file.skipped.as_ref().map(|r| format!("skipped: {r}")),
+            ),
+        ];
+        for (level, problem) in problems {
+            if let Some(problem) = problem {
+                notifications.push(json!({
+                    "level": level,
+                    "message": {"text": format!("{}: {problem}", path.text())},
+                    "locations": [{"physicalLocation": {"artifactLocation": artifact(&path)}}],
+                }));
+            }
+        }
+        // Occurrences of one (rule, pointer) in this file, for distinct fingerprints.
+        let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for d in &file.diagnostics {
+            let n = seen.entry((d.code, d.pointer.as_str())).or_insert(0);
+            *n += 1;
+            let drawn = result(d, &path, index.get(d.code).copied(), *n);
+            results.push(pretty_at(&drawn, RESULT_INDENT));
+        }
+    }
+    (results, notifications)
+}
+
+/// `tool.driver`: idplint, its version, its repository when the package
+/// names one, and the rules.
+fn driver(rules: Vec<Value>) -> Map<String, Value> {
+    let mut driver = Map::new();
+    driver.insert("name".into(), json!(env!("CARGO_PKG_NAME")));
+    driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+    driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
+    if !REPOSITORY.is_empty() {
+        driver.insert("informationUri".into(), json!(REPOSITORY));
+    }
+    driver.insert("rules".into(), Value::Array(rules));
+    driver
+}
+
+/// The drawn log with the drawn results in the place of [`RESULTS_HERE`],
+/// and a trailing newline.
+fn with_results(skeleton: &str, results: &[String]) -> String {
     let here = format!(
         "{}{}",
         " ".repeat(RESULT_INDENT),
@@ -164,7 +193,7 @@ pub fn render_sarif(report: &Report, options: &CiOptions) -> String {
             }
             out.push_str(after);
         }
-        None => out.push_str(&skeleton),
+        None => out.push_str(skeleton),
     }
     out.push('\n');
     out
