@@ -53,6 +53,12 @@ impl Kind {
     pub fn is_ionos(self) -> bool {
         matches!(self, Kind::IonosCreate | Kind::IonosEnsure)
     }
+
+    /// The vendor whose API takes the body: the name's part before the dot.
+    pub fn vendor(self) -> &'static str {
+        let name = self.name();
+        name.split_once('.').map_or(name, |(vendor, _)| vendor)
+    }
 }
 
 impl std::fmt::Display for Kind {

@@ -85,6 +85,23 @@ impl RuleMeta {
         out
     }
 
+    /// The id of the rule's section in `rules/CATALOG.md`, as GitHub makes
+    /// it from the section's heading `CODE name`: `idp504-discovery-url-not-well-known`.
+    pub fn anchor(&self) -> String {
+        format!("{}-{}", self.code.to_ascii_lowercase(), self.name)
+    }
+
+    /// The vendors whose bodies the rule checks, in the order of its kinds.
+    pub fn vendors(&self) -> Vec<&'static str> {
+        let mut vendors: Vec<&'static str> = Vec::new();
+        for vendor in self.kinds.iter().map(|k| k.vendor()) {
+            if !vendors.contains(&vendor) {
+                vendors.push(vendor);
+            }
+        }
+        vendors
+    }
+
     /// The docs as written, without the doc comment's leading space.
     pub fn docs_text(&self) -> String {
         self.docs

@@ -112,6 +112,9 @@ struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// The directory SARIF file URIs are relative to (default: the git repository around the current directory)
+    #[arg(long, value_name = "DIR")]
+    sarif_root: Option<PathBuf>,
     /// Rules to enable: codes or prefixes, comma-separated (IDP3,IDP501)
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -241,6 +244,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
         config: &config,
         linter: &linter,
         per_file,
+        ci: ci_options(args.format, args.sarif_root.as_deref())?,
     };
     let mut linted = run.lint_all(fixing.as_ref(), output.file());
     let changed = check_across(&linter, &mut linted);
@@ -340,6 +344,8 @@ struct Run<'a> {
     linter: &'a Linter,
     /// The format, when it draws each file on its own.
     per_file: Option<&'a dyn PerFile>,
+    /// How the CI formats name files.
+    ci: CiOptions,
 }
 
 impl Run<'_> {
@@ -516,9 +522,9 @@ impl Run<'_> {
         let text = match (self.args.statistics, self.args.format) {
             (true, Format::Json) => statistics::json(&report),
             (true, _) => statistics::text(&report, &ending, self.args.quiet),
-            (false, Format::Sarif) => render_sarif(&report, &ci_options()),
-            (false, Format::Github) => render_github(&report, &ci_options(), &ending),
-            (false, _) => render_junit(&report, &ci_options(), &ending),
+            (false, Format::Sarif) => render_sarif(&report, &self.ci),
+            (false, Format::Github) => render_github(&report, &self.ci, &ending),
+            (false, _) => render_junit(&report, &self.ci, &ending),
         };
         let written = out.write_all(text.as_bytes());
         leave_to_exit(report);
@@ -641,10 +647,37 @@ enum Linted {
     Pending(Box<FileReport>, Option<Drawn>),
 }
 
-/// CI formats name files relative to the current directory (the repository
-/// root in CI).
-fn ci_options() -> CiOptions {
-    CiOptions {
-        base_dir: std::env::current_dir().ok(),
+/// Where the CI formats' file names are relative to: for SARIF the
+/// repository root (`--sarif-root`, else the git repository around the
+/// current directory, else the current directory), for the others the
+/// current directory. A `--sarif-root` that is no directory is an error.
+fn ci_options(format: Format, sarif_root: Option<&Path>) -> Result<CiOptions, ExitCode> {
+    let cwd = std::env::current_dir().ok();
+    let (Format::Sarif, Some(cwd)) = (format, &cwd) else {
+        return Ok(CiOptions {
+            base_dir: cwd,
+            working_dir: None,
+        });
+    };
+    let root = match sarif_root {
+        None => idplint::render::repository_root(cwd).unwrap_or_else(|| cwd.clone()),
+        Some(dir) => given_root(dir).map_err(|message| {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        })?,
+    };
+    Ok(CiOptions::under_root(root, cwd.clone()))
+}
+
+/// `--sarif-root DIR` as an absolute path without links; why not, when it
+/// is no directory.
+fn given_root(dir: &Path) -> Result<PathBuf, String> {
+    match std::fs::canonicalize(dir) {
+        Ok(root) if root.is_dir() => Ok(root),
+        Ok(_) => Err(format!(
+            "--sarif-root `{}` is not a directory",
+            dir.display()
+        )),
+        Err(e) => Err(format!("--sarif-root `{}`: {e}", dir.display())),
     }
 }

@@ -23,6 +23,7 @@ pub struct Facts {
     pub placeholders: Placeholders,
     pub secrets: Secrets,
     pub certificates: Certificates,
+    pub code_scanning: CodeScanning,
 }
 
 static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
@@ -57,6 +58,10 @@ static FACTS: LazyLock<Facts> = LazyLock::new(|| Facts {
     certificates: from_json(
         "rules/certificates.json",
         include_str!("../../rules/certificates.json"),
+    ),
+    code_scanning: from_json(
+        "rules/code-scanning.json",
+        include_str!("../../rules/code-scanning.json"),
     ),
 });
 
@@ -798,6 +803,65 @@ pub enum KeySyntax {
     SubjectPublicKeyInfo,
     /// A PKCS#1 RSAPublicKey, PEM `RSA PUBLIC KEY` (RFC 8017 §A.1.1).
     RsaPublicKey,
+}
+
+/// `rules/code-scanning.json`: what GitHub code scanning reads about each
+/// rule besides its code, name, severity and manual.
+#[derive(Deserialize)]
+pub struct CodeScanning {
+    /// Rule code → its entry; every rule has one.
+    pub rules: BTreeMap<String, ScanningRule>,
+}
+
+impl CodeScanning {
+    /// The entry of the rule with `code`.
+    pub fn rule(&self, code: &str) -> Option<&ScanningRule> {
+        self.rules.get(code)
+    }
+}
+
+/// One rule's entry in `rules/code-scanning.json`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanningRule {
+    pub precision: Precision,
+    /// What kind of problem the rule finds (`security`, a CWE id,
+    /// `correctness`); the vendors come from the rule's kinds instead.
+    pub tags: Vec<String>,
+    /// For a rule whose findings are security alerts.
+    pub security: Option<SecurityRating>,
+}
+
+/// How often a rule's findings are right, in GitHub's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
+}
+
+/// A security rule's rating.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityRating {
+    /// GitHub's `security-severity`: a score from 0.0 to 10.0, written with
+    /// one decimal (critical from 9.0, high from 7.0, medium from 4.0).
+    pub severity: String,
+    /// Why the rule's findings are security problems, and of that severity.
+    pub reason: String,
 }
 
 /// The URL inside `<https://…>`, Markdown's autolink brackets that a value

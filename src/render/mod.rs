@@ -386,10 +386,35 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// about the run besides its findings.
 #[derive(Debug, Clone, Default)]
 pub struct CiOptions {
-    /// The directory that reported paths are made relative to (the current
-    /// directory, which is the repository root in CI). Absolute paths under
-    /// it become relative; `None` keeps paths as given.
+    /// The directory that reported paths are made relative to: the
+    /// repository root for SARIF (its `%SRCROOT%`), the current directory for
+    /// the others. Paths under it become relative; `None` keeps relative
+    /// paths as given and absolute ones absolute.
     pub base_dir: Option<PathBuf>,
+    /// The directory the report's relative paths are relative to (the
+    /// current directory of the run). `None`: they are taken as they are.
+    pub working_dir: Option<PathBuf>,
+}
+
+impl CiOptions {
+    /// Paths relative to `root`, for a run whose relative paths are
+    /// relative to `working_dir`.
+    pub fn under_root(root: PathBuf, working_dir: PathBuf) -> Self {
+        Self {
+            base_dir: Some(root),
+            working_dir: Some(working_dir),
+        }
+    }
+}
+
+/// The repository around `start`: the nearest of `start` and its ancestors
+/// that holds a `.git` directory, or a `.git` file (a worktree or a
+/// submodule).
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// A file's name as CI tools want it.
@@ -411,22 +436,34 @@ impl CiPath {
     }
 }
 
-/// Makes a report's path repository-relative where it can: absolute paths
-/// under `options.base_dir` lose that prefix, `.` components go, and the
-/// separators become `/`. Names that are not paths (`<stdin>`) are kept.
+/// Makes a report's path relative to `options.base_dir` where it can: a
+/// relative path is first taken inside `options.working_dir` (when given),
+/// `.` and `..` components are resolved, the base directory's prefix goes,
+/// and the separators become `/`. A path outside the base directory stays
+/// absolute. Names that are not paths (`<stdin>`) are kept.
 pub(crate) fn ci_path(path: &str, options: &CiOptions) -> CiPath {
     let given = Path::new(path);
-    let relative = if given.is_absolute() {
-        match options
+    if is_pseudo_name(path) {
+        return CiPath::Relative(path.to_string());
+    }
+    let absolute = if given.is_absolute() {
+        Some(normalized(given))
+    } else {
+        options
+            .working_dir
+            .as_deref()
+            .map(|w| normalized(&w.join(given)))
+    };
+    let relative = match absolute {
+        Some(absolute) => match options
             .base_dir
             .as_deref()
-            .and_then(|base| given.strip_prefix(base).ok())
+            .and_then(|b| inside(&absolute, b))
         {
             Some(rest) => rest,
-            None => return CiPath::Absolute(given.to_path_buf()),
-        }
-    } else {
-        given
+            None => return CiPath::Absolute(absolute),
+        },
+        None => given.to_path_buf(),
     };
     let parts: Vec<String> = relative
         .components()
@@ -440,6 +477,41 @@ pub(crate) fn ci_path(path: &str, options: &CiOptions) -> CiPath {
         return CiPath::Relative(path.to_string());
     }
     CiPath::Relative(parts.join("/"))
+}
+
+/// `<stdin>` and the like: a name for what is no file.
+fn is_pseudo_name(path: &str) -> bool {
+    path.starts_with('<') && path.ends_with('>')
+}
+
+/// `path` without `.` components, and with each `..` taking away the
+/// component before it, as the text reads (links are not followed).
+fn normalized(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// What is left of the absolute `path` under `base`: as written, else with
+/// both resolved through their links (a base reached through a link).
+fn inside(path: &Path, base: &Path) -> Option<PathBuf> {
+    if let Ok(rest) = path.strip_prefix(normalized(base)) {
+        return Some(rest.to_path_buf());
+    }
+    let real_base = std::fs::canonicalize(base).ok()?;
+    let real_path = std::fs::canonicalize(path).ok()?;
+    real_path
+        .strip_prefix(real_base)
+        .ok()
+        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -504,8 +576,64 @@ mod tests {
             path,
             &CiOptions {
                 base_dir: base.map(PathBuf::from),
+                working_dir: None,
             },
         )
+    }
+
+    fn rel_in(path: &str, base: &str, working_dir: &str) -> CiPath {
+        ci_path(
+            path,
+            &CiOptions::under_root(PathBuf::from(base), PathBuf::from(working_dir)),
+        )
+    }
+
+    #[test]
+    fn ci_paths_from_a_subdirectory_are_relative_to_the_root() {
+        let r = |s: &str| CiPath::Relative(s.to_string());
+        assert_eq!(
+            rel_in("qlik/okta.json", "/repo", "/repo/idp"),
+            r("idp/qlik/okta.json")
+        );
+        assert_eq!(
+            rel_in("./qlik/../okta.json", "/repo", "/repo/idp"),
+            r("idp/okta.json")
+        );
+        assert_eq!(
+            rel_in("../ionos/a.json", "/repo", "/repo/idp"),
+            r("ionos/a.json")
+        );
+        assert_eq!(
+            rel_in("/repo/idp/a.json", "/repo/", "/elsewhere"),
+            r("idp/a.json")
+        );
+        assert_eq!(
+            rel_in("../../x.json", "/repo", "/repo/idp"),
+            CiPath::Absolute(PathBuf::from("/x.json"))
+        );
+        assert_eq!(
+            rel_in("a.json", "/repo", "/srv"),
+            CiPath::Absolute(PathBuf::from("/srv/a.json"))
+        );
+        assert_eq!(rel_in("<stdin>", "/repo", "/repo/idp"), r("<stdin>"));
+    }
+
+    #[test]
+    fn the_repository_root_is_where_git_is() {
+        let scratch = tempfile::tempdir().expect("a scratch directory");
+        let top = scratch.path().join("repo");
+        let deep = top.join("idp/qlik");
+        std::fs::create_dir_all(&deep).expect("directories");
+        assert_eq!(
+            repository_root(&deep).filter(|r| r.starts_with(scratch.path())),
+            None
+        );
+        std::fs::create_dir(top.join(".git")).expect(".git directory");
+        assert_eq!(repository_root(&deep), Some(top.clone()));
+        assert_eq!(repository_root(&top), Some(top.clone()));
+        // A submodule or a worktree has a `.git` file, and is a root of its own.
+        std::fs::write(top.join("idp/.git"), "gitdir: ../.git/modules/idp\n").expect(".git file");
+        assert_eq!(repository_root(&deep), Some(top.join("idp")));
     }
 
     #[test]

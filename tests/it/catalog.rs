@@ -172,3 +172,74 @@ fn data_tables_and_schemas_load() {
         "every schema in rules/schemas is embedded"
     );
 }
+
+#[test]
+fn every_rule_has_its_code_scanning_entry() {
+    let scanning = &idplint::facts::facts().code_scanning;
+    let codes: HashSet<&str> = ALL.iter().map(|r| r.meta().code).collect();
+    let listed: HashSet<&str> = scanning.rules.keys().map(String::as_str).collect();
+    assert_eq!(
+        listed, codes,
+        "rules/code-scanning.json lists every rule, and no other"
+    );
+    for (code, rule) in &scanning.rules {
+        assert!(!rule.tags.is_empty(), "{code}: no tags");
+        for tag in &rule.tags {
+            assert!(
+                !["qlik", "ionos"].contains(&tag.as_str()),
+                "{code}: the vendor tags come from the kinds"
+            );
+        }
+        let tagged = rule.tags.iter().any(|t| t == "security");
+        match &rule.security {
+            Some(security) => {
+                assert!(
+                    tagged,
+                    "{code}: a security severity needs the `security` tag"
+                );
+                let score: f64 = security.severity.parse().expect("a number");
+                let (_, decimals) = security.severity.split_once('.').expect("a decimal");
+                assert!(
+                    (0.0..=10.0).contains(&score) && decimals.len() == 1,
+                    "{code}: `{}` is no score from 0.0 to 10.0",
+                    security.severity
+                );
+                assert!(
+                    security.reason.len() > 40,
+                    "{code}: say why it is a security rule"
+                );
+            }
+            None => assert!(!tagged, "{code}: a security rule needs a security severity"),
+        }
+    }
+}
+
+/// The anchor GitHub gives a Markdown heading: lower case, punctuation
+/// other than `-` and `_` dropped, spaces as `-`.
+fn github_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn the_catalogue_has_a_section_per_rule_at_its_anchor() {
+    let catalogue = catalog_markdown();
+    let anchors: Vec<String> = catalogue
+        .lines()
+        .filter_map(|l| l.strip_prefix("### "))
+        .map(github_anchor)
+        .collect();
+    let expected: Vec<String> = ALL.iter().map(|r| r.meta().anchor()).collect();
+    assert_eq!(anchors, expected);
+    for anchor in &expected {
+        assert!(
+            catalogue.contains(&format!("](#{anchor})")),
+            "the table links to {anchor}"
+        );
+    }
+}

@@ -52,7 +52,21 @@ fn report() -> Report {
 fn options() -> CiOptions {
     CiOptions {
         base_dir: Some(PathBuf::from(ROOT)),
+        working_dir: None,
     }
+}
+
+/// The `file:` URI of the repository root, which SARIF names as `%SRCROOT%`.
+fn root_uri() -> String {
+    url::Url::from_directory_path(ROOT)
+        .expect("an absolute path")
+        .to_string()
+}
+
+/// The SARIF log with its one absolute path, the root's URI, written as
+/// `file:///ROOT/`, so that the snapshot holds on any machine.
+fn sarif_without_root(text: &str) -> String {
+    text.replace(&root_uri(), "file:///ROOT/")
 }
 
 /// A hand-made report whose names and texts hold every character that
@@ -109,7 +123,9 @@ fn awkward_report() -> Report {
 #[test]
 fn snapshots_of_every_ci_format() {
     let report = report();
-    insta::assert_snapshot!("sarif", render_sarif(&report, &options()));
+    let sarif = render_sarif(&report, &options());
+    assert!(sarif.contains(&format!("\"uri\": \"{}\"", root_uri())));
+    insta::assert_snapshot!("sarif", sarif_without_root(&sarif));
     let ending = Ending::of(&report);
     insta::assert_snapshot!("github", render_github(&report, &options(), &ending));
     insta::assert_snapshot!("junit", render_junit(&report, &options(), &ending));
@@ -118,8 +134,9 @@ fn snapshots_of_every_ci_format() {
 #[test]
 fn no_format_leaks_a_secret() {
     let report = report();
+    // SARIF names the root once, as `%SRCROOT%`; every file is relative to it.
     for out in [
-        render_sarif(&report, &options()),
+        sarif_without_root(&render_sarif(&report, &options())),
         render_github(&report, &options(), &Ending::of(&report)),
         render_junit(&report, &options(), &Ending::of(&report)),
     ] {
@@ -209,7 +226,22 @@ fn sarif_validates_against_the_official_schema() {
         assert!(rule["help"]["markdown"]
             .as_str()
             .is_some_and(|m| !m.is_empty()));
+        assert_code_scanning_properties(rule);
     }
+    let security: Vec<&str> = rules
+        .iter()
+        .filter(|r| r["properties"].get("security-severity").is_some())
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        security,
+        ["IDP011"],
+        "the committed client secret is a security alert"
+    );
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str(),
+        Some(root_uri().as_str())
+    );
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for result in results {
@@ -219,6 +251,10 @@ fn sarif_validates_against_the_official_schema() {
             .as_str()
             .expect("uri");
         assert!(uri.starts_with("testdata/"), "{uri}");
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+            "%SRCROOT%"
+        );
         let region = &result["locations"][0]["physicalLocation"]["region"];
         for field in ["startLine", "startColumn", "endLine", "endColumn"] {
             assert!(region[field].as_u64().is_some_and(|n| n >= 1), "{result}");
@@ -241,6 +277,43 @@ fn sarif_validates_against_the_official_schema() {
         ["note", "error"],
         "a skipped and an unreadable file"
     );
+}
+
+/// What GitHub code scanning reads from a rule: `tags` with the rule's
+/// vendors, a known `precision`, and for a security rule a
+/// `security-severity` from 0.0 to 10.0 written with one decimal.
+fn assert_code_scanning_properties(rule: &Value) {
+    let properties = &rule["properties"];
+    let tags: Vec<&str> = properties["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let meta = idplint::rules::find(rule["id"].as_str().expect("id"))
+        .expect("a rule of the registry")
+        .meta();
+    for kind in meta.kinds {
+        assert!(tags.contains(&kind.vendor()), "{rule}");
+    }
+    assert!(
+        ["very-high", "high", "medium", "low"]
+            .contains(&properties["precision"].as_str().unwrap_or("")),
+        "{rule}"
+    );
+    match properties.get("security-severity") {
+        Some(score) => {
+            assert!(tags.contains(&"security"), "{rule}");
+            let score = score.as_str().expect("a string");
+            let value: f64 = score.parse().expect("a number");
+            assert!(
+                (0.0..=10.0).contains(&value)
+                    && score.split('.').nth(1).is_some_and(|d| d.len() == 1),
+                "{score}"
+            );
+        }
+        None => assert!(!tags.contains(&"security"), "{rule}"),
+    }
 }
 
 #[test]
@@ -573,7 +646,7 @@ fn the_cli_speaks_every_ci_format() {
             "{format}:\n{text}"
         );
         assert!(
-            !text.contains(ROOT),
+            !sarif_without_root(&text).contains(ROOT),
             "{format} output has an absolute path:\n{text}"
         );
         assert!(!text.contains(SECRET));
@@ -611,4 +684,168 @@ fn the_cli_speaks_every_ci_format() {
         log["runs"][0]["invocations"][0]["executionSuccessful"],
         true
     );
+}
+
+/// The artifact locations of a SARIF log's results: (uri, uriBaseId).
+fn artifact_locations(log: &Value) -> Vec<(String, Option<String>)> {
+    let mut locations: Vec<(String, Option<String>)> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (
+                artifact["uri"].as_str().expect("uri").to_string(),
+                artifact["uriBaseId"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    locations.dedup();
+    locations
+}
+
+/// `idplint check --format sarif ARGS` run in `dir`, which must succeed
+/// (the payloads it is given have warnings only).
+fn sarif_run_in(dir: &Path, args: &[&str]) -> Value {
+    let out = assert_cmd::Command::cargo_bin("idplint")
+        .expect("the binary is built")
+        .current_dir(dir)
+        .args(["check", "--format", "sarif"])
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    let (validator, _) = sarif_validator();
+    assert_valid_sarif(&validator, &text)
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root_from_a_subdirectory() {
+    let repo = tempfile::tempdir().expect("a scratch repository");
+    let root = std::fs::canonicalize(repo.path()).expect("the scratch path");
+    std::fs::create_dir_all(root.join(".git")).expect(".git");
+    std::fs::create_dir_all(root.join("idp/qlik")).expect("idp/qlik");
+    let payload =
+        std::fs::read(Path::new(ROOT).join("testdata/qlik/create/invalid-discovery-url-http.json"))
+            .expect("fixture");
+    std::fs::write(root.join("idp/qlik/okta.json"), &payload).expect("okta.json");
+    std::fs::write(root.join("idp/qlik/okta #2 100%.json"), &payload).expect("a copy");
+    let elsewhere = tempfile::tempdir().expect("a directory outside the repository");
+    let outside = std::fs::canonicalize(elsewhere.path())
+        .expect("the scratch path")
+        .join("keycloak.json");
+    std::fs::write(&outside, &payload).expect("keycloak.json");
+    let outside = outside.to_str().expect("a UTF-8 path");
+
+    let log = sarif_run_in(
+        &root.join("idp"),
+        &["qlik/okta.json", "./qlik/okta #2 100%.json", outside],
+    );
+    let srcroot = Some("%SRCROOT%".to_string());
+    assert_eq!(
+        artifact_locations(&log),
+        [
+            ("idp/qlik/okta.json".to_string(), srcroot.clone()),
+            (
+                "idp/qlik/okta%20%232%20100%25.json".to_string(),
+                srcroot.clone()
+            ),
+            (
+                url::Url::from_file_path(outside)
+                    .expect("absolute")
+                    .to_string(),
+                None
+            ),
+        ]
+    );
+    let root_uri = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("the root's URI");
+    assert_eq!(
+        root_uri,
+        url::Url::from_directory_path(&root)
+            .expect("absolute")
+            .as_str()
+    );
+    assert!(
+        root_uri.starts_with("file:///") && root_uri.ends_with('/'),
+        "{root_uri}"
+    );
+    // The plain-http discovery URL is a security alert.
+    let rule = &log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "IDP503")
+        .cloned()
+        .expect("IDP503 is among the rules");
+    assert_eq!(rule["properties"]["security-severity"], "7.4");
+    assert_eq!(
+        rule["properties"]["tags"],
+        serde_json::json!(["security", "external/cwe/cwe-319", "qlik", "ionos"])
+    );
+
+    // A file reached through `..` from a deeper directory is still under the root.
+    let log = sarif_run_in(&root.join("idp/qlik"), &["../qlik/okta.json"]);
+    assert_eq!(
+        artifact_locations(&log),
+        [("idp/qlik/okta.json".to_string(), srcroot.clone())]
+    );
+
+    // A `.git` file (a worktree or a submodule) marks the root as well.
+    std::fs::remove_dir(root.join(".git")).expect("remove .git");
+    std::fs::write(root.join(".git"), "gitdir: /elsewhere/.git/worktrees/idp\n")
+        .expect(".git file");
+    let log = sarif_run_in(&root.join("idp"), &["qlik/okta.json"]);
+    assert_eq!(
+        artifact_locations(&log),
+        [("idp/qlik/okta.json".to_string(), srcroot.clone())]
+    );
+
+    // `--sarif-root` wins over the repository.
+    let log = sarif_run_in(&root.join("idp"), &["--sarif-root", ".", "qlik/okta.json"]);
+    assert_eq!(
+        artifact_locations(&log),
+        [("qlik/okta.json".to_string(), srcroot)]
+    );
+    assert_eq!(
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str(),
+        Some(
+            url::Url::from_directory_path(root.join("idp"))
+                .expect("absolute")
+                .as_str()
+        )
+    );
+}
+
+#[test]
+fn a_sarif_root_that_is_no_directory_is_a_usage_error() {
+    let repo = tempfile::tempdir().expect("a scratch directory");
+    std::fs::write(repo.path().join("okta.json"), "{}").expect("okta.json");
+    for root in ["missing", "okta.json"] {
+        let out = assert_cmd::Command::cargo_bin("idplint")
+            .expect("the binary is built")
+            .current_dir(repo.path())
+            .args([
+                "check",
+                "--format",
+                "sarif",
+                "--sarif-root",
+                root,
+                "okta.json",
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("error: --sarif-root `{root}`")),
+            "{stderr}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod cli;
+mod cli_flags;
 mod common;
 mod config;
 mod container_spans;
