@@ -18,6 +18,7 @@ use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
 mod config;
+mod schema;
 
 /// Offline linter for identity-provider configuration payloads.
 #[derive(Parser)]
@@ -41,6 +42,12 @@ enum Command {
     Explain {
         /// A rule code (IDP302) or name (certificate-unparseable)
         rule: String,
+    },
+    /// Print the JSON Schema of a payload kind, for editors (VS Code `json.schemas`)
+    Schema {
+        /// The payload kind
+        #[arg(value_parser = schema::kind_names())]
+        kind: String,
     },
 }
 
@@ -158,6 +165,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { format } => catalog::list(format),
         Command::Explain { rule } => catalog::explain(&rule),
+        Command::Schema { kind } => schema::print(&kind),
     }
 }
 
