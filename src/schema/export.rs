@@ -6,7 +6,7 @@
 //! `rules/schemas/`, the facts its rules read (`rules/qlik/facts.json`,
 //! `rules/qlik/patch-paths.json`, `rules/ionos/facts.json`,
 //! `rules/placeholders.json`) and, for the editor's hover text, the notes of
-//! `rules/schemas/editor.json`.
+//! `rules/editor.json`.
 //!
 //! - A Qlik create body is checked against its protocol's schema through one
 //!   `if`/`then` pair per protocol (`if` `protocol` is `OIDC` `then` the OIDC
@@ -52,7 +52,7 @@ pub fn editor_schema(kind: Kind) -> Value {
     build(kind).0
 }
 
-/// The schema of `kind`, and the notes of `rules/schemas/editor.json` it
+/// The schema of `kind`, and the notes of `rules/editor.json` it
 /// used (`kind section pointer`).
 fn build(kind: Kind) -> (Value, BTreeSet<String>) {
     let notes = Describer::new(kind);
@@ -583,7 +583,7 @@ fn finish(doc: Value, title: &str) -> Value {
 // ---------------------------------------------------------------------------
 // Descriptions
 
-/// `rules/schemas/editor.json`.
+/// `rules/editor.json`.
 #[derive(Deserialize)]
 struct Notes {
     #[serde(rename = "$comment")]
@@ -614,8 +614,8 @@ struct Note {
 
 static NOTES: LazyLock<Notes> = LazyLock::new(|| {
     // Covered by tests; failing here is a build defect.
-    serde_json::from_str(include_str!("../../rules/schemas/editor.json"))
-        .unwrap_or_else(|e| panic!("rules/schemas/editor.json is invalid: {e}"))
+    serde_json::from_str(include_str!("../../rules/editor.json"))
+        .unwrap_or_else(|e| panic!("rules/editor.json is invalid: {e}"))
 });
 
 /// The notes of one kind, and those it shares; remembers which it gave.
@@ -836,7 +836,7 @@ mod tests {
     use super::{build, NOTES};
     use crate::kind::Kind;
 
-    /// Every note of `rules/schemas/editor.json` describes a member of some
+    /// Every note of `rules/editor.json` describes a member of some
     /// schema: a note whose pointer is misspelt would describe nothing.
     #[test]
     fn every_note_is_used() {
