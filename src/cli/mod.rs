@@ -29,6 +29,7 @@ use color::ColorChoice;
 use fixing::Fixing;
 use output::Output;
 use walk::{lint_inputs, Input};
+mod schema;
 
 /// Offline linter for identity-provider configuration payloads.
 #[derive(Parser)]
@@ -59,6 +60,12 @@ enum Command {
     Completions {
         /// The shell to complete in
         shell: clap_complete::Shell,
+    },
+    /// Print the JSON Schema of a payload kind, for editors (VS Code `json.schemas`)
+    Schema {
+        /// The payload kind
+        #[arg(value_parser = schema::kind_names())]
+        kind: String,
     },
 }
 
@@ -196,6 +203,7 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => catalog::explain(&rule),
         Command::Server => server::run(),
         Command::Completions { shell } => completions(shell),
+        Command::Schema { kind } => schema::print(&kind),
     }
 }
 

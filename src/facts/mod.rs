@@ -633,6 +633,11 @@ impl Placeholders {
             .then_some((Placeholder::Truncated, trimmed))
     }
 
+    /// The patterns of template variables, as `rules/placeholders.json` writes them.
+    pub fn template_sources(&self) -> impl Iterator<Item = &str> {
+        self.templates.iter().map(|t| t.source.as_str())
+    }
+
     /// True when `value` is or contains a template variable (`${NAME}`, `{{name}}`, `$NAME`).
     pub fn is_template(&self, value: &str) -> bool {
         self.any_template.is_match(value)

@@ -16,6 +16,10 @@ use crate::rules::input;
 use crate::rules::support::{json_type_name, nearest_name, Context};
 use crate::source::{escape_token, unescape_token, Members};
 
+mod export;
+
+pub use export::editor_schema;
+
 /// One embedded schema, parsed and compiled.
 pub struct Schema {
     pub file: &'static str,

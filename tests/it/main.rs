@@ -9,6 +9,7 @@ mod config;
 mod container_spans;
 mod containers;
 mod cross_file;
+mod editor_schema;
 mod examples;
 mod fix;
 mod fixtures;
