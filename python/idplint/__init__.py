@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Literal, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 from . import _idplint
 from ._idplint import KINDS, PROTOCOLS, Config, IdplintError
@@ -40,7 +40,7 @@ __all__ = [
 __version__: str = _idplint.__version__
 
 Severity = Literal["error", "warning", "info"]
-Body = Union[str, bytes, bytearray, memoryview, dict, list]
+Body = Union[str, bytes, bytearray, memoryview, Dict[str, Any], List[Any]]
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,6 @@ def _as_text(body: Any) -> Union[str, bytes]:
     )
 
 
-def _report(raw: dict) -> Report:
+def _report(raw: Dict[str, Any]) -> Report:
     diagnostics = tuple(Diagnostic(**d) for d in raw.pop("diagnostics"))
     return Report(diagnostics=diagnostics, **raw)
