@@ -349,3 +349,19 @@ def test_linting_releases_the_interpreter_lock():
     quarter = (end - start) / 4
     # Had the lint held the lock, this thread could not have run meanwhile.
     assert [t for t in ticks if start + quarter < t < end - quarter]
+
+
+def test_a_config_fills_in_template_variables_of_a_container():
+    script = (
+        'curl -X POST "https://$TENANT/api/v1/identity-providers" \\\n'
+        '  -H "Authorization: Bearer $QLIK_API_KEY" \\\n'
+        """  -d '{"protocol": "jwtAuth", "provider": "external", "interactive": false,\n"""
+        """       "clockToleranceSec": '"$SKEW"',\n"""
+        """       "options": {"issuer": "https://issuer.acme-corp.io"}}'\n"""
+    )
+    plain = idplint.lint(script, filename="create-idp.sh")
+    assert plain.container == "shell" and plain.payloads == 1
+    assert "IDP201" not in codes(plain)
+    config = idplint.Config.from_str('[vars]\nSKEW = "30000"\n')
+    filled = idplint.lint(script, filename="create-idp.sh", config=config)
+    assert [d.pointer for d in filled.diagnostics if d.code == "IDP201"] == ["/clockToleranceSec"]
