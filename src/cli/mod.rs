@@ -18,10 +18,10 @@ use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 mod catalog;
 mod color;
 mod config;
-mod server;
 mod ending;
 mod fixing;
 mod output;
+mod server;
 mod statistics;
 mod walk;
 
