@@ -62,13 +62,7 @@ impl RuleMeta {
     /// manual lists under `## Severity` (`- warning: when ...`).
     pub fn severities(&self) -> Vec<Severity> {
         let mut out = vec![self.severity];
-        let section = self
-            .docs
-            .lines()
-            .map(str::trim)
-            .skip_while(|l| *l != "## Severity")
-            .skip(1)
-            .take_while(|l| !l.starts_with("## "));
+        let section = self.section("Severity").unwrap_or_default();
         for line in section {
             let listed = line
                 .strip_prefix("- ")
@@ -102,6 +96,12 @@ impl RuleMeta {
         vendors
     }
 
+    /// The lines of the manual's `## title` section, trimmed; `None` when
+    /// the manual has no such section.
+    pub fn section(&self, title: &str) -> Option<Vec<&'static str>> {
+        manual_section(self.docs, title)
+    }
+
     /// The docs as written, without the doc comment's leading space.
     pub fn docs_text(&self) -> String {
         self.docs
@@ -110,6 +110,17 @@ impl RuleMeta {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// The lines of the `## title` section of a manual, trimmed; `None` when
+/// it has no such section.
+pub fn manual_section<'a>(docs: &'a str, title: &str) -> Option<Vec<&'a str>> {
+    let mut lines = docs
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.strip_prefix("## ").map(str::trim) != Some(title));
+    lines.next()?;
+    Some(lines.take_while(|l| !l.starts_with("## ")).collect())
 }
 
 /// The declaration half of a rule, implemented by [`declare_rule!`](crate::declare_rule).

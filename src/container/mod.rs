@@ -88,6 +88,12 @@ impl Format {
         postman::is_collection(value)
     }
 
+    /// The container format of a language identifier an editor sends
+    /// (VS Code's `shellscript`, Neovim's `sh`), from `rules/containers.json`.
+    pub fn for_editor_language(language: &str) -> Option<Format> {
+        FACTS.by_editor_language.get(language).copied()
+    }
+
     /// The file extensions of every container format, for directory walks.
     pub fn extensions() -> impl Iterator<Item = &'static str> {
         FACTS.by_extension.keys().map(String::as_str)
@@ -346,6 +352,7 @@ struct EndpointFile {
 struct ContainersFile {
     endpoints: Vec<EndpointFile>,
     extensions: HashMap<String, Vec<String>>,
+    editor_languages: HashMap<String, Vec<String>>,
     postman_suffixes: Vec<String>,
     fence_languages: HashMap<String, Vec<String>>,
     secret_headers: Vec<String>,
@@ -361,6 +368,7 @@ struct Endpoint {
 struct Facts {
     endpoints: Vec<Endpoint>,
     by_extension: HashMap<String, Format>,
+    by_editor_language: HashMap<String, Format>,
     postman_suffixes: Vec<String>,
     fence_languages: HashMap<String, FenceLanguage>,
     secret_headers: Vec<String>,
@@ -394,20 +402,23 @@ static FACTS: LazyLock<Facts> = LazyLock::new(|| {
             item: kinds(e.item),
         })
         .collect();
-    let mut by_extension = HashMap::new();
-    for (format, extensions) in file.extensions {
-        let format = match format.as_str() {
-            "markdown" => Format::Markdown,
-            "posix" => Format::Shell(Dialect::Posix),
-            "powershell" => Format::Shell(Dialect::PowerShell),
-            "cmd" => Format::Shell(Dialect::Cmd),
-            "http" => Format::Http,
-            other => panic!("rules/containers.json: unknown container format `{other}`"),
-        };
-        for e in extensions {
-            by_extension.insert(e, format);
+    let by_format = |table: HashMap<String, Vec<String>>| -> HashMap<String, Format> {
+        let mut out = HashMap::new();
+        for (format, names) in table {
+            let format = match format.as_str() {
+                "markdown" => Format::Markdown,
+                "posix" => Format::Shell(Dialect::Posix),
+                "powershell" => Format::Shell(Dialect::PowerShell),
+                "cmd" => Format::Shell(Dialect::Cmd),
+                "http" => Format::Http,
+                other => panic!("rules/containers.json: unknown container format `{other}`"),
+            };
+            out.extend(names.into_iter().map(|name| (name, format)));
         }
-    }
+        out
+    };
+    let by_extension = by_format(file.extensions);
+    let by_editor_language = by_format(file.editor_languages);
     let console = file
         .fence_languages
         .get("console")
@@ -437,6 +448,7 @@ static FACTS: LazyLock<Facts> = LazyLock::new(|| {
     Facts {
         endpoints,
         by_extension,
+        by_editor_language,
         postman_suffixes: file.postman_suffixes,
         fence_languages,
         secret_headers: file.secret_headers,

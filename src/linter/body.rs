@@ -107,7 +107,7 @@ impl Linter {
                 length: range.end - range.start,
             })
         };
-        let mut finding = Finding::new(
+        let finding = Finding::new(
             input::InvalidJson::META,
             format!(
                 "{} in the body: JSON has no comments and no trailing commas",
@@ -116,13 +116,12 @@ impl Linter {
             Anchor::value(""),
         )
         .label(first.describe().trim_start_matches("a "))
-        .help("remove the comments and trailing commas: the API takes plain JSON");
-        if !rest.is_empty() {
-            finding = finding.help(format!(
-                "remove the comments and trailing commas ({} more below): the API takes plain JSON",
-                rest.len()
-            ));
-        }
+        .help(match rest.len() {
+            0 => "remove the comments and trailing commas: the API takes plain JSON".to_string(),
+            more => format!(
+                "remove the comments and trailing commas ({more} more below): the API takes plain JSON"
+            ),
+        });
         let placed = file.place(selection, finding, span(first_range));
         linted.diagnostics.extend(placed);
         linted.diagnostics.sort_by_key(|d| d.span.offset);

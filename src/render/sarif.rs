@@ -338,15 +338,8 @@ fn code_scanning_properties(meta: &RuleMeta) -> Value {
 
 /// The paragraphs of a `## title` section of a rule's manual, on one line.
 fn section(docs: &str, title: &str) -> Option<String> {
-    let mut lines = docs
-        .lines()
-        .skip_while(|l| l.strip_prefix("## ").map(str::trim) != Some(title));
-    lines.next()?;
-    let body: Vec<&str> = lines
-        .take_while(|l| !l.starts_with("## "))
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines = crate::rule_meta::manual_section(docs, title)?;
+    let body: Vec<&str> = lines.into_iter().filter(|l| !l.is_empty()).collect();
     Some(body.join(" "))
 }
 

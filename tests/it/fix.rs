@@ -453,14 +453,7 @@ fn every_fix_is_argued_in_its_manual() {
                 idplint::diagnostic::Applicability::Unsafe => "unsafe (`--unsafe-fixes`)",
             })
             .collect();
-        let docs = m.docs_text();
-        let section: String = docs
-            .lines()
-            .skip_while(|l| *l != "## Autofix")
-            .skip(1)
-            .take_while(|l| !l.starts_with("## "))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let section = m.section("Autofix").unwrap_or_default().join(" ");
         let argued: BTreeSet<&str> = ["safe (`--fix`)", "unsafe (`--unsafe-fixes`)"]
             .into_iter()
             .filter(|a| {

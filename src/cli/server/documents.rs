@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use idplint::config::Config;
-use idplint::container::{Dialect, Format};
+use idplint::container::Format;
 use idplint::{FileReport, SourceOptions};
 use lsp_types::Uri;
 
@@ -82,7 +82,7 @@ impl Document {
         }
         let container = match self.language_id.as_str() {
             "json" | "jsonc" => None,
-            language => Some(container_of_language(language)?),
+            language => Some(Format::for_editor_language(language)?),
         };
         Some(Target {
             path,
@@ -127,22 +127,10 @@ fn has_json_extension(name: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// The container of an editor's language: VS Code's language identifiers,
-/// and Neovim's file types, which it sends as identifiers.
-fn container_of_language(language: &str) -> Option<Format> {
-    Some(match language {
-        "markdown" | "mdx" => Format::Markdown,
-        "shellscript" | "sh" | "bash" | "zsh" => Format::Shell(Dialect::Posix),
-        "powershell" | "ps1" => Format::Shell(Dialect::PowerShell),
-        "bat" | "dosbatch" => Format::Shell(Dialect::Cmd),
-        "http" => Format::Http,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use idplint::container::Dialect;
     use std::str::FromStr;
 
     fn document(uri: &str, language: &str) -> Document {
