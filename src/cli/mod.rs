@@ -119,7 +119,7 @@ struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// The directory SARIF file URIs are relative to (default: the git repository around the current directory)
+    /// The directory SARIF URIs, GitHub annotations' and JUnit's file names are relative to (default: the git repository around the current directory)
     #[arg(long, value_name = "DIR")]
     sarif_root: Option<PathBuf>,
     /// Rules to enable: codes or prefixes, comma-separated (IDP3,IDP501)
@@ -655,13 +655,14 @@ enum Linted {
     Pending(Box<FileReport>, Option<Drawn>),
 }
 
-/// Where the CI formats' file names are relative to: for SARIF the
-/// repository root (`--sarif-root`, else the git repository around the
-/// current directory, else the current directory), for the others the
-/// current directory. A `--sarif-root` that is no directory is an error.
+/// Where the CI formats' file names are relative to: the repository root
+/// (`--sarif-root`, else the git repository around the current directory,
+/// else the current directory), which is where GitHub code scanning, the
+/// workflow annotations and JUnit reporters look files up whatever directory
+/// the run started in. A `--sarif-root` that is no directory is an error.
 fn ci_options(format: Format, sarif_root: Option<&Path>) -> Result<CiOptions, ExitCode> {
     let cwd = std::env::current_dir().ok();
-    let (Format::Sarif, Some(cwd)) = (format, &cwd) else {
+    let (Format::Sarif | Format::Github | Format::Junit, Some(cwd)) = (format, &cwd) else {
         return Ok(CiOptions {
             base_dir: cwd,
             working_dir: None,

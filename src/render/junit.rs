@@ -26,59 +26,23 @@
 
 use super::{ci_path, CiOptions, Ending, Report};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::linter::FileReport;
 
 /// The report as a JUnit XML document, with a trailing newline; `ending`
 /// says whether warnings fail the run.
 pub fn render_junit(report: &Report, options: &CiOptions, ending: &Ending) -> String {
-    let fails = |d: &&Diagnostic| {
-        d.severity == Severity::Error || (d.severity == Severity::Warning && ending.warnings_fail())
-    };
-    let mut cases = String::new();
-    let (mut failures, mut errors, mut skipped) = (0, 0, 0);
-    for file in &report.files {
-        let path = ci_path(&file.path, options).text();
-        cases.push_str(&format!(
-            "    <testcase name=\"{0}\" classname=\"idplint\" file=\"{0}\" time=\"0\"",
-            attr(&path)
-        ));
-        let mut body = String::new();
-        if let Some(error) = &file.error {
-            errors += 1;
-            body.push_str(&format!(
-                "      <error type=\"io\" message=\"{}\"/>\n",
-                attr(error)
-            ));
-        }
-        if let Some(reason) = &file.skipped {
-            skipped += 1;
-            body.push_str(&format!("      <skipped message=\"{}\"/>\n", attr(reason)));
-        }
-        let listing: String = file
-            .diagnostics
-            .iter()
-            .map(|d| finding_line(&path, d))
-            .collect();
-        let failing: Vec<&Diagnostic> = file.diagnostics.iter().filter(fails).collect();
-        if !failing.is_empty() {
-            failures += 1;
-            body.push_str(&failure(&failing, &listing));
-        } else if !listing.is_empty() {
-            body.push_str(&format!(
-                "      <system-out>{}</system-out>\n",
-                text(&listing)
-            ));
-        }
-        if body.is_empty() {
-            cases.push_str("/>\n");
-        } else {
-            cases.push_str(">\n");
-            cases.push_str(&body);
-            cases.push_str("    </testcase>\n");
-        }
-    }
+    let mut counts = Counts::default();
+    let cases: String = report
+        .files
+        .iter()
+        .map(|file| testcase(file, options, ending, &mut counts))
+        .collect();
     let counts = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\"",
-        report.files.len()
+        "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\"",
+        report.files.len(),
+        counts.failures,
+        counts.errors,
+        counts.skipped
     );
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!("<testsuites name=\"idplint\" {counts}>\n"));
@@ -92,6 +56,66 @@ pub fn render_junit(report: &Report, options: &CiOptions, ending: &Ending) -> St
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The test cases that failed, could not be read, or were skipped.
+#[derive(Default)]
+struct Counts {
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+/// A file's `<testcase>` element, counted in `counts`.
+fn testcase(
+    file: &FileReport,
+    options: &CiOptions,
+    ending: &Ending,
+    counts: &mut Counts,
+) -> String {
+    let fails = |d: &&Diagnostic| {
+        d.severity == Severity::Error || (d.severity == Severity::Warning && ending.warnings_fail())
+    };
+    let path = ci_path(&file.path, options).text();
+    let mut case = format!(
+        "    <testcase name=\"{0}\" classname=\"idplint\" file=\"{0}\" time=\"0\"",
+        attr(&path)
+    );
+    let mut body = String::new();
+    if let Some(error) = &file.error {
+        counts.errors += 1;
+        body.push_str(&format!(
+            "      <error type=\"io\" message=\"{}\"/>\n",
+            attr(error)
+        ));
+    }
+    if let Some(reason) = &file.skipped {
+        counts.skipped += 1;
+        body.push_str(&format!("      <skipped message=\"{}\"/>\n", attr(reason)));
+    }
+    let listing: String = file
+        .diagnostics
+        .iter()
+        .map(|d| finding_line(&path, d))
+        .collect();
+    let failing: Vec<&Diagnostic> = file.diagnostics.iter().filter(fails).collect();
+    if !failing.is_empty() {
+        counts.failures += 1;
+        body.push_str(&failure(&failing, &listing));
+    } else if !listing.is_empty() {
+        body.push_str(&format!(
+            "      <system-out>{}</system-out>\n",
+            text(&listing)
+        ));
+    }
+    if body.is_empty() {
+        case.push_str("/>\n");
+    } else {
+        case.push_str(">\n");
+        case.push_str(&body);
+        case.push_str("    </testcase>\n");
+    }
+    case
 }
 
 /// The `<failure>` of a file whose `failing` findings (at least one) fail

@@ -822,6 +822,45 @@ fn sarif_uris_are_relative_to_the_repository_root_from_a_subdirectory() {
 }
 
 #[test]
+fn annotations_and_junit_name_files_from_the_repository_root_in_a_subdirectory() {
+    let repo = tempfile::tempdir().expect("a scratch repository");
+    let root = std::fs::canonicalize(repo.path()).expect("the scratch path");
+    std::fs::create_dir_all(root.join(".git")).expect(".git");
+    std::fs::create_dir_all(root.join("idp/qlik")).expect("idp/qlik");
+    let payload =
+        std::fs::read(Path::new(ROOT).join("testdata/qlik/create/invalid-discovery-url-http.json"))
+            .expect("fixture");
+    std::fs::write(root.join("idp/qlik/okta.json"), payload).expect("okta.json");
+    let run = |format: &str| {
+        let out = assert_cmd::Command::cargo_bin("idplint")
+            .expect("the binary is built")
+            .current_dir(root.join("idp"))
+            .args(["check", "--format", format, "qlik/okta.json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).expect("UTF-8 output")
+    };
+    // GitHub resolves an annotation's file in the workspace, the repository root.
+    let annotations = run("github");
+    assert!(
+        annotations.contains("::warning file=idp/qlik/okta.json,line=8,col=21,"),
+        "{annotations}"
+    );
+    assert!(!annotations.contains("file=qlik/"), "{annotations}");
+    let junit = run("junit");
+    let document = roxmltree::Document::parse(&junit).expect("JUnit is XML");
+    let files: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .filter_map(|n| n.attribute("file"))
+        .collect();
+    assert_eq!(files, ["idp/qlik/okta.json"]);
+}
+
+#[test]
 fn a_sarif_root_that_is_no_directory_is_a_usage_error() {
     let repo = tempfile::tempdir().expect("a scratch directory");
     std::fs::write(repo.path().join("okta.json"), "{}").expect("okta.json");
