@@ -46,12 +46,16 @@
 
 mod error;
 mod file;
+pub mod suppress;
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use error::ConfigError;
+pub use suppress::Suppression;
+pub use tree::{ConfigTree, Invalid};
 
 use crate::globs::Globs;
 use crate::kind::Kind;
@@ -94,6 +98,14 @@ pub struct Config {
     /// Values of template variables in container bodies (`[vars]`; the
     /// command line's `--var` and `--env-file` go on top).
     pub vars: BTreeMap<String, String>,
+    /// Findings silenced where they are, each for a reason (`[[suppress]]`).
+    pub suppress: Vec<Suppression>,
+    /// The baseline file (`baseline`), absolute: findings recorded there
+    /// are not reported.
+    pub baseline: Option<PathBuf>,
+    /// The configuration file's text with the values of `[vars]` masked,
+    /// for excerpts drawn on it; `None` for the defaults.
+    pub masked_text: Option<std::sync::Arc<str>>,
 }
 
 /// A value for the files one glob matches.
@@ -149,6 +161,9 @@ impl Config {
             kind: None,
             protocol: None,
             vars: BTreeMap::new(),
+            suppress: Vec::new(),
+            baseline: None,
+            masked_text: None,
         }
     }
 
@@ -346,6 +361,18 @@ impl fmt::Display for Config {
                     .collect();
                 writeln!(f, "severity = {{ {} }}", entries.join(", "))?;
             }
+        }
+        if let Some(baseline) = &self.baseline {
+            writeln!(f, "\nbaseline = {}", quote(&baseline.display().to_string()))?;
+        }
+        for s in &self.suppress {
+            writeln!(f, "\n[[suppress]]")?;
+            writeln!(f, "path = {}", quote(s.pattern()))?;
+            writeln!(f, "code = {}", quote(&s.code))?;
+            if let Some(pointer) = &s.pointer {
+                writeln!(f, "pointer = {}", quote(pointer))?;
+            }
+            writeln!(f, "reason = {}", quote(&s.reason))?;
         }
         let off = self.rules_off();
         if !off.is_empty() {
