@@ -103,6 +103,16 @@ impl Suppression {
     }
 }
 
+impl super::Config {
+    /// True when a `[[suppress]]` entry silences `diagnostic`, a finding in
+    /// the file at `path`.
+    pub fn is_suppressed(&self, path: &std::path::Path, diagnostic: &Diagnostic) -> bool {
+        self.suppress
+            .iter()
+            .any(|s| s.covers_file(path) && s.silences(diagnostic))
+    }
+}
+
 /// True when `pointer` is `within` or a member or item under it.
 pub fn pointer_within(pointer: &str, within: &str) -> bool {
     match pointer.strip_prefix(within) {

@@ -485,7 +485,13 @@ fn lint_document(
         return Vec::new();
     }
     let options = target.options(config);
-    let report = linter.lint_source(&target.name, &document.text, &options);
+    let mut report = linter.lint_source(&target.name, &document.text, &options);
+    // The editor shows what `idplint check` reports: not what `[[suppress]]`
+    // entries silence (a baseline is a matter of the command line).
+    let name = Path::new(&target.name);
+    report
+        .diagnostics
+        .retain(|d| !config.is_suppressed(name, d));
     if let Some(error) = &report.error {
         eprintln!("idplint server: `{}`: {error}", document.uri.as_str());
         return Vec::new();
