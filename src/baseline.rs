@@ -9,7 +9,7 @@
 //!   "version": 1,
 //!   "findings": [
 //!     {"path": "idp/legacy-okta.json", "code": "IDP504", "name": "discovery-url-not-well-known",
-//!      "pointer": "/options/discoveryUrl", "fingerprint": "5c0ad2b1e6d1f0c73f8e1a3d2b9c4e07"}
+//!      "pointer": "/pendingOptions/discoveryUrl", "fingerprint": "2b0cbfea25d7d4655f4fd7b15c49aa33"}
 //!   ]
 //! }
 //! ```

@@ -17,7 +17,7 @@ use super::color::ColorChoice;
 
 #[derive(clap::Args)]
 pub struct ConfigArgs {
-    /// The configuration file (default: idplint.toml found upward from the current directory)
+    /// The configuration file for every path (default: for each file, the nearest idplint.toml upward from it)
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Print the resolved settings (configuration file and flags), and which file applies to each path, and exit

@@ -1,8 +1,9 @@
-//! `idplint.toml`: found upward from the working directory or named on the
-//! command line, parsed with the span of every key and value, checked (each
-//! problem is a [`ConfigError`] labelled on the file itself), and resolved,
-//! with the command line's flags on top, into the [`Options`] a [`Linter`]
-//! is built from once and the [`SourceOptions`] of each file.
+//! `idplint.toml`: the nearest one upward from each file ([`ConfigTree`]) or
+//! one named on the command line, parsed with the span of every key and
+//! value, checked (each problem is a [`ConfigError`] labelled on the file
+//! itself), and resolved, with the command line's flags on top, into the
+//! [`Options`] a [`Linter`] is built from once and the [`SourceOptions`] of
+//! each file.
 //!
 //! How the settings combine:
 //! - `select` (default: every rule) and `ignore` take codes (`IDP006`),
@@ -19,6 +20,10 @@
 //!   command line too, and for every file under an excluded directory;
 //!   `include` (default: every `*.json`) says what walking a directory finds.
 //!   In `[kinds]` and `[patch-protocol]` the last matching glob wins.
+//! - `[[suppress]]` entries silence one rule's findings in some files, at
+//!   a pointer or under it, each for a required reason ([`suppress`]);
+//!   `baseline` names a file of findings a run does not report
+//!   ([`crate::baseline`]).
 //!
 //! ```
 //! use std::path::Path;
