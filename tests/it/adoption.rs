@@ -240,6 +240,35 @@ fn an_unused_suppression_is_a_warning_on_its_entry() {
     assert_eq!(json["summary"]["files"], 1);
     assert_eq!(json["summary"]["warnings"], 1);
 
+    // SARIF places it on idplint.toml, with a rule of its own.
+    let sarif = idplint(
+        dir.path(),
+        &["check", "--format", "sarif", "idp/hs256.json"],
+    )
+    .json();
+    let run = &sarif["runs"][0];
+    let result = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "IDP000")
+        .expect("an IDP000 result");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "idplint.toml");
+    assert_eq!(location["region"]["startLine"], 8);
+    assert_eq!(result["level"], "warning");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "IDP000")
+        .expect("its rule");
+    assert!(
+        rule["fullDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("[[suppress]]")),
+        "{rule}"
+    );
+
     // With --deny-warnings it fails the run, as any warning does.
     let denied = idplint(
         dir.path(),
