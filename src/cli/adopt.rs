@@ -12,8 +12,9 @@ use idplint::config::tree::normalize;
 use idplint::render::{unreadable_message, Ending, Summary};
 use idplint::FileReport;
 
+use super::fixing::Fixing;
 use super::setup::Setup;
-use super::{baseline, ending, say_unreadable, Linted, Run};
+use super::{baseline, check_across, ending, say_unreadable, Linted, Run};
 
 impl Run<'_> {
     /// Lints the file (or standard input) named `path` with `lint`, under
@@ -41,6 +42,23 @@ impl Run<'_> {
         }
     }
 
+    /// Lints every input ([`Run::lint_all`]), runs the checks across files
+    /// and sets aside what they add that is suppressed or baselined; says
+    /// the problems of the nested configuration files met. Returns the
+    /// results and the indices of those the checks across files added to.
+    #[allow(clippy::vec_box)]
+    pub(super) fn lint_and_check_across(
+        &self,
+        fixing: Option<&Fixing>,
+        report: Option<&Path>,
+    ) -> (Vec<Box<Linted>>, Vec<usize>) {
+        let mut linted = self.lint_all(fixing, report);
+        let changed = check_across(&self.tree.run().linter, &mut linted);
+        self.settle_again(&mut linted, &changed);
+        self.say_invalid_configs();
+        (linted, changed)
+    }
+
     fn set_aside(&self, setup: &Setup, path: &Path, report: &mut FileReport) {
         setup.suppress(path, report);
         if let Some(baseline) = self.baseline {
@@ -51,7 +69,7 @@ impl Run<'_> {
     /// Sets aside, in the reports the checks across files added to (at
     /// `changed`), the findings they added that are suppressed or
     /// baselined.
-    pub(super) fn settle_again(&self, linted: &mut [Box<Linted>], changed: &[usize]) {
+    fn settle_again(&self, linted: &mut [Box<Linted>], changed: &[usize]) {
         for &i in changed {
             if let Linted::Pending(report, _) = &mut *linted[i] {
                 let path = PathBuf::from(&report.path);
@@ -75,7 +93,7 @@ impl Run<'_> {
 
     /// Says on standard error the problems of every configuration file the
     /// run met that has some; the files under it were reported unreadable.
-    pub(super) fn say_invalid_configs(&self) {
+    fn say_invalid_configs(&self) {
         for invalid in self.tree.met().into_iter().filter_map(Result::err) {
             super::config::report(&invalid.path, &invalid.errors, self.args.color);
         }

@@ -236,52 +236,29 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
             idplint::schema::all();
         });
     }
-    let (config, flags) = check_config(args)?;
-    let baseline = load_baseline(args, &config)?;
-    let keep_text = keeps_text(args, baseline.is_some());
-    let tree: Arc<ConfigTree<Setup>> = Arc::new(ConfigTree::new(
-        Setup::new(config, keep_text),
-        args.config.forced(),
-        flags,
-        move |config| Setup::new(config, keep_text),
-    ));
+    let tree = config_tree(args)?;
     if args.config.show_config {
         return Ok(config::show(&tree, &args.paths, args.color));
     }
+    let baseline = load_baseline(args, &tree.run().config)?;
     let mut output = Output::open(args.output_file.as_deref())?;
     let setup = tree.run().clone();
-    let (config, linter) = (&setup.config, &setup.linter);
     let human = Human::new(HumanOptions {
         color: color::wanted_here(args.color, output.is_terminal()),
         width: 100,
         quiet: args.quiet,
     });
-    let per_file: Option<&dyn PerFile> = match args.format {
-        _ if args.statistics || args.baseline.write_baseline.is_some() => None,
-        Format::Human => Some(&human),
-        Format::Json => Some(&Json),
-        Format::Sarif | Format::Github | Format::Junit => None,
-    };
     let fixing = Fixing::of(args);
     let run = Run {
         args,
-        config,
+        config: &setup.config,
         tree: &tree,
         baseline: baseline.as_ref(),
         config_reports: std::sync::atomic::AtomicUsize::new(0),
-        per_file,
+        per_file: per_file(args, &human),
         ci: ci_options(args.format, args.sarif_root.as_deref())?,
     };
-    let own: Vec<PathBuf> = output
-        .file()
-        .map(Path::to_path_buf)
-        .into_iter()
-        .chain(args.baseline.own_file(config))
-        .collect();
-    let mut linted = run.lint_all(fixing.as_ref(), &own);
-    let changed = check_across(linter, &mut linted);
-    run.settle_again(&mut linted, &changed);
-    run.say_invalid_configs();
+    let (mut linted, changed) = run.lint_and_check_across(fixing.as_ref(), output.file());
     if let Some(path) = &args.baseline.write_baseline {
         return run.write_baseline(path, &linted);
     }
@@ -311,12 +288,31 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
     Ok(ending::exit_status(ending.outcome(), args.exit_zero))
 }
 
-/// True when the run's linters keep each file's text: for the excerpts of
-/// the human report, and for the fingerprints of a baseline.
-fn keeps_text(args: &CheckArgs, reads_baseline: bool) -> bool {
-    (args.format == Format::Human && !args.statistics)
-        || reads_baseline
-        || args.baseline.write_baseline.is_some()
+/// The run's format, when it draws each file on its own: not for
+/// `--statistics`, nor when the run writes a baseline.
+fn per_file<'a>(args: &CheckArgs, human: &'a Human) -> Option<&'a dyn PerFile> {
+    match args.format {
+        _ if args.statistics || args.baseline.write_baseline.is_some() => None,
+        Format::Human => Some(human),
+        Format::Json => Some(&Json),
+        Format::Sarif | Format::Github | Format::Junit => None,
+    }
+}
+
+/// The configuration of each file, from the run's own (the configuration
+/// file's with the flags on top) down; the linters keep each file's text
+/// for the excerpts of the human report, and for a baseline's fingerprints.
+fn config_tree(args: &CheckArgs) -> Result<Arc<ConfigTree<Setup>>, ExitCode> {
+    let (config, flags) = check_config(args)?;
+    let keep_text = (args.format == Format::Human && !args.statistics)
+        || args.baseline.in_use(&config).is_some()
+        || args.baseline.write_baseline.is_some();
+    Ok(Arc::new(ConfigTree::new(
+        Setup::new(config, keep_text),
+        args.config.forced(),
+        flags,
+        move |config| Setup::new(config, keep_text),
+    )))
 }
 
 /// The baseline the run reads, if any; a baseline that cannot be read is
@@ -408,11 +404,17 @@ struct Run<'a> {
 impl Run<'_> {
     /// Lints every input, each drawn at once in a per-file format, and the
     /// bodies that containers' requests read from files of their own; not
-    /// the run's own files (`own`, canonical: the report's, the baseline).
-    /// Each result is boxed:
-    /// putting a run's results in order then moves pointers.
+    /// the run's own files: the one the report goes to (`report`, canonical)
+    /// and the baseline. Each result is boxed: putting a run's results in
+    /// order then moves pointers.
     #[allow(clippy::vec_box)]
-    fn lint_all(&self, fixing: Option<&Fixing>, own: &[PathBuf]) -> Vec<Box<Linted>> {
+    fn lint_all(&self, fixing: Option<&Fixing>, report: Option<&Path>) -> Vec<Box<Linted>> {
+        let own: Vec<PathBuf> = report
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain(self.args.baseline.own_file(self.config))
+            .collect();
+        let own = &own[..];
         let paths = self.paths();
         let stdin_name = self.args.stdin_filename.as_deref().unwrap_or("<stdin>");
         let lint_path = |path: &Path, walked: bool| {
