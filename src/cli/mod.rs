@@ -422,7 +422,7 @@ impl Run<'_> {
                 let (config, linter) = (&setup.config, &setup.linter);
                 let options = config.source_options(path);
                 match fixing {
-                    Some(fixing) => fixing.fix_file(linter, path, &options),
+                    Some(fixing) => fixing.fix_file(setup, path, &options),
                     None if walked => linter.lint_regular_file(path, &options),
                     None => linter.lint_file(path, &options),
                 }

@@ -706,3 +706,34 @@ fn suppressions_of_a_nested_configuration_are_relative_to_it() {
         run.summary()
     );
 }
+
+#[test]
+fn fix_leaves_a_suppressed_finding_as_it_is() {
+    let dir = repository(
+        "[[suppress]]\npath = \"idp/tolerance.json\"\ncode = \"IDP202\"\nreason = \"the tenant's clock drifts half a second\"\n",
+    );
+    std::fs::copy(
+        testdata("invalid-clock-tolerance-fractional.json"),
+        dir.path().join("idp/tolerance.json"),
+    )
+    .expect("copy");
+    let before = read(&dir, "idp/tolerance.json");
+    let diff = idplint(dir.path(), &["check", "--diff", "idp/tolerance.json"]);
+    assert_eq!(
+        diff.code, 0,
+        "nothing to fix: {}{}",
+        diff.stdout, diff.stderr
+    );
+    assert!(diff.stdout.is_empty(), "{}", diff.stdout);
+    let run = idplint(dir.path(), &["check", "--fix", "idp/tolerance.json"]);
+    assert_eq!(read(&dir, "idp/tolerance.json"), before);
+    assert!(
+        run.summary().ends_with("; 1 suppressed"),
+        "{}",
+        run.summary()
+    );
+    // Without the entry, the same run fixes it.
+    std::fs::remove_file(dir.path().join("idplint.toml")).expect("remove");
+    idplint(dir.path(), &["check", "--fix", "idp/tolerance.json"]);
+    assert!(read(&dir, "idp/tolerance.json").contains("\"clockToleranceSec\": 3"));
+}

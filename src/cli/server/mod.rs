@@ -453,12 +453,14 @@ impl Server<'_> {
             return None;
         };
         let document = self.documents.get(uri)?;
-        let fixed = idplint::fix::fix_text(
+        let name = Path::new(&target.name);
+        let fixed = idplint::fix::fix_text_sparing(
             linter,
             &target.name,
             &document.text,
             &target.options(config),
             idplint::fix::FixMode::Safe,
+            &|d| config.is_suppressed(name, d),
         );
         actions::fix_all(document, &fixed.text, fixed.applied, self.encoding)
     }
