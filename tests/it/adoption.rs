@@ -737,3 +737,18 @@ fn fix_leaves_a_suppressed_finding_as_it_is() {
     idplint(dir.path(), &["check", "--fix", "idp/tolerance.json"]);
     assert!(read(&dir, "idp/tolerance.json").contains("\"clockToleranceSec\": 3"));
 }
+
+#[test]
+fn the_excerpt_of_an_unused_suppression_masks_the_variables() {
+    let dir = repository(
+        "[vars]\nQLIK_API_KEY = \"eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJhcGkifQ\"\n[[suppress]]\npath = \"idp/committed.json\"\ncode = \"IDP111\"\nreason = \"the staging tenant\"\n",
+    );
+    let run = idplint(dir.path(), &["check", "idp/committed.json"]);
+    assert!(run.stdout.contains("IDP000"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2 │ QLIK_API_KEY = \"****"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("eyJhbGci"), "{}", run.stdout);
+}
