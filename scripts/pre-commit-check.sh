@@ -2,8 +2,9 @@
 # Proves the README's pre-commit snippet, as written, with the real pre-commit: on a
 # scratch repository that holds a web app (tsconfig.json with comments,
 # .vscode/settings.json, package.json) beside payloads and a runbook, the hook passes on the
-# clean tree, fails on a staged defect, and passes once idplint.toml turns the rule off
-# for that file. Also validates .pre-commit-hooks.yaml, the manifest for remote use.
+# clean tree, fails on a staged defect, and passes once a [[suppress]] entry in idplint.toml
+# accepts that finding (file, code, pointer, reason). Also validates .pre-commit-hooks.yaml,
+# the manifest for remote use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -85,12 +86,14 @@ if "$pre_commit" run; then
   exit 1
 fi
 
-echo "pre-commit run with the rule turned off for that file in idplint.toml (must pass):"
+echo "pre-commit run with the finding suppressed in idplint.toml (must pass):"
 cat > idplint.toml <<'TOML'
-[[overrides]]
-files = ["idp/qlik/okta.json"]
-ignore = ["IDP111"]
+[[suppress]]
+path = "idp/qlik/okta.json"
+code = "IDP111"
+pointer = "/pendingOptions/idTokenSignatureAlg"
+reason = "the staging IdP signs with HS256 until its key rotation"
 TOML
 git add idplint.toml idp/qlik/okta.json
 "$pre_commit" run
-echo "pre-commit hook: passes on a clean tree with JSONC and package.json, fails on a staged defect, passes with the rule off for that file"
+echo "pre-commit hook: passes on a clean tree with JSONC and package.json, fails on a staged defect, passes with that finding suppressed"

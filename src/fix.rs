@@ -49,12 +49,25 @@ pub fn fix_text(
     options: &SourceOptions,
     mode: FixMode,
 ) -> Fixed {
+    fix_text_sparing(linter, name, text, options, mode, &|_| false)
+}
+
+/// [`fix_text`], leaving alone the findings `spared` picks: those a
+/// `[[suppress]]` entry accepts are not to be changed.
+pub fn fix_text_sparing(
+    linter: &Linter,
+    name: &str,
+    text: &str,
+    options: &SourceOptions,
+    mode: FixMode,
+    spared: &dyn Fn(&Diagnostic) -> bool,
+) -> Fixed {
     let mut text = text.to_string();
     let mut applied = 0;
     let mut rounds = Vec::new();
     let mut report = linter.lint_bytes(name, text.as_bytes(), options);
     for _ in 0..MAX_ROUNDS {
-        let (edits, fixed) = chosen_edits(&report.diagnostics, mode);
+        let (edits, fixed) = chosen_edits(&report.diagnostics, mode, spared);
         if edits.is_empty() {
             break;
         }
@@ -88,11 +101,16 @@ fn broken(report: &FileReport) -> usize {
 
 /// The edits of the fixes to apply in one round, and how many fixes they
 /// are: whole fixes only, none overlapping another, in file order.
-fn chosen_edits(diagnostics: &[Diagnostic], mode: FixMode) -> (Vec<Edit>, usize) {
+fn chosen_edits(
+    diagnostics: &[Diagnostic],
+    mode: FixMode,
+    spared: &dyn Fn(&Diagnostic) -> bool,
+) -> (Vec<Edit>, usize) {
     let syntax_error = diagnostics.iter().any(|d| d.code == "IDP001");
     let mut fixes: Vec<&crate::diagnostic::Fix> = diagnostics
         .iter()
         .filter(|d| !syntax_error || d.code == "IDP001")
+        .filter(|d| !spared(d))
         .filter_map(|d| d.fix.as_ref())
         .filter(|f| mode.allows(f.applicability))
         .collect();

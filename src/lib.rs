@@ -17,6 +17,7 @@
 //! assert!(report.diagnostics.iter().any(|d| d.severity == Severity::Error));
 //! ```
 
+pub mod baseline;
 pub mod config;
 pub mod container;
 pub mod cross_file;

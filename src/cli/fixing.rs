@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use idplint::{FileReport, Linter, SourceOptions};
+use idplint::{FileReport, SourceOptions};
 
 use super::output::Output;
+use super::setup::Setup;
 use super::CheckArgs;
 
 /// `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only`: what to apply, and
@@ -41,14 +42,16 @@ impl Fixing {
         })
     }
 
-    /// Lints the file at `path` and fixes it: writes the fixed text in
-    /// place, or keeps its diff. The report is that of the fixed text.
+    /// Lints the file at `path` and fixes it, but not the findings its
+    /// configuration's `[[suppress]]` entries accept: writes the fixed text
+    /// in place, or keeps its diff. The report is that of the fixed text.
     pub(super) fn fix_file(
         &self,
-        linter: &Linter,
+        setup: &Setup,
         path: &Path,
         options: &SourceOptions,
     ) -> FileReport {
+        let linter = &setup.linter;
         let name = path.display().to_string();
         let text = match idplint::source::with_file(path, |bytes| {
             std::str::from_utf8(bytes).map(str::to_string).ok()
@@ -57,7 +60,9 @@ impl Fixing {
             // Not UTF-8, or unreadable: linted as it is, which says why.
             _ => return linter.lint_file(path, options),
         };
-        let fixed = idplint::fix::fix_text(linter, &name, &text, options, self.mode);
+        let spared = |d: &idplint::Diagnostic| setup.config.is_suppressed(path, d);
+        let fixed =
+            idplint::fix::fix_text_sparing(linter, &name, &text, options, self.mode, &spared);
         if fixed.text != text {
             if self.diff {
                 let diff = idplint::fix::unified_diff(&name, &text, &fixed.text);

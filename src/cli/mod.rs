@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use idplint::config::{Config, Flags};
+use idplint::config::{Config, ConfigTree, Flags};
 use idplint::facts::Protocol;
 use idplint::render::{
     render_github, render_junit, render_sarif, unreadable_message, CiOptions, Drawn, Ending, Human,
@@ -15,6 +16,8 @@ use idplint::render::{
 };
 use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
 
+mod adopt;
+mod baseline;
 mod catalog;
 mod color;
 mod config;
@@ -22,13 +25,15 @@ mod ending;
 mod fixing;
 mod output;
 mod server;
+mod setup;
 mod statistics;
 mod walk;
 
 use color::ColorChoice;
 use fixing::Fixing;
 use output::Output;
-use walk::{lint_inputs, Input};
+use setup::Setup;
+use walk::{lint_inputs, Input, Scope};
 mod schema;
 
 /// Offline linter for identity-provider configuration payloads.
@@ -172,6 +177,8 @@ struct CheckArgs {
     color: ColorChoice,
     #[command(flatten)]
     config: config::ConfigArgs,
+    #[command(flatten)]
+    baseline: baseline::BaselineArgs,
 }
 
 pub fn main() -> ExitCode {
@@ -229,33 +236,33 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
             idplint::schema::all();
         });
     }
-    let config = check_config(args)?;
+    let tree = config_tree(args)?;
     if args.config.show_config {
-        return Ok(config::show(&config));
+        return Ok(config::show(&tree, &args.paths, args.color));
     }
+    let baseline = load_baseline(args, &tree.run().config)?;
     let mut output = Output::open(args.output_file.as_deref())?;
-    let linter = linter(args, &config);
+    let setup = tree.run().clone();
     let human = Human::new(HumanOptions {
         color: color::wanted_here(args.color, output.is_terminal()),
         width: 100,
         quiet: args.quiet,
     });
-    let per_file: Option<&dyn PerFile> = match args.format {
-        _ if args.statistics => None,
-        Format::Human => Some(&human),
-        Format::Json => Some(&Json),
-        Format::Sarif | Format::Github | Format::Junit => None,
-    };
     let fixing = Fixing::of(args);
     let run = Run {
         args,
-        config: &config,
-        linter: &linter,
-        per_file,
+        config: &setup.config,
+        tree: &tree,
+        baseline: baseline.as_ref(),
+        config_reports: std::sync::atomic::AtomicUsize::new(0),
+        per_file: per_file(args, &human),
         ci: ci_options(args.format, args.sarif_root.as_deref())?,
     };
-    let mut linted = run.lint_all(fixing.as_ref(), output.file());
-    let changed = check_across(&linter, &mut linted);
+    let (mut linted, changed) = run.lint_and_check_across(fixing.as_ref(), output.file());
+    if let Some(path) = &args.baseline.write_baseline {
+        return run.write_baseline(path, &linted);
+    }
+    linted.extend(run.unused_suppressions());
     let silent = args.diff || args.fix_only;
     let (written, ending) = if silent {
         run.write_all(linted, &changed, &mut std::io::sink())
@@ -281,15 +288,43 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
     Ok(ending::exit_status(ending.outcome(), args.exit_zero))
 }
 
-/// The linter of the run; it keeps each file's text only for the excerpts
-/// of the human report.
-fn linter(args: &CheckArgs, config: &Config) -> Linter {
-    let linter = Linter::new(config.options()).with_variables(config.variables());
-    if args.format == Format::Human && !args.statistics {
-        linter
-    } else {
-        linter.without_source_text()
+/// The run's format, when it draws each file on its own: not for
+/// `--statistics`, nor when the run writes a baseline.
+fn per_file<'a>(args: &CheckArgs, human: &'a Human) -> Option<&'a dyn PerFile> {
+    match args.format {
+        _ if args.statistics || args.baseline.write_baseline.is_some() => None,
+        Format::Human => Some(human),
+        Format::Json => Some(&Json),
+        Format::Sarif | Format::Github | Format::Junit => None,
     }
+}
+
+/// The configuration of each file, from the run's own (the configuration
+/// file's with the flags on top) down; the linters keep each file's text
+/// for the excerpts of the human report, and for a baseline's fingerprints.
+fn config_tree(args: &CheckArgs) -> Result<Arc<ConfigTree<Setup>>, ExitCode> {
+    let (config, flags) = check_config(args)?;
+    let keep_text = (args.format == Format::Human && !args.statistics)
+        || args.baseline.in_use(&config).is_some()
+        || args.baseline.write_baseline.is_some();
+    Ok(Arc::new(ConfigTree::new(
+        Setup::new(config, keep_text),
+        args.config.forced(),
+        flags,
+        move |config| Setup::new(config, keep_text),
+    )))
+}
+
+/// The baseline the run reads, if any; a baseline that cannot be read is
+/// an error (exit status 2).
+fn load_baseline(args: &CheckArgs, config: &Config) -> Result<Option<baseline::InUse>, ExitCode> {
+    let Some(path) = args.baseline.in_use(config) else {
+        return Ok(None);
+    };
+    baseline::InUse::load(&path).map(Some).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
 }
 
 /// The flags that do not go together: `--statistics` prints human or JSON
@@ -304,8 +339,9 @@ fn check_usage(args: &CheckArgs) -> Result<(), ExitCode> {
     Ok(())
 }
 
-/// The run's settings: the configuration file's with the flags on top.
-fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
+/// The run's settings: the configuration file's with the flags on top; and
+/// the flags, for the other configuration files the run meets.
+fn check_config(args: &CheckArgs) -> Result<(Config, Flags), ExitCode> {
     let flags = [("--select", &args.select), ("--ignore", &args.ignore)];
     for (flag, selectors) in flags {
         if let Some(unknown) = selectors.iter().find(|s| !idplint::linter::selects_any(s)) {
@@ -342,14 +378,23 @@ fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
             }
         },
     };
-    config::resolve(&args.config, flags, args.color)
+    let config = config::resolve(&args.config, flags.clone(), args.color)?;
+    Ok((config, flags))
 }
 
 /// What a run of `check` lints with, and how it draws what it finds.
 struct Run<'a> {
     args: &'a CheckArgs,
+    /// The run's own configuration: its `deny-warnings` and `max-warnings`
+    /// hold for the whole run.
     config: &'a Config,
-    linter: &'a Linter,
+    /// The configuration and linter of each file.
+    tree: &'a Arc<ConfigTree<Setup>>,
+    /// The baseline the run reads.
+    baseline: Option<&'a baseline::InUse>,
+    /// The reports on configuration files (unused suppressions): counted
+    /// in no summary's files, as no payload was linted there.
+    config_reports: std::sync::atomic::AtomicUsize,
     /// The format, when it draws each file on its own.
     per_file: Option<&'a dyn PerFile>,
     /// How the CI formats name files.
@@ -359,24 +404,29 @@ struct Run<'a> {
 impl Run<'_> {
     /// Lints every input, each drawn at once in a per-file format, and the
     /// bodies that containers' requests read from files of their own; not
-    /// the file the report goes to (`report`). Each result is boxed:
-    /// putting a run's results in order then moves pointers.
+    /// the run's own files: the one the report goes to (`report`, canonical)
+    /// and the baseline. Each result is boxed: putting a run's results in
+    /// order then moves pointers.
     #[allow(clippy::vec_box)]
     fn lint_all(&self, fixing: Option<&Fixing>, report: Option<&Path>) -> Vec<Box<Linted>> {
-        let (config, linter) = (self.config, self.linter);
-        let paths = if self.args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            self.args.paths.clone()
-        };
+        let own: Vec<PathBuf> = report
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain(self.args.baseline.own_file(self.config))
+            .collect();
+        let own = &own[..];
+        let paths = self.paths();
         let stdin_name = self.args.stdin_filename.as_deref().unwrap_or("<stdin>");
         let lint_path = |path: &Path, walked: bool| {
-            let options = config.source_options(path);
-            match fixing {
-                Some(fixing) => fixing.fix_file(linter, path, &options),
-                None if walked => linter.lint_regular_file(path, &options),
-                None => linter.lint_file(path, &options),
-            }
+            self.with_setup(path, |setup| {
+                let (config, linter) = (&setup.config, &setup.linter);
+                let options = config.source_options(path);
+                match fixing {
+                    Some(fixing) => fixing.fix_file(setup, path, &options),
+                    None if walked => linter.lint_regular_file(path, &options),
+                    None => linter.lint_file(path, &options),
+                }
+            })
         };
         let lint = |input: &Input| match input {
             Input::Stdin => self.lint_stdin(stdin_name),
@@ -384,7 +434,8 @@ impl Run<'_> {
             Input::Walked(path) => lint_path(path, true),
             Input::Error(name, message) => FileReport::unreadable(name.as_str(), message.as_str()),
         };
-        let mut linted = lint_inputs(&paths, config, report, |input| {
+        let scope: Arc<dyn Scope> = self.tree.clone();
+        let mut linted = lint_inputs(&paths, &scope, own, |input| {
             // A bug met in linting or drawing one file fails that file alone.
             let linted =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.keep(lint(&input))))
@@ -395,14 +446,27 @@ impl Run<'_> {
         });
         // Bodies that containers' requests read from files of their own
         // (`-d @body.json`), linted with the kind of their request.
-        for (path, kind) in named_bodies(&linted, &paths, config, report) {
-            let options = SourceOptions {
-                kind: kind.or(config.source_options(&path).kind),
-                ..config.source_options(&path)
-            };
-            linted.push(Box::new(self.keep(linter.lint_file(&path, &options))));
+        for (path, kind) in named_bodies(&linted, &paths, &*scope, own) {
+            let report = self.with_setup(&path, |setup| {
+                let options = setup.config.source_options(&path);
+                let options = SourceOptions {
+                    kind: kind.or(options.kind),
+                    ..options
+                };
+                setup.linter.lint_file(&path, &options)
+            });
+            linted.push(Box::new(self.keep(report)));
         }
         linted
+    }
+
+    /// The paths the command line names, `.` when none.
+    fn paths(&self) -> Vec<PathBuf> {
+        if self.args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.args.paths.clone()
+        }
     }
 
     /// Lints standard input, reported as `name`.
@@ -412,10 +476,10 @@ impl Run<'_> {
             idplint::source::MAX_INPUT_BYTES,
         );
         match read {
-            Ok(bytes) => {
-                self.linter
-                    .lint_bytes(name, &bytes, &self.config.source_options(Path::new(name)))
-            }
+            Ok(bytes) => self.with_setup(Path::new(name), |setup| {
+                let options = setup.config.source_options(Path::new(name));
+                setup.linter.lint_bytes(name, &bytes, &options)
+            }),
             Err(e) => FileReport::unreadable(name, format!("cannot read standard input: {e}")),
         }
     }
@@ -498,11 +562,7 @@ impl Run<'_> {
             })
             .collect();
         say_unreadable(drawn.iter().filter_map(|d| d.error.as_deref()));
-        let ending = ending::of(
-            drawn.iter().map(|d| d.summary).sum(),
-            self.args,
-            self.config,
-        );
+        let ending = self.ending(drawn.iter().map(|d| d.summary).sum());
         let parts: Vec<&str> = drawn.iter().map(|d| d.text.as_str()).collect();
         let written = format.write(&parts, &ending, out);
         leave_to_exit(linted);
@@ -526,7 +586,7 @@ impl Run<'_> {
         let report = Report { files };
         let messages: Vec<String> = report.files.iter().filter_map(unreadable_message).collect();
         say_unreadable(messages.iter().map(String::as_str));
-        let ending = ending::of(report.summary(), self.args, self.config);
+        let ending = self.ending(report.summary());
         let text = match (self.args.statistics, self.args.format) {
             (true, Format::Json) => statistics::json(&report),
             (true, _) => statistics::text(&report, &ending, self.args.quiet),
@@ -552,12 +612,12 @@ fn say_unreadable<'a>(messages: impl Iterator<Item = &'a str>) {
 /// The files that containers' requests name as their bodies, resolved
 /// against the container's directory, with the kind of their request; not
 /// those the run lints anyway (named, or found by walking a directory), nor
-/// the file the report goes to (`report_file`, canonical).
+/// the run's own files (`own`, canonical: the report's, the baseline).
 fn named_bodies(
     linted: &[Box<Linted>],
     paths: &[PathBuf],
-    config: &Config,
-    report_file: Option<&Path>,
+    config: &dyn Scope,
+    own: &[PathBuf],
 ) -> Vec<(PathBuf, Option<Kind>)> {
     let reports = linted.iter().filter_map(|l| match &**l {
         Linted::Pending(report, _) if !report.body_files.is_empty() => Some(report),
@@ -574,7 +634,7 @@ fn named_bodies(
         let dir = Path::new(&report.path).parent().unwrap_or(Path::new(""));
         for body in &report.body_files {
             let path = dir.join(&body.path);
-            let is_input = |p: &PathBuf| p.is_file() && Some(p.as_path()) != report_file;
+            let is_input = |p: &PathBuf| p.is_file() && !own.contains(p);
             let Some(real) = canonical(&path).filter(is_input) else {
                 continue;
             };

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use idplint::config::Config;
+use idplint::config::{Config, ConfigTree};
 
 pub(super) enum Input {
     Stdin,
@@ -14,6 +14,44 @@ pub(super) enum Input {
     /// A regular file found by walking a directory.
     Walked(PathBuf),
     Error(String, String),
+}
+
+/// What decides which files a run lints: one configuration, or the
+/// configuration of each file ([`ConfigTree`]).
+pub(super) trait Scope: Send + Sync {
+    /// True when `path` (a file, or a directory with all it holds) is not
+    /// linted, even when named on the command line.
+    fn is_excluded(&self, path: &Path) -> bool;
+    /// True when a file found by walking a directory is one to lint.
+    fn is_included(&self, path: &Path) -> bool;
+}
+
+impl Scope for Config {
+    fn is_excluded(&self, path: &Path) -> bool {
+        Config::is_excluded(self, path)
+    }
+
+    fn is_included(&self, path: &Path) -> bool {
+        Config::is_included(self, path)
+    }
+}
+
+/// A file or directory is excluded by the configuration of the directory
+/// it is in: a directory's own `idplint.toml` does not undo its parent's
+/// `exclude`. A file whose configuration has problems is linted, to be
+/// reported as such.
+impl<T: AsRef<Config> + Send + Sync> Scope for ConfigTree<T> {
+    fn is_excluded(&self, path: &Path) -> bool {
+        self.for_file(path)
+            .is_ok_and(|t| (*t).as_ref().is_excluded(path))
+    }
+
+    fn is_included(&self, path: &Path) -> bool {
+        match self.for_file(path) {
+            Ok(t) => (*t).as_ref().is_included(path),
+            Err(_) => (**self.run()).as_ref().is_included(path),
+        }
+    }
 }
 
 impl Input {
@@ -37,12 +75,12 @@ impl Input {
 /// whole tree and no thread beyond the pool's competes for the cores.
 /// The reports come back in a stable order whatever the walk order: the
 /// paths in command-line order, and within a directory its walk errors,
-/// then its files sorted. The file the report is written to (`report`) is
-/// not an input.
+/// then its files sorted. The run's own files (`own`, canonical: the file
+/// the report is written to, the baseline) are no inputs.
 pub(super) fn lint_inputs<T, F>(
     paths: &[PathBuf],
-    config: &Config,
-    report: Option<&Path>,
+    config: &std::sync::Arc<dyn Scope>,
+    own: &[PathBuf],
     lint: F,
 ) -> Vec<T>
 where
@@ -69,7 +107,7 @@ where
                 });
             };
             let mut batch = Vec::with_capacity(WALK_BATCH);
-            let orders = expand_numbered(paths, config, report, &mut |number, input| {
+            let orders = expand_numbered(paths, config, own, &mut |number, input| {
                 batch.push((number, input));
                 if batch.len() == WALK_BATCH {
                     hand_over(std::mem::replace(
@@ -90,7 +128,7 @@ where
     } else {
         // Nothing to walk (the pre-commit case).
         let mut inputs = Vec::new();
-        let orders = expand_numbered(paths, config, report, &mut |number, input| {
+        let orders = expand_numbered(paths, config, own, &mut |number, input| {
             inputs.push((number, input));
         });
         let linted = inputs
@@ -114,12 +152,12 @@ const WALK_BATCH: usize = 16;
 /// (0, 1, 2, …); returns the order of each, by number.
 fn expand_numbered(
     paths: &[PathBuf],
-    config: &Config,
-    report: Option<&Path>,
+    config: &std::sync::Arc<dyn Scope>,
+    own: &[PathBuf],
     found: &mut dyn FnMut(usize, Input),
 ) -> Vec<Order> {
     let mut orders = Vec::new();
-    expand(paths, config, report, &mut |order, input| {
+    expand(paths, config, own, &mut |order, input| {
         found(orders.len(), input);
         orders.push(order);
     });
@@ -153,11 +191,11 @@ enum Place {
 /// path that does not exist is an error input, named as given.
 fn expand(
     paths: &[PathBuf],
-    config: &Config,
-    report: Option<&Path>,
+    config: &std::sync::Arc<dyn Scope>,
+    own: &[PathBuf],
     found: &mut dyn FnMut(Order, Input),
 ) {
-    let mut unseen = Unseen::new(paths.len(), report);
+    let mut unseen = Unseen::new(paths.len(), own);
     for (index, path) in paths.iter().enumerate() {
         if path.as_os_str() == "-" {
             found((index, Place::Given(0)), Input::Stdin);
@@ -181,14 +219,14 @@ fn expand(
 fn walk(
     index: usize,
     path: &Path,
-    config: &Config,
+    config: &std::sync::Arc<dyn Scope>,
     unseen: &mut Unseen,
     found: &mut dyn FnMut(Order, Input),
 ) {
-    let exclude = config.exclude.clone();
+    let scope = config.clone();
     let root = path.as_os_str().as_encoded_bytes();
     let walk = ignore::WalkBuilder::new(path)
-        .filter_entry(move |e| !exclude.matches_with_ancestors(e.path()))
+        .filter_entry(move |e| !scope.is_excluded(e.path()))
         .build();
     let mut errors = 0;
     for entry in walk {
@@ -223,7 +261,8 @@ fn walk(
 /// The files a run has met, to lint each once: a file named twice, or named
 /// and found again by walking its directory; and the files the run's report
 /// is written to, which are never linted: standard output redirected to a
-/// file (`idplint check --format json . > report.json`) or `--output-file`.
+/// file (`idplint check --format json . > report.json`) or `--output-file`,
+/// and the baseline the run reads or writes.
 struct Unseen {
     /// Paths met so far, without `.` components; kept only when several
     /// paths are given (one walk meets each file once).
@@ -233,10 +272,12 @@ struct Unseen {
 }
 
 impl Unseen {
-    /// For a run of `paths` paths whose report goes to `report` (a canonical
-    /// path), if not to standard output.
-    fn new(paths: usize, report: Option<&Path>) -> Self {
-        let report = report.and_then(|path| Some((path.file_name()?.to_os_string(), path.into())));
+    /// For a run of `paths` paths whose own files (the report's, the
+    /// baseline) are `own` (canonical paths), besides standard output's.
+    fn new(paths: usize, own: &[PathBuf]) -> Self {
+        let report = own
+            .iter()
+            .filter_map(|path| Some((path.file_name()?.to_os_string(), path.clone())));
         Self {
             met: (paths > 1).then(std::collections::HashSet::new),
             reports: redirected_stdout().into_iter().chain(report).collect(),
@@ -348,10 +389,10 @@ mod tests {
         }
         std::fs::write(dir.path().join("notes.txt"), "not linted").unwrap();
         expected.sort();
-        let config = Config::defaults(dir.path());
+        let config: std::sync::Arc<dyn Scope> = std::sync::Arc::new(Config::defaults(dir.path()));
         let lone = dir.path().join("b/3.json");
         let paths = [dir.path().to_path_buf(), lone.clone()];
-        let linted = lint_inputs(&paths, &config, None, |input| match input {
+        let linted = lint_inputs(&paths, &config, &[], |input| match input {
             Input::Walked(path) | Input::File(path) => path,
             Input::Stdin | Input::Error(..) => PathBuf::from("?"),
         });

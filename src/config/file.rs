@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::ConfigError;
+use super::suppress::{self, RawSuppression, Suppression};
 use super::{Config, Pinned};
 use crate::facts::facts;
 use crate::globs::Globs;
@@ -46,6 +47,9 @@ struct RawConfig {
     overrides: Vec<Spanned<RawOverride>>,
     #[serde(default)]
     vars: Table,
+    #[serde(default)]
+    suppress: Vec<Spanned<RawSuppression>>,
+    baseline: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +103,13 @@ pub(super) fn parse(path: &Path, text: &str, root: &Path) -> Result<Config, Vec<
         overrides: raw.overrides.iter().filter_map(|o| cx.over(o)).collect(),
         kind: None,
         protocol: None,
+        suppress: raw
+            .suppress
+            .iter()
+            .filter_map(|s| cx.suppression(s))
+            .collect(),
+        baseline: raw.baseline.as_ref().map(|b| root.join(b.get_ref())),
+        masked_text: Some(masked_vars(&text, &raw.vars)),
     };
     if cx.errors.is_empty() {
         Ok(config)
@@ -317,6 +328,43 @@ impl Checker<'_> {
             severity,
         })
     }
+}
+
+impl Checker<'_> {
+    /// One `[[suppress]]` entry.
+    fn suppression(&mut self, entry: &Spanned<RawSuppression>) -> Option<Suppression> {
+        let raw = entry.get_ref();
+        let globs = self.globs(std::slice::from_ref(raw.path()));
+        let code_ok = self.selector(raw.code(), "in `[[suppress]]`");
+        match suppress::check(entry, self.text, globs, code_ok) {
+            Ok(suppression) => Some(suppression),
+            Err(problems) => {
+                for (span, message, label, help) in problems {
+                    self.error(span, message, label, help);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// The text of the file with the values of `[vars]` masked, for the
+/// excerpts drawn on it: a variable may hold a token.
+fn masked_vars(text: &Arc<str>, vars: &Table) -> Arc<str> {
+    if vars.is_empty() {
+        return text.clone();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for value in vars.values() {
+        let span = value.span();
+        if let Some(inner) = bytes.get_mut(span.start + 1..span.end.saturating_sub(1)) {
+            inner
+                .iter_mut()
+                .filter(|b| b.is_ascii())
+                .for_each(|b| *b = b'*');
+        }
+    }
+    Arc::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn in_document_order(table: &Table) -> Vec<(&Spanned<String>, &Spanned<String>)> {

@@ -1,8 +1,9 @@
-//! `idplint.toml`: found upward from the working directory or named on the
-//! command line, parsed with the span of every key and value, checked (each
-//! problem is a [`ConfigError`] labelled on the file itself), and resolved,
-//! with the command line's flags on top, into the [`Options`] a [`Linter`]
-//! is built from once and the [`SourceOptions`] of each file.
+//! `idplint.toml`: the nearest one upward from each file ([`ConfigTree`]) or
+//! one named on the command line, parsed with the span of every key and
+//! value, checked (each problem is a [`ConfigError`] labelled on the file
+//! itself), and resolved, with the command line's flags on top, into the
+//! [`Options`] a [`Linter`] is built from once and the [`SourceOptions`] of
+//! each file.
 //!
 //! How the settings combine:
 //! - `select` (default: every rule) and `ignore` take codes (`IDP006`),
@@ -19,6 +20,10 @@
 //!   command line too, and for every file under an excluded directory;
 //!   `include` (default: every `*.json`) says what walking a directory finds.
 //!   In `[kinds]` and `[patch-protocol]` the last matching glob wins.
+//! - `[[suppress]]` entries silence one rule's findings in some files, at
+//!   a pointer or under it, each for a required reason ([`suppress`]);
+//!   `baseline` names a file of findings a run does not report
+//!   ([`crate::baseline`]).
 //!
 //! ```
 //! use std::path::Path;
@@ -46,12 +51,16 @@
 
 mod error;
 mod file;
+pub mod suppress;
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use error::ConfigError;
+pub use suppress::Suppression;
+pub use tree::{ConfigTree, Invalid};
 
 use crate::globs::Globs;
 use crate::kind::Kind;
@@ -94,6 +103,14 @@ pub struct Config {
     /// Values of template variables in container bodies (`[vars]`; the
     /// command line's `--var` and `--env-file` go on top).
     pub vars: BTreeMap<String, String>,
+    /// Findings silenced where they are, each for a reason (`[[suppress]]`).
+    pub suppress: Vec<Suppression>,
+    /// The baseline file (`baseline`), absolute: findings recorded there
+    /// are not reported.
+    pub baseline: Option<PathBuf>,
+    /// The configuration file's text with the values of `[vars]` masked,
+    /// for excerpts drawn on it; `None` for the defaults.
+    pub masked_text: Option<std::sync::Arc<str>>,
 }
 
 /// A value for the files one glob matches.
@@ -149,6 +166,9 @@ impl Config {
             kind: None,
             protocol: None,
             vars: BTreeMap::new(),
+            suppress: Vec::new(),
+            baseline: None,
+            masked_text: None,
         }
     }
 
@@ -346,6 +366,18 @@ impl fmt::Display for Config {
                     .collect();
                 writeln!(f, "severity = {{ {} }}", entries.join(", "))?;
             }
+        }
+        if let Some(baseline) = &self.baseline {
+            writeln!(f, "\nbaseline = {}", quote(&baseline.display().to_string()))?;
+        }
+        for s in &self.suppress {
+            writeln!(f, "\n[[suppress]]")?;
+            writeln!(f, "path = {}", quote(s.pattern()))?;
+            writeln!(f, "code = {}", quote(&s.code))?;
+            if let Some(pointer) = &s.pointer {
+                writeln!(f, "pointer = {}", quote(pointer))?;
+            }
+            writeln!(f, "reason = {}", quote(&s.reason))?;
         }
         let off = self.rules_off();
         if !off.is_empty() {

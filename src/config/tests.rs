@@ -397,3 +397,90 @@ fn the_search_for_a_config_stops_at_the_repository_root() {
     std::fs::write(&inside, "").unwrap();
     assert_eq!(Config::find(&nested), Some(inside));
 }
+
+const SUPPRESS: &str = r#"ignore = ["IDP204"]
+
+[[suppress]]
+path = "idp/legacy-okta.json"
+code = "IDP504"
+pointer = "/options/discoveryUrl"
+reason = "legacy tenant, migrating in Q1"
+
+[[suppress]]
+path = "idp/**/*.json"
+code = "template-variable"
+reason = "deployments fill the secrets in"
+"#;
+
+#[test]
+fn suppressions_are_read_with_the_line_of_their_entry() {
+    let config = config(SUPPRESS);
+    let [first, second] = &config.suppress[..] else {
+        panic!("two entries: {:?}", config.suppress);
+    };
+    assert_eq!(first.pattern(), "idp/legacy-okta.json");
+    assert_eq!(first.pointer.as_deref(), Some("/options/discoveryUrl"));
+    assert_eq!(first.reason, "legacy tenant, migrating in Q1");
+    assert_eq!((first.start.line, first.start.column), (3, 1));
+    assert_eq!(
+        &SUPPRESS[first.span.offset..first.span.offset + first.span.length],
+        "[[suppress]]"
+    );
+    assert_eq!(second.start.line, 9);
+    assert_eq!(second.pointer, None);
+}
+
+#[test]
+fn a_suppression_silences_its_file_rule_and_pointer_only() {
+    let config = config(SUPPRESS);
+    let linter = Linter::new(config.options());
+    let body = r#"{"protocol": "OIDC", "provider": "okta", "interactive": true,
+      "options": {"discoveryUrl": "https://acme.okta.com/oauth2/default", "clientId": "0oa8f2k1xzQ4bN3d5697",
+        "clientSecret": "${OKTA_CLIENT_SECRET}", "realm": "acme"}}"#;
+    let silenced = |path: &str| -> Vec<&'static str> {
+        let report = linter.lint_source(path, body, &SourceOptions::default());
+        let mut codes: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| config.is_suppressed(Path::new(path), d))
+            .map(|d| d.code)
+            .collect();
+        codes.sort_unstable();
+        codes
+    };
+    assert_eq!(silenced("/repo/idp/legacy-okta.json"), ["IDP010", "IDP504"]);
+    assert_eq!(silenced("/repo/idp/other.json"), ["IDP010"]);
+    assert!(silenced("/repo/docs/legacy-okta.json").is_empty());
+}
+
+#[test]
+fn a_suppression_needs_a_reason_a_pointer_and_a_known_rule() {
+    let text =
+        "[[suppress]]\npath = \"a.json\"\ncode = \"IDP5O4\"\npointer = \"options.discoveryUrl\"\n";
+    let found = errors(text);
+    let messages: Vec<&str> = found.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown rule `IDP5O4` in `[[suppress]]`",
+            "a suppression without a `reason`",
+            "`options.discoveryUrl` is not a JSON pointer",
+        ]
+    );
+    assert_eq!(labelled(text, &found[1]), "[[suppress]]");
+    assert_eq!(
+        found[2].help.as_deref(),
+        Some("write it from the body's root: `/options/discoveryUrl`")
+    );
+    let typo = errors("[[suppress]]\npaths = \"a.json\"\ncode = \"IDP504\"\nreason = \"r\"\n");
+    assert_eq!(typo[0].help.as_deref(), Some("did you mean `path`?"));
+}
+
+#[test]
+fn the_baseline_is_relative_to_the_configuration_file() {
+    let config = config("baseline = \"ci/idplint-baseline.json\"\n");
+    assert_eq!(
+        config.baseline.as_deref(),
+        Some(Path::new("/repo/ci/idplint-baseline.json"))
+    );
+}

@@ -37,6 +37,11 @@ pub struct FileReport {
     /// Bodies a container's requests read from other files (`-d @body.json`),
     /// with the kind their request gives them.
     pub body_files: Vec<BodyFile>,
+    /// Findings a `[[suppress]]` entry of the configuration took out of
+    /// `diagnostics`.
+    pub suppressed: usize,
+    /// Findings the baseline took out of `diagnostics`.
+    pub baselined: usize,
 }
 
 /// A request body kept in a file of its own, named by a container.
@@ -64,6 +69,8 @@ impl FileReport {
             redacted_source: Arc::from(""),
             ionos_names: Vec::new(),
             body_files: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 

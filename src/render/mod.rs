@@ -49,6 +49,16 @@ pub struct Summary {
     /// The payloads found in those containers.
     #[serde(skip_serializing_if = "is_zero")]
     pub container_payloads: usize,
+    /// Findings silenced by `[[suppress]]` entries: counted nowhere else.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+    /// Findings recorded in the baseline: counted nowhere else.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: usize,
+    /// Baseline entries of the files linted that no finding matched any
+    /// more: fixed since the baseline was written.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baseline_fixed: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -75,6 +85,9 @@ impl Summary {
             } else {
                 0
             },
+            suppressed: file.suppressed,
+            baselined: file.baselined,
+            baseline_fixed: 0,
         }
     }
 
@@ -121,6 +134,9 @@ impl std::ops::Add for Summary {
             unreadable_dirs: self.unreadable_dirs + other.unreadable_dirs,
             containers: self.containers + other.containers,
             container_payloads: self.container_payloads + other.container_payloads,
+            suppressed: self.suppressed + other.suppressed,
+            baselined: self.baselined + other.baselined,
+            baseline_fixed: self.baseline_fixed + other.baseline_fixed,
         }
     }
 }
@@ -234,6 +250,7 @@ impl Ending {
         if s.files > s.unreadable || s.files == 0 {
             line.push_str(&counts(s));
         }
+        line.push_str(&set_aside(s));
         let why = self
             .warnings_fail
             .as_deref()
@@ -278,6 +295,30 @@ fn counts(s: &Summary) -> String {
             ));
         }
         line
+    }
+}
+
+/// `; 2 suppressed, 3 baselined, 1 baseline entry fixed`: the findings
+/// not reported, and the baseline's entries no longer found, when any.
+fn set_aside(s: &Summary) -> String {
+    let mut said = Vec::new();
+    if s.suppressed > 0 {
+        said.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        said.push(format!("{} baselined", s.baselined));
+    }
+    if s.baseline_fixed > 0 {
+        said.push(plural(
+            s.baseline_fixed,
+            "baseline entry fixed",
+            "baseline entries fixed",
+        ));
+    }
+    if said.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", said.join(", "))
     }
 }
 

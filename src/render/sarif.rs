@@ -33,6 +33,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use serde_json::{json, Map, Value};
 
 use super::{ci_path, CiOptions, CiPath, Report};
+use crate::config::suppress;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::facts::facts;
 use crate::rules::{self, RuleMeta};
@@ -249,14 +250,19 @@ fn level(severity: Severity) -> &'static str {
 fn rule_descriptor(code: &str, name: &str, repository: &str) -> Value {
     let meta: Option<&'static RuleMeta> = rules::find(code).map(|r| r.meta());
     let Some(meta) = meta else {
-        // Not in the registry (cannot happen for the engine's findings).
-        let text = if name.is_empty() { code } else { name };
+        // Not in the registry: the finding on an unused `[[suppress]]`
+        // entry (the engine's findings all are).
+        let (short, full) = match code {
+            suppress::UNUSED_CODE => (suppress::UNUSED_SUMMARY, suppress::UNUSED_DOCS),
+            _ if name.is_empty() => (code, code),
+            _ => (name, name),
+        };
         return json!({
             "id": code,
             "name": name,
-            "shortDescription": {"text": text},
-            "fullDescription": {"text": text},
-            "help": {"text": text},
+            "shortDescription": {"text": short},
+            "fullDescription": {"text": full},
+            "help": {"text": full},
         });
     };
     let summary = match meta.summary() {

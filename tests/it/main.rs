@@ -1,6 +1,7 @@
 //! The integration tests, in one binary: each module was a test file of its
 //! own, and one binary links once instead of once per file.
 
+mod adoption;
 mod catalog;
 mod cli;
 mod cli_flags;

@@ -508,6 +508,20 @@ fn configuration_is_found_per_document_and_reloaded() {
     assert_eq!(summary(&found)[1].0, "IDP504");
     assert_eq!(summary(&found)[1].1, ERROR);
 
+    // A `[[suppress]]` entry silences its finding in the editor too.
+    std::fs::write(
+        &config,
+        "[[suppress]]\npath = \"idp/qlik/*.json\"\ncode = \"IDP504\"\npointer = \"/pendingOptions\"\nreason = \"issuer kept until the Okta migration\"\n",
+    )
+    .unwrap();
+    let changed = json!({"changes": [{"uri": uri_of(&config), "type": 2}]});
+    client.notify("workspace/didChangeWatchedFiles", changed);
+    assert_eq!(
+        codes(&client.diagnostics(&legacy)),
+        ["IDP502", "IDP504", "IDP010"]
+    );
+    assert_eq!(codes(&client.diagnostics(&okta)), ["IDP502", "IDP010"]);
+
     // A configuration with a problem: reported on the file, its documents
     // not linted until it is fixed.
     std::fs::write(&config, "ignore = [\"IDP999\"]\n").unwrap();

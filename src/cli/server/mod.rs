@@ -453,12 +453,14 @@ impl Server<'_> {
             return None;
         };
         let document = self.documents.get(uri)?;
-        let fixed = idplint::fix::fix_text(
+        let name = Path::new(&target.name);
+        let fixed = idplint::fix::fix_text_sparing(
             linter,
             &target.name,
             &document.text,
             &target.options(config),
             idplint::fix::FixMode::Safe,
+            &|d| config.is_suppressed(name, d),
         );
         actions::fix_all(document, &fixed.text, fixed.applied, self.encoding)
     }
@@ -485,7 +487,13 @@ fn lint_document(
         return Vec::new();
     }
     let options = target.options(config);
-    let report = linter.lint_source(&target.name, &document.text, &options);
+    let mut report = linter.lint_source(&target.name, &document.text, &options);
+    // The editor shows what `idplint check` reports: not what `[[suppress]]`
+    // entries silence (a baseline is a matter of the command line).
+    let name = Path::new(&target.name);
+    report
+        .diagnostics
+        .retain(|d| !config.is_suppressed(name, d));
     if let Some(error) = &report.error {
         eprintln!("idplint server: `{}`: {error}", document.uri.as_str());
         return Vec::new();
