@@ -17,6 +17,9 @@
 //! assert!(report.diagnostics.iter().any(|d| d.severity == Severity::Error));
 //! ```
 
+/// The `idplint` command line, which `src/main.rs` runs; not a library API.
+#[doc(hidden)]
+pub mod cli;
 pub mod config;
 pub mod container;
 pub mod cross_file;

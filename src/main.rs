@@ -6,8 +6,6 @@ use libmimalloc_sys::{
     mi_zalloc_aligned,
 };
 
-mod cli;
-
 // mimalloc spends about 8% fewer instructions than the system allocator on the
 // many small values of a parsed payload. Without transparent huge pages: with
 // them, its arenas took the peak memory of a 10 000-file run from 37 MB to 60-70 MB.
@@ -80,7 +78,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
 }
 
 fn main() -> ExitCode {
-    cli::main()
+    idplint::cli::main()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use idplint::config::{Config, ConfigError, Flags};
+use crate::config::{Config, ConfigError, Flags};
 
 use super::color::ColorChoice;
 

@@ -7,13 +7,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use idplint::config::{Config, Flags};
-use idplint::facts::Protocol;
-use idplint::render::{
+use crate::config::{Config, Flags};
+use crate::facts::Protocol;
+use crate::render::{
     render_github, render_junit, render_sarif, unreadable_message, CiOptions, Drawn, Ending, Human,
     HumanOptions, Json, PerFile,
 };
-use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
+use crate::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod catalog;
 mod color;
@@ -226,7 +226,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
         // A walk lints many files, and every schema is likely needed: the
         // workers start and compile them while the walk begins.
         rayon::spawn(|| {
-            idplint::schema::all();
+            crate::schema::all();
         });
     }
     let config = check_config(args)?;
@@ -308,13 +308,10 @@ fn check_usage(args: &CheckArgs) -> Result<(), ExitCode> {
 fn check_config(args: &CheckArgs) -> Result<Config, ExitCode> {
     let flags = [("--select", &args.select), ("--ignore", &args.ignore)];
     for (flag, selectors) in flags {
-        if let Some(unknown) = selectors.iter().find(|s| !idplint::linter::selects_any(s)) {
+        if let Some(unknown) = selectors.iter().find(|s| !crate::linter::selects_any(s)) {
             let unknown = unknown.trim();
             eprintln!("error: no rule matches `{unknown}` (given to {flag})");
-            eprintln!(
-                "  help: {}",
-                idplint::linter::unknown_selector_help(unknown)
-            );
+            eprintln!("  help: {}", crate::linter::unknown_selector_help(unknown));
             return Err(ExitCode::from(2));
         }
     }
@@ -407,10 +404,8 @@ impl Run<'_> {
 
     /// Lints standard input, reported as `name`.
     fn lint_stdin(&self, name: &str) -> FileReport {
-        let read = idplint::source::read_limited(
-            std::io::stdin().lock(),
-            idplint::source::MAX_INPUT_BYTES,
-        );
+        let read =
+            crate::source::read_limited(std::io::stdin().lock(), crate::source::MAX_INPUT_BYTES);
         match read {
             Ok(bytes) => {
                 self.linter
@@ -604,9 +599,9 @@ fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let text = idplint::source::read_small_text(path)
+    let text = crate::source::read_small_text(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut variables = idplint::container::Variables::new();
+    let mut variables = crate::container::Variables::new();
     let bad = variables.read_dotenv(&text);
     if let Some(line) = bad.first() {
         return Err(format!(
@@ -668,7 +663,7 @@ fn ci_options(format: Format, sarif_root: Option<&Path>) -> Result<CiOptions, Ex
         });
     };
     let root = match sarif_root {
-        None => idplint::render::repository_root(cwd).unwrap_or_else(|| cwd.clone()),
+        None => crate::render::repository_root(cwd).unwrap_or_else(|| cwd.clone()),
         Some(dir) => given_root(dir).map_err(|message| {
             eprintln!("error: {message}");
             ExitCode::from(2)
