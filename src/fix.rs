@@ -1,7 +1,7 @@
 //! Applying fixes: the edits of a file's findings, applied until nothing
 //! changes, written in place atomically or shown as a unified diff.
 
-use std::io::Write;
+#[cfg(feature = "cli")]
 use std::path::Path;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
@@ -142,7 +142,9 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
 
 /// Writes `text` to `path` atomically: a temporary file in the same
 /// directory, with the file's permissions, renamed over it.
+#[cfg(feature = "cli")]
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

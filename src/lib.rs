@@ -18,6 +18,7 @@
 //! ```
 
 /// The `idplint` command line, which `src/main.rs` runs; not a library API.
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
 pub mod config;

@@ -318,10 +318,12 @@ pub trait PerFile: Sync {
         out.write_all(self.tail(ending, files.len()).as_bytes())
     }
 
-    /// The whole output for a finished report, its files drawn in parallel.
+    /// The whole output for a finished report.
     fn render(&self, report: &Report) -> String {
-        use rayon::prelude::*;
-        let files: Vec<String> = report.files.par_iter().map(|f| self.draw(f)).collect();
+        // Drawn in turn: in parallel, 10 000 files' JSON or human output took
+        // no less time on 2 cores, and the command line draws its files in
+        // parallel on its own.
+        let files: Vec<String> = report.files.iter().map(|f| self.draw(f)).collect();
         let parts: Vec<&str> = files.iter().map(String::as_str).collect();
         let mut out = Vec::with_capacity(files.iter().map(|f| f.len() + 8).sum::<usize>() + 256);
         // Writing into memory cannot fail.
