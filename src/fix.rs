@@ -28,6 +28,7 @@ impl FixMode {
 
 /// A file's text after fixing, with the report of what remains.
 pub struct Fixed {
+    /// The fixed text.
     pub text: String,
     /// The findings fixed, over all rounds.
     pub applied: usize,
@@ -40,7 +41,7 @@ pub struct Fixed {
 }
 
 /// Lints `text` and applies the fixes `mode` allows until none is left
-/// (at most [`MAX_ROUNDS`] times). A file that is not JSON is changed only
+/// (at most 8 times). A file that is not JSON is changed only
 /// by a fix of its syntax error.
 pub fn fix_text(
     linter: &Linter,

@@ -20,27 +20,8 @@
 //!   `include` (default: every `*.json`) says what walking a directory finds.
 //!   In `[kinds]` and `[patch-protocol]` the last matching glob wins.
 //!
-//! ```
-//! use std::path::Path;
-//! use idplint::config::{Config, Flags};
-//! use idplint::{Kind, Linter};
-//!
-//! let toml = r#"
-//! ignore = ["IDP006"]
-//! [kinds]
-//! "idp/qlik/*.json" = "qlik.create"
-//! [[overrides]]
-//! files = ["legacy/**"]
-//! severity = { IDP005 = "warning" }
-//! "#;
-//! let config = Config::parse(Path::new("/repo/idplint.toml"), toml)
-//!     .expect("valid configuration")
-//!     .with_flags(Flags::default());
-//! let linter = Linter::new(config.options());
-//! assert!(!linter.is_enabled("IDP006"));
-//! let file = Path::new("/repo/idp/qlik/okta.json");
-//! assert_eq!(config.source_options(file).kind, Some(Kind::QlikCreate));
-//! ```
+//! The library reads a configuration through its public `Config` type, whose
+//! documentation has an example.
 //!
 //! [`Linter`]: crate::Linter
 

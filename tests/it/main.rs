@@ -1,7 +1,6 @@
 //! The integration tests, in one binary: each module was a test file of its
 //! own, and one binary links once instead of once per file.
 
-mod catalog;
 mod cli;
 mod cli_flags;
 mod common;
@@ -20,5 +19,4 @@ mod ionos;
 mod library;
 mod secrets;
 mod server;
-mod span_props;
 mod terminal;
