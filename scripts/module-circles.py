@@ -10,7 +10,12 @@ ROOT = {"Kind": "kind", "Severity": "rule_meta", "Finding": "diagnostic", "Ancho
         "Diagnostic": "diagnostic", "Label": "diagnostic", "Span": "diagnostic", "Target": "diagnostic",
         "Linter": "linter", "Options": "linter", "SourceOptions": "linter", "FileReport": "linter",
         "IonosName": "cross_file", "RequestRef": "diagnostic", "BodyFile": "linter", "Override": "linter", "Report": "render", "Summary": "render",
-        "declare_rule": "rule_meta"}
+        "declare_rule": "rule_meta", "rule": "catalogue", "RuleInfo": "catalogue",
+        "Config": "configuration", "ConfigError": "configuration", "Container": "container", "Dialect": "container",
+        "Applicability": "diagnostic", "Edit": "diagnostic", "Fix": "diagnostic", "Protocol": "facts",
+        "fix_text": "fix", "FixMode": "fix", "Fixed": "fix", "render_with": "render",
+        "Format": "render", "RenderOptions": "render", "editor_schema": "schema", "Position": "source",
+        "MAX_INPUT_BYTES": "source"}
 def node_of(parts):
     # parts: module path below the crate root
     if not parts: return None

@@ -57,6 +57,7 @@ pub enum Applicability {
 }
 
 impl Applicability {
+    /// `safe` or `unsafe`, as the JSON output writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",
@@ -95,14 +96,19 @@ pub struct ProposedFix {
 /// A change of the file's bytes: the bytes at `span` become `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edit {
+    /// The bytes replaced (empty for an insertion).
     pub span: Span,
+    /// What they become.
     pub replacement: String,
 }
 
 /// A fix placed in its file: the edits that repair the finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
+    /// Whether the fix keeps the payload's meaning (`--fix` applies it)
+    /// or may change it (only `--unsafe-fixes` does).
     pub applicability: Applicability,
+    /// What the fix does, in a few words.
     pub title: String,
     /// Sorted by offset, not overlapping.
     pub edits: Vec<Edit>,
@@ -159,11 +165,6 @@ impl Finding {
         self
     }
 
-    pub fn fixable(mut self) -> Self {
-        self.fixable = true;
-        self
-    }
-
     /// A fix that writes the string `text` as the value at `pointer`.
     pub fn fix_string(
         self,
@@ -207,14 +208,18 @@ impl Finding {
 /// A byte range of the file as read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Span {
+    /// The first byte's offset in the text, from 0.
     pub offset: usize,
+    /// The number of bytes.
     pub length: usize,
 }
 
 /// A secondary label: another place the finding concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Label {
+    /// The bytes the label is about.
     pub span: Span,
+    /// What the label says about them.
     pub message: String,
     /// Where the span starts (1-based line and column, in characters).
     pub start: Position,
@@ -225,16 +230,28 @@ pub struct Label {
 /// A finding placed in its file: the JSON output's diagnostic object.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
+    /// The rule's code, such as `IDP101`.
     pub code: &'static str,
+    /// The rule's name, such as `protocol-unknown`.
     pub name: &'static str,
+    /// How serious the finding is (the rule's, or the one configured).
     pub severity: Severity,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// What to do about it, when the rule knows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// A JSON pointer (RFC 6901) to the value or member the finding is
+    /// about (`/options/issuer`); empty for the whole document.
     pub pointer: String,
+    /// The bytes of the file the finding points at.
     pub span: Span,
+    /// Where the span starts (1-based line and column, in characters).
     pub start: Position,
+    /// Where the span ends (exclusive).
     pub end: Position,
+    /// True when the rule knows a fix, even one that cannot be written
+    /// into the file as it is (then `fix` is `None`).
     pub fixable: bool,
     /// The edits that repair the finding, when the rule knows them and they
     /// can be written into the file as it is.
@@ -304,7 +321,7 @@ impl miette::Diagnostic for Diagnostic {
 impl Diagnostic {
     /// The help, and which flag applies the finding's fix, if it has one:
     /// `… (fixable with --fix)`.
-    pub fn help_and_fix(&self) -> Option<std::borrow::Cow<'_, str>> {
+    pub(crate) fn help_and_fix(&self) -> Option<std::borrow::Cow<'_, str>> {
         let flag = self.fix.as_ref().map(|f| match f.applicability {
             Applicability::Safe => "--fix",
             Applicability::Unsafe => "--unsafe-fixes",

@@ -1,7 +1,7 @@
 //! Applying fixes: the edits of a file's findings, applied until nothing
 //! changes, written in place atomically or shown as a unified diff.
 
-use std::io::Write;
+#[cfg(feature = "cli")]
 use std::path::Path;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
@@ -28,6 +28,7 @@ impl FixMode {
 
 /// A file's text after fixing, with the report of what remains.
 pub struct Fixed {
+    /// The fixed text.
     pub text: String,
     /// The findings fixed, over all rounds.
     pub applied: usize,
@@ -40,7 +41,7 @@ pub struct Fixed {
 }
 
 /// Lints `text` and applies the fixes `mode` allows until none is left
-/// (at most [`MAX_ROUNDS`] times). A file that is not JSON is changed only
+/// (at most 8 times). A file that is not JSON is changed only
 /// by a fix of its syntax error.
 pub fn fix_text(
     linter: &Linter,
@@ -160,7 +161,9 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
 
 /// Writes `text` to `path` atomically: a temporary file in the same
 /// directory, with the file's permissions, renamed over it.
+#[cfg(feature = "cli")]
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -69,10 +69,6 @@ impl Globs {
         &self.patterns
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
     /// True when some glob matches `path`.
     pub fn matches(&self, path: &Path) -> bool {
         !self.set.is_empty() && self.set.is_match(self.relative(path))

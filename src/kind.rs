@@ -24,6 +24,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
     pub const ALL: [Kind; 4] = [
         Kind::QlikCreate,
         Kind::QlikPatch,
@@ -46,10 +47,12 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// True for a Qlik Cloud body.
     pub fn is_qlik(self) -> bool {
         matches!(self, Kind::QlikCreate | Kind::QlikPatch)
     }
 
+    /// True for an IONOS Cloud body.
     pub fn is_ionos(self) -> bool {
         matches!(self, Kind::IonosCreate | Kind::IonosEnsure)
     }

@@ -10,12 +10,16 @@ use crate::kind::Kind;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; never fails a run.
     Info,
+    /// Likely wrong; fails a run only when warnings are denied.
     Warning,
+    /// The API rejects the body, or it does not do what it says.
     Error,
 }
 
 impl Severity {
+    /// `info`, `warning` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -130,8 +134,6 @@ pub trait Declared {
 
 /// Declares a rule: a unit struct with its doc comment, its [`RuleMeta`] as
 /// `META`, and [`Declared`]. The rule's `impl Rule` goes next to it.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
@@ -167,3 +169,4 @@ macro_rules! declare_rule {
         }
     };
 }
+pub(crate) use declare_rule;

@@ -4,8 +4,7 @@
 //! input on character boundaries, however the body was quoted.
 #![no_main]
 
-use idplint::container::{Dialect, Format};
-use idplint::{Linter, SourceOptions};
+use idplint::{Container as Format, Dialect, Linter, SourceOptions};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 

@@ -4,8 +4,7 @@
 //! command.
 #![no_main]
 
-use idplint::render::{render_human, HumanOptions, Report};
-use idplint::{Linter, SourceOptions};
+use idplint::{render, Format, Linter, Report, SourceOptions};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
@@ -18,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let report = Report {
         files: vec![LINTER.lint_bytes(name, data, &SourceOptions::default())],
     };
-    let out = render_human(&report, HumanOptions::default());
+    let out = render(&report, Format::Human);
     // A CRLF file's excerpt keeps its line endings.
     let mut chars = out.chars().peekable();
     while let Some(c) = chars.next() {

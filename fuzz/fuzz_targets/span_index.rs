@@ -2,7 +2,7 @@
 //! accept with the same value, and every pointer's span parses back to it.
 #![no_main]
 
-use idplint::source::parse;
+use idplint::fuzzing_parse as parse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

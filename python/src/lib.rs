@@ -6,10 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use idplint::config::ConfigError;
-use idplint::facts::Protocol;
-use idplint::{Diagnostic, FileReport, Kind, Linter, Options, SourceOptions};
-use miette::{GraphicalReportHandler, GraphicalTheme};
+use idplint::{
+    ConfigError, Diagnostic, FileReport, Kind, Linter, Options, Protocol, SourceOptions,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
@@ -26,7 +25,7 @@ pyo3::create_exception!(
 /// The configuration (`idplint.toml`) and the linter built from it, once.
 #[pyclass(frozen, module = "idplint", name = "Config")]
 struct PyConfig {
-    config: idplint::config::Config,
+    config: idplint::Config,
     linter: Linter,
 }
 
@@ -37,14 +36,8 @@ impl PyConfig {
     #[staticmethod]
     #[pyo3(signature = (text, *, root = None))]
     fn from_str(text: &str, root: Option<PathBuf>) -> PyResult<Self> {
-        let path = match root {
-            Some(root) => root.join(idplint::config::FILE_NAME),
-            None => PathBuf::from(idplint::config::FILE_NAME),
-        };
-        let mut config =
-            idplint::config::Config::parse(&path, text).map_err(|e| config_error(&path, &e))?;
-        // Read from no file: the name above only places its globs and excerpts.
-        config.path = None;
+        let root = root.unwrap_or_default();
+        let config = idplint::Config::from_str(text, &root).map_err(config_error)?;
         Ok(Self::new(config))
     }
 
@@ -52,18 +45,18 @@ impl PyConfig {
     /// directory.
     #[staticmethod]
     fn from_path(path: PathBuf) -> PyResult<Self> {
-        let config = idplint::config::Config::load(&path).map_err(|e| config_error(&path, &e))?;
+        let config = idplint::Config::from_path(&path).map_err(config_error)?;
         Ok(Self::new(config))
     }
 
     /// The configuration file's path, when it was read from one.
     #[getter]
     fn path(&self) -> Option<PathBuf> {
-        self.config.path.clone()
+        self.config.path().map(Path::to_path_buf)
     }
 
     fn __repr__(&self) -> String {
-        match &self.config.path {
+        match self.config.path() {
             Some(path) => format!("Config.from_path({:?})", path.display().to_string()),
             None => "Config.from_str(...)".to_string(),
         }
@@ -71,24 +64,16 @@ impl PyConfig {
 }
 
 impl PyConfig {
-    fn new(config: idplint::config::Config) -> Self {
-        let linter = Linter::new(config.options()).with_variables(config.variables());
+    fn new(config: idplint::Config) -> Self {
+        let linter = config.linter();
         Self { config, linter }
     }
 }
 
 /// Every problem of a configuration as one exception, each drawn with its
 /// excerpt as the command line draws it.
-fn config_error(path: &Path, errors: &[ConfigError]) -> PyErr {
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-        .with_width(100)
-        .with_links(false);
-    let mut text = format!("invalid configuration `{}`:\n", path.display());
-    for error in errors {
-        // Rendering into a String cannot fail.
-        let _ = handler.render_report(&mut text, error);
-    }
-    IdplintError::new_err(text.trim_end().to_string())
+fn config_error(error: ConfigError) -> PyErr {
+    IdplintError::new_err(error.to_string())
 }
 
 /// The linter without a configuration: every rule at its default severity.
@@ -247,18 +232,16 @@ fn diagnostic_dict<'py>(py: Python<'py>, d: &Diagnostic) -> PyResult<Bound<'py, 
 /// The rule catalogue: a dictionary of the `Rule` dataclass's fields per rule.
 #[pyfunction]
 fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
-    let entries = idplint::rules::ALL
-        .iter()
+    let entries = idplint::rules()
         .map(|rule| {
-            let meta = rule.meta();
             let dict = PyDict::new(py);
-            dict.set_item("code", meta.code)?;
-            dict.set_item("name", meta.name)?;
-            dict.set_item("severity", meta.severity.as_str())?;
-            let kinds: Vec<&str> = meta.kinds.iter().map(|k| k.name()).collect();
+            dict.set_item("code", rule.code())?;
+            dict.set_item("name", rule.name())?;
+            dict.set_item("severity", rule.severity().as_str())?;
+            let kinds: Vec<&str> = rule.kinds().iter().map(|k| k.name()).collect();
             dict.set_item("kinds", kinds)?;
-            dict.set_item("summary", meta.summary())?;
-            dict.set_item("docs", meta.docs_text())?;
+            dict.set_item("summary", rule.summary())?;
+            dict.set_item("docs", rule.docs())?;
             Ok(dict)
         })
         .collect::<PyResult<Vec<_>>>()?;

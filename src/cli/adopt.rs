@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
-use idplint::config::tree::normalize;
-use idplint::render::{unreadable_message, Ending, Summary};
-use idplint::FileReport;
+use crate::config::tree::normalize;
+use crate::render::{unreadable_message, Ending, Summary};
+use crate::FileReport;
 
 use super::fixing::Fixing;
 use super::setup::Setup;
@@ -33,7 +33,7 @@ impl Run<'_> {
                 report
             }
             Err(invalid) => FileReport::unreadable(
-                idplint::linter::display_name(path),
+                crate::linter::display_name(path),
                 format!(
                     "its configuration file `{}` is invalid",
                     invalid.path.display()

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-use idplint::baseline::{relative_name, Baseline, Entry};
-use idplint::config::Config;
-use idplint::FileReport;
+use crate::baseline::{relative_name, Baseline, Entry};
+use crate::config::Config;
+use crate::FileReport;
 
 #[derive(clap::Args)]
 pub struct BaselineArgs {

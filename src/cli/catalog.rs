@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use idplint::render::{render_human, HumanOptions};
-use idplint::rules::{self, RuleMeta};
-use idplint::{Linter, Options, Report, SourceOptions};
+use crate::render::{render_human, HumanOptions};
+use crate::rules::{self, RuleMeta};
+use crate::{Linter, Options, Report, SourceOptions};
 
 use super::CatalogFormat;
 
@@ -52,7 +52,7 @@ pub fn list(format: CatalogFormat) -> ExitCode {
 pub fn explain(name: &str) -> ExitCode {
     let Some(rule) = rules::find(name) else {
         eprintln!("error: no rule `{name}`");
-        if let Some(near) = idplint::linter::nearest_rule(name) {
+        if let Some(near) = crate::linter::nearest_rule(name) {
             eprintln!("  help: did you mean `{near}`?");
         }
         return ExitCode::from(2);
@@ -63,7 +63,7 @@ pub fn explain(name: &str) -> ExitCode {
     for (title, examples) in [("Passes", m.pass), ("Fails", m.fail)] {
         out.push_str(&format!("\n## {title}\n"));
         for e in examples {
-            let shown = idplint::linter::masked(e.trim());
+            let shown = crate::linter::masked(e.trim());
             out.push_str(&format!("\n```json\n{shown}\n```\n"));
         }
     }
@@ -86,15 +86,15 @@ pub fn explain(name: &str) -> ExitCode {
 /// examples: the fix of each, and the first one fixed, as a diff. The
 /// manual's own `## Autofix` section says why each fix is safe or unsafe.
 fn autofix_section(linter: &Linter, examples: &[&str]) -> String {
-    use idplint::fix::{fix_text, unified_diff, FixMode};
+    use crate::fix::{fix_text, unified_diff, FixMode};
     let mut titles: Vec<String> = Vec::new();
     let mut diff = None;
     for (i, example) in examples.iter().enumerate() {
         let report = linter.lint_source("example.json", example, &SourceOptions::default());
         for fix in report.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
             let flag = match fix.applicability {
-                idplint::diagnostic::Applicability::Safe => "--fix",
-                idplint::diagnostic::Applicability::Unsafe => "--unsafe-fixes",
+                crate::diagnostic::Applicability::Safe => "--fix",
+                crate::diagnostic::Applicability::Unsafe => "--unsafe-fixes",
             };
             let line = format!("- `{flag}`: {}", fix.title);
             if !titles.contains(&line) {
@@ -124,7 +124,7 @@ fn autofix_section(linter: &Linter, examples: &[&str]) -> String {
     out.push_str(&titles.join("\n"));
     out.push('\n');
     if let Some(diff) = diff {
-        let shown = idplint::linter::masked(&diff);
+        let shown = crate::linter::masked(&diff);
         out.push_str(&format!("\n```diff\n{shown}```\n"));
     }
     out

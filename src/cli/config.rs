@@ -9,7 +9,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use std::sync::Arc;
 
-use idplint::config::{Config, ConfigError, ConfigTree, Flags};
+use crate::config::{Config, ConfigError, ConfigTree, Flags};
 
 use super::setup::Setup;
 

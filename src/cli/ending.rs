@@ -3,9 +3,9 @@
 
 use std::process::ExitCode;
 
-use idplint::config::Config;
-use idplint::render::{Ending, Outcome};
-use idplint::Summary;
+use crate::config::Config;
+use crate::render::{Ending, Outcome};
+use crate::Summary;
 
 use super::fixing::Fixed;
 use super::CheckArgs;
@@ -34,7 +34,7 @@ fn why_warnings_fail(args: &CheckArgs, config: &Config) -> String {
         .as_deref()
         .and_then(|path| path.file_name())
         .map_or_else(
-            || idplint::config::FILE_NAME.to_string(),
+            || crate::config::FILE_NAME.to_string(),
             |name| name.to_string_lossy().into_owned(),
         );
     match config.max_warnings {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use idplint::{FileReport, SourceOptions};
+use crate::{FileReport, SourceOptions};
 
 use super::output::Output;
 use super::setup::Setup;
@@ -13,7 +13,7 @@ use super::CheckArgs;
 /// `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only`: what to apply, and
 /// what was done, gathered from the threads that lint the files.
 pub(super) struct Fixing {
-    mode: idplint::fix::FixMode,
+    mode: crate::fix::FixMode,
     diff: bool,
     applied: std::sync::atomic::AtomicUsize,
     /// Files the fixes were written to.
@@ -24,7 +24,7 @@ pub(super) struct Fixing {
 
 impl Fixing {
     pub(super) fn of(args: &CheckArgs) -> Option<Self> {
-        use idplint::fix::FixMode;
+        use crate::fix::FixMode;
         let mode = if args.unsafe_fixes {
             FixMode::Unsafe
         } else if args.fix || args.diff || args.fix_only {
@@ -53,24 +53,23 @@ impl Fixing {
     ) -> FileReport {
         let linter = &setup.linter;
         let name = path.display().to_string();
-        let text = match idplint::source::with_file(path, |bytes| {
+        let text = match crate::source::with_file(path, |bytes| {
             std::str::from_utf8(bytes).map(str::to_string).ok()
         }) {
             Ok(Some(text)) => text,
             // Not UTF-8, or unreadable: linted as it is, which says why.
             _ => return linter.lint_file(path, options),
         };
-        let spared = |d: &idplint::Diagnostic| setup.config.is_suppressed(path, d);
-        let fixed =
-            idplint::fix::fix_text_sparing(linter, &name, &text, options, self.mode, &spared);
+        let spared = |d: &crate::Diagnostic| setup.config.is_suppressed(path, d);
+        let fixed = crate::fix::fix_text_sparing(linter, &name, &text, options, self.mode, &spared);
         if fixed.text != text {
             if self.diff {
-                let diff = idplint::fix::unified_diff(&name, &text, &fixed.text);
+                let diff = crate::fix::unified_diff(&name, &text, &fixed.text);
                 self.diffs
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push((name, diff));
-            } else if let Err(e) = idplint::fix::write_atomically(path, &fixed.text) {
+            } else if let Err(e) = crate::fix::write_atomically(path, &fixed.text) {
                 self.failures
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

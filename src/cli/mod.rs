@@ -8,13 +8,13 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use idplint::config::{Config, ConfigTree, Flags};
-use idplint::facts::Protocol;
-use idplint::render::{
+use crate::config::{Config, ConfigTree, Flags};
+use crate::facts::Protocol;
+use crate::render::{
     render_github, render_junit, render_sarif, unreadable_message, CiOptions, Drawn, Ending, Human,
     HumanOptions, Json, PerFile,
 };
-use idplint::{FileReport, Kind, Linter, Report, SourceOptions};
+use crate::{FileReport, Kind, Linter, Report, SourceOptions};
 
 mod adopt;
 mod baseline;
@@ -233,7 +233,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, ExitCode> {
         // A walk lints many files, and every schema is likely needed: the
         // workers start and compile them while the walk begins.
         rayon::spawn(|| {
-            idplint::schema::all();
+            crate::schema::all();
         });
     }
     let tree = config_tree(args)?;
@@ -344,13 +344,10 @@ fn check_usage(args: &CheckArgs) -> Result<(), ExitCode> {
 fn check_config(args: &CheckArgs) -> Result<(Config, Flags), ExitCode> {
     let flags = [("--select", &args.select), ("--ignore", &args.ignore)];
     for (flag, selectors) in flags {
-        if let Some(unknown) = selectors.iter().find(|s| !idplint::linter::selects_any(s)) {
+        if let Some(unknown) = selectors.iter().find(|s| !crate::linter::selects_any(s)) {
             let unknown = unknown.trim();
             eprintln!("error: no rule matches `{unknown}` (given to {flag})");
-            eprintln!(
-                "  help: {}",
-                idplint::linter::unknown_selector_help(unknown)
-            );
+            eprintln!("  help: {}", crate::linter::unknown_selector_help(unknown));
             return Err(ExitCode::from(2));
         }
     }
@@ -471,10 +468,8 @@ impl Run<'_> {
 
     /// Lints standard input, reported as `name`.
     fn lint_stdin(&self, name: &str) -> FileReport {
-        let read = idplint::source::read_limited(
-            std::io::stdin().lock(),
-            idplint::source::MAX_INPUT_BYTES,
-        );
+        let read =
+            crate::source::read_limited(std::io::stdin().lock(), crate::source::MAX_INPUT_BYTES);
         match read {
             Ok(bytes) => self.with_setup(Path::new(name), |setup| {
                 let options = setup.config.source_options(Path::new(name));
@@ -664,9 +659,9 @@ fn env_file_vars(path: Option<&Path>) -> Result<Vec<(String, String)>, String> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let text = idplint::source::read_small_text(path)
+    let text = crate::source::read_small_text(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut variables = idplint::container::Variables::new();
+    let mut variables = crate::container::Variables::new();
     let bad = variables.read_dotenv(&text);
     if let Some(line) = bad.first() {
         return Err(format!(
@@ -729,7 +724,7 @@ fn ci_options(format: Format, sarif_root: Option<&Path>) -> Result<CiOptions, Ex
         });
     };
     let root = match sarif_root {
-        None => idplint::render::repository_root(cwd).unwrap_or_else(|| cwd.clone()),
+        None => crate::render::repository_root(cwd).unwrap_or_else(|| cwd.clone()),
         Some(dir) => given_root(dir).map_err(|message| {
             eprintln!("error: {message}");
             ExitCode::from(2)

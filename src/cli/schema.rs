@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use idplint::schema::editor_schema;
-use idplint::Kind;
+use crate::schema::editor_schema;
+use crate::Kind;
 
 /// The values `KIND` takes: the kinds' names.
 pub fn kind_names() -> clap::builder::PossibleValuesParser {

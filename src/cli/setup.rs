@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use idplint::config::Config;
-use idplint::{rules, FileReport, Linter};
+use crate::config::Config;
+use crate::{rules, FileReport, Linter};
 
 /// A configuration and what the run lints with under it.
 pub(super) struct Setup {
@@ -56,7 +56,7 @@ impl Setup {
         if report.error.is_some() || self.config.suppress.is_empty() {
             return;
         }
-        let applying: Vec<(usize, &idplint::config::Suppression)> = self
+        let applying: Vec<(usize, &crate::config::Suppression)> = self
             .config
             .suppress
             .iter()
@@ -84,7 +84,7 @@ impl Setup {
     /// it names ran.
     pub fn unused(&self, walked: &[PathBuf]) -> Option<FileReport> {
         let path = self.config.path.as_ref()?;
-        let root = idplint::config::tree::normalize(&self.config.root);
+        let root = crate::config::tree::normalize(&self.config.root);
         let whole_tree = walked.iter().any(|dir| root.starts_with(dir));
         let diagnostics: Vec<_> = self
             .config
@@ -114,7 +114,7 @@ impl Setup {
     fn runs_some_rule(&self, selector: &str) -> bool {
         rules::ALL.iter().any(|r| {
             let code = r.meta().code;
-            idplint::linter::matches_code(code, selector) && self.linter.is_enabled(code)
+            crate::linter::matches_code(code, selector) && self.linter.is_enabled(code)
         })
     }
 }

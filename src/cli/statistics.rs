@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use idplint::render::Ending;
-use idplint::Report;
+use crate::render::Ending;
+use crate::Report;
 
 /// One rule's findings in a run.
 #[derive(serde::Serialize)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use idplint::config::{Config, ConfigTree};
+use crate::config::{Config, ConfigTree};
 
 pub(super) enum Input {
     Stdin,
@@ -59,7 +59,7 @@ impl Input {
     pub(super) fn name(&self, stdin_name: &str) -> String {
         match self {
             Input::Stdin => stdin_name.to_string(),
-            Input::File(path) | Input::Walked(path) => idplint::linter::display_name(path),
+            Input::File(path) | Input::Walked(path) => crate::linter::display_name(path),
             Input::Error(name, _) => name.clone(),
         }
     }
@@ -319,7 +319,7 @@ fn redirected_stdout() -> Option<(std::ffi::OsString, PathBuf)> {
 /// Where a walked file sorts among the files of its walk: component by
 /// component, as `Path` orders, but on bytes, with a separator before every
 /// other byte. The walk's root, which every such path begins with, is left
-/// out, and the key's [`idplint::linter::order_key`] is kept too: most
+/// out, and the key's [`crate::linter::order_key`] is kept too: most
 /// comparisons of a sort end there.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct WalkKey {
@@ -333,7 +333,7 @@ impl WalkKey {
         let mut key = bytes.strip_prefix(root).unwrap_or(bytes).to_vec();
         key.iter_mut().filter(|b| **b == b'/').for_each(|b| *b = 0);
         Self {
-            head: idplint::linter::order_key(&key),
+            head: crate::linter::order_key(&key),
             key,
         }
     }

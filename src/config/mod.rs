@@ -25,27 +25,8 @@
 //!   `baseline` names a file of findings a run does not report
 //!   ([`crate::baseline`]).
 //!
-//! ```
-//! use std::path::Path;
-//! use idplint::config::{Config, Flags};
-//! use idplint::{Kind, Linter};
-//!
-//! let toml = r#"
-//! ignore = ["IDP006"]
-//! [kinds]
-//! "idp/qlik/*.json" = "qlik.create"
-//! [[overrides]]
-//! files = ["legacy/**"]
-//! severity = { IDP005 = "warning" }
-//! "#;
-//! let config = Config::parse(Path::new("/repo/idplint.toml"), toml)
-//!     .expect("valid configuration")
-//!     .with_flags(Flags::default());
-//! let linter = Linter::new(config.options());
-//! assert!(!linter.is_enabled("IDP006"));
-//! let file = Path::new("/repo/idp/qlik/okta.json");
-//! assert_eq!(config.source_options(file).kind, Some(Kind::QlikCreate));
-//! ```
+//! The library reads a configuration through its public `Config` type, whose
+//! documentation has an example.
 //!
 //! [`Linter`]: crate::Linter
 
@@ -60,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::ConfigError;
 pub use suppress::Suppression;
-pub use tree::{ConfigTree, Invalid};
+pub use tree::ConfigTree;
 
 use crate::globs::Globs;
 use crate::kind::Kind;

@@ -222,6 +222,7 @@ impl Decoded {
     }
 
     /// Checks the map's invariants; for tests.
+    #[cfg(test)]
     pub fn is_well_formed(&self) -> bool {
         let mut at = 0;
         for s in &self.segments {

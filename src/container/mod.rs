@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use crate::kind::Kind;
-pub use map::{Decoded, Hole, Segment};
+pub use map::Decoded;
 pub use request::{Body, Extracted, Problem, Request};
 pub use shell::Dialect;
 pub use templates::{fill, Filled, Variables};
@@ -29,9 +29,14 @@ pub use templates::{fill, Filled, Variables};
 /// A file format that holds requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A Markdown document: its JSON fences and shell fences (`.md`).
     Markdown,
+    /// A shell script with `curl` (or PowerShell's `Invoke-RestMethod`)
+    /// requests (`.sh`, `.bash`, `.zsh`, `.cmd`, `.bat`, `.ps1`).
     Shell(Dialect),
+    /// An HTTP request file of the REST Client and JetBrains kind (`.http`, `.rest`).
     Http,
+    /// A Postman collection (`*.postman_collection.json`).
     Postman,
 }
 
@@ -49,7 +54,7 @@ impl Format {
     }
 
     /// What the format is called in a message.
-    pub fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Format::Markdown => "Markdown file",
             Format::Shell(_) => "script",
@@ -60,7 +65,7 @@ impl Format {
 
     /// The format of the file named `name`, from its extension; `None` for
     /// a plain JSON file (a Postman collection is told from its name here,
-    /// and from its content by [`Format::sniff`]).
+    /// and from its content when it is linted).
     pub fn for_name(name: &str) -> Option<Format> {
         let facts = &*FACTS;
         let bytes = name.as_bytes();
@@ -84,18 +89,18 @@ impl Format {
 
     /// True when a JSON document is a Postman collection (by its
     /// `info.schema`, or `info` and `item` at the top).
-    pub fn sniff(value: &serde_json::Value) -> bool {
+    pub(crate) fn sniff(value: &serde_json::Value) -> bool {
         postman::is_collection(value)
     }
 
     /// The container format of a language identifier an editor sends
     /// (VS Code's `shellscript`, Neovim's `sh`), from `rules/containers.json`.
-    pub fn for_editor_language(language: &str) -> Option<Format> {
+    pub(crate) fn for_editor_language(language: &str) -> Option<Format> {
         FACTS.by_editor_language.get(language).copied()
     }
 
     /// The file extensions of every container format, for directory walks.
-    pub fn extensions() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn extensions() -> impl Iterator<Item = &'static str> {
         FACTS.by_extension.keys().map(String::as_str)
     }
 }

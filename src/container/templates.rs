@@ -34,10 +34,6 @@ impl Variables {
         self.0.get(name).map(String::as_str)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Every name and value, sorted by name.
     pub fn into_pairs(self) -> Vec<(String, String)> {
         let mut pairs: Vec<_> = self.0.into_iter().collect();

@@ -866,6 +866,7 @@ pub struct SecurityRating {
     /// one decimal (critical from 9.0, high from 7.0, medium from 4.0).
     pub severity: String,
     /// Why the rule's findings are security problems, and of that severity.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub reason: String,
 }
 
@@ -884,6 +885,9 @@ pub fn autolink_inner(s: &str) -> Option<&str> {
         ))
     .then_some(inner)
 }
+
+#[cfg(test)]
+mod ionos_response_tests;
 
 #[cfg(test)]
 mod tests {

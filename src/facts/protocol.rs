@@ -12,8 +12,11 @@ use super::facts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Protocol {
+    /// OpenID Connect (`OIDC`).
     Oidc,
+    /// Signed JSON web tokens (`jwtAuth`).
     JwtAuth,
+    /// SAML 2.0 (`SAML`).
     Saml,
 }
 
@@ -24,6 +27,7 @@ pub struct ProtocolNames {
 }
 
 impl Protocol {
+    /// Every protocol.
     pub const ALL: [Protocol; 3] = [Protocol::Oidc, Protocol::JwtAuth, Protocol::Saml];
 
     /// The name the API spells the protocol with.
@@ -47,11 +51,6 @@ impl Protocol {
     /// The protocol the API calls `name` (case matters, as for the API).
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    /// True when `name` is this protocol's name.
-    pub fn is(self, name: Option<&str>) -> bool {
-        name == Some(self.name())
     }
 }
 

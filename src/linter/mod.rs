@@ -24,9 +24,7 @@ use crate::kind::Kind;
 use crate::rules::{self, Rule};
 use crate::source::SourceText;
 pub use report::{BodyFile, FileReport};
-pub use selection::{
-    matches_code, nearest_rule, nearest_selector, order_key, selects_any, unknown_selector_help,
-};
+pub use selection::{matches_code, nearest_rule, order_key, selects_any, unknown_selector_help};
 use selection::{Layer, Level, Selection};
 
 /// Which rules run, and at what severity.
@@ -43,17 +41,18 @@ pub struct Options {
     pub overrides: Vec<Override>,
 }
 
-/// Rule settings for the sources whose name `files` matches.
+/// Rule settings for the sources whose name matches some globs: a
+/// configuration's `[[overrides]]` (see the public `Config::options`).
 #[derive(Debug, Clone)]
 pub struct Override {
     /// Matched against the name a source is linted under (its path).
-    pub files: Globs,
+    pub(crate) files: Globs,
     /// Codes or prefixes to turn on for these files, even ones the base ignores.
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
     /// Codes or prefixes to turn off for these files; wins over `select`.
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
     /// Per-code severity replacing the base's; `None` turns the rule off.
-    pub severity: BTreeMap<String, Option<Severity>>,
+    pub(crate) severity: BTreeMap<String, Option<Severity>>,
 }
 
 /// What one lint call is told about the source.
@@ -108,8 +107,8 @@ impl Linter {
 
     /// A linter whose reports keep no text for excerpts: for an output that
     /// draws none (JSON, SARIF, annotations, JUnit), the redacted copy of each
-    /// file is work for nothing. [`FileReport::redacted_source`] stays empty,
-    /// except for a named IONOS body, which the check across files needs.
+    /// file is work for nothing. The reports keep no text, except for a
+    /// named IONOS body, which the check across files needs.
     pub fn without_source_text(mut self) -> Self {
         self.keep_source = false;
         self
@@ -118,7 +117,7 @@ impl Linter {
     /// A linter that fills in template variables (`${NAME}`, `{{name}}`) in
     /// the bodies of containers with these values, and checks them like
     /// literal values.
-    pub fn with_variables(mut self, variables: Variables) -> Self {
+    pub(crate) fn with_variables(mut self, variables: Variables) -> Self {
         self.variables = Arc::new(variables);
         self
     }
@@ -190,7 +189,7 @@ impl Linter {
     /// Lints a file already known to be a regular file, such as one found by
     /// walking a directory: [`Linter::lint_file`] without its check of the
     /// path's type.
-    pub fn lint_regular_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
+    pub(crate) fn lint_regular_file(&self, path: &Path, options: &SourceOptions) -> FileReport {
         self.read_and_lint(path, display_name(path), options)
     }
 
@@ -206,10 +205,36 @@ impl Linter {
         self.lint_bytes(name, text.as_bytes(), options)
     }
 
+    /// Lints a payload already parsed, as a body of `kind`. The report is
+    /// about the value's pretty-printed text, `serde_json::to_string_pretty`
+    /// of it (members in the value's order, two-space indents): the spans,
+    /// lines and columns of its findings point into that text, and its path
+    /// is `payload.json`. A finding's `pointer` is a JSON pointer into the
+    /// value itself.
+    ///
+    /// ```
+    /// use idplint::{Kind, Linter};
+    /// use serde_json::json;
+    ///
+    /// let body = json!({"protocol": "OIDC", "provider": "okta", "interactive": "no"});
+    /// let report = Linter::default().lint_value(Kind::QlikCreate, &body);
+    /// let wrong = report.diagnostics.iter().find(|d| d.pointer == "/interactive").unwrap();
+    /// assert_eq!(wrong.start.line, 4);
+    /// ```
+    pub fn lint_value(&self, kind: Kind, value: &serde_json::Value) -> FileReport {
+        // A `Value` always serialises: its keys are strings.
+        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        let options = SourceOptions {
+            kind: Some(kind),
+            ..SourceOptions::default()
+        };
+        self.lint_source("payload.json", &text, &options)
+    }
+
     /// Lints raw bytes (they may be invalid UTF-8, which is a finding).
     ///
     /// A panic while linting, which is a bug, does not reach the caller: the
-    /// file gets a [`FileReport::failed`] report, and a run over many files
+    /// file gets a report whose `error` says so, and a run over many files
     /// goes on with the others.
     pub fn lint_bytes(&self, name: &str, bytes: &[u8], options: &SourceOptions) -> FileReport {
         guarded(name, || self.lint_unguarded(name, bytes, options))

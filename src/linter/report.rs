@@ -30,18 +30,18 @@ pub struct FileReport {
     /// The text for excerpts, with secret values masked; empty when the
     /// file has no finding to show, or when the linter keeps no text
     /// ([`Linter::without_source_text`](crate::Linter::without_source_text)).
-    pub redacted_source: Arc<str>,
+    pub(crate) redacted_source: Arc<str>,
     /// The IONOS identity providers' names, for the checks across the
     /// files of a run ([`Linter::check_across_files`](crate::Linter::check_across_files)).
-    pub ionos_names: Vec<IonosName>,
+    pub(crate) ionos_names: Vec<IonosName>,
     /// Bodies a container's requests read from other files (`-d @body.json`),
     /// with the kind their request gives them.
-    pub body_files: Vec<BodyFile>,
+    pub(crate) body_files: Vec<BodyFile>,
     /// Findings a `[[suppress]]` entry of the configuration took out of
     /// `diagnostics`.
-    pub suppressed: usize,
+    pub(crate) suppressed: usize,
     /// Findings the baseline took out of `diagnostics`.
-    pub baselined: usize,
+    pub(crate) baselined: usize,
 }
 
 /// A request body kept in a file of its own, named by a container.
@@ -57,7 +57,7 @@ pub struct BodyFile {
 
 impl FileReport {
     /// An empty report for the source named `path`.
-    pub fn new(path: impl Into<String>, kind: Option<Kind>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, kind: Option<Kind>) -> Self {
         Self {
             path: path.into(),
             kind,
@@ -85,13 +85,14 @@ impl FileReport {
     /// A report for a file whose linting stopped on a bug in idplint (a
     /// panic): an error, as for a file that cannot be read. It names nothing
     /// of the file's content: a panic's own message may quote a value.
-    pub fn failed(path: impl Into<String>) -> Self {
+    pub(crate) fn failed(path: impl Into<String>) -> Self {
         Self::unreadable(
             path,
             "idplint failed on this file: an internal error (a bug in idplint; please report it)",
         )
     }
 
+    /// The number of findings of `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()

@@ -116,7 +116,7 @@ fn inert(out: String) -> String {
 /// Renders every finding of the report, then a summary line. A file that
 /// could not be read is counted there; its [`FileReport::error`] says why.
 pub fn render_human(report: &Report, options: HumanOptions) -> String {
-    Human::new(options).render(report)
+    Human::new(options).render(report, &Ending::of(report))
 }
 
 /// `--format human`.

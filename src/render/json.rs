@@ -4,7 +4,7 @@ use std::cell::RefCell;
 
 use serde::Serialize;
 
-use super::{Ending, Outcome, PerFile, Report, Summary};
+use super::{Ending, Outcome, PerFile, Summary};
 use crate::linter::FileReport;
 
 #[derive(Serialize)]
@@ -19,11 +19,6 @@ struct SummaryOut<'a> {
     #[serde(flatten)]
     counts: &'a Summary,
     outcome: Outcome,
-}
-
-/// The report as one JSON document, with a trailing newline.
-pub fn render_json(report: &Report) -> String {
-    Json.render(report)
 }
 
 /// `--format json`. Each file's entry is written on its own, already
@@ -273,7 +268,7 @@ fn pretty_nested<T: Serialize>(value: &T) -> String {
 mod tests {
     use serde::Serialize;
 
-    use super::{render_json, SummaryOut, Tool};
+    use super::{SummaryOut, Tool};
     use crate::diagnostic::{Diagnostic, Severity, Span};
     use crate::kind::Kind;
     use crate::linter::FileReport;
@@ -406,7 +401,7 @@ mod tests {
             },
         };
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
-        assert_eq!(render_json(&report), expected);
+        assert_eq!(crate::render(&report, crate::Format::Json), expected);
         let empty = Report::default();
         let expected = serde_json::to_string_pretty(&Document {
             files: Vec::new(),
@@ -418,6 +413,6 @@ mod tests {
         })
         .unwrap()
             + "\n";
-        assert_eq!(render_json(&empty), expected);
+        assert_eq!(crate::render(&empty, crate::Format::Json), expected);
     }
 }

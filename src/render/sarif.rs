@@ -518,6 +518,31 @@ pub(crate) fn file_uri(path: &Path, directory: bool) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_fingerprint_changes_with_the_code_the_file_the_pointer_and_the_occurrence() {
+        use super::fingerprint;
+        assert_eq!(
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 1)
+        );
+        assert_ne!(
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
+            fingerprint("IDP005", "idp/okta.json", "/skipVerify", 1)
+        );
+        assert_ne!(
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 2)
+        );
+        assert_ne!(
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
+            fingerprint("IDP006", "idp/okta.json", "/interactive", 1)
+        );
+        assert_ne!(
+            fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
+            fingerprint("IDP005", "idp/other.json", "/interactive", 1)
+        );
+    }
+
     use super::*;
 
     #[test]

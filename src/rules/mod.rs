@@ -31,7 +31,7 @@ pub mod urls;
 pub mod weak_key;
 
 pub use crate::rule_meta::{Declared, RuleMeta};
-pub use support::{resolve, Context, Field, Rule};
+pub use support::{Context, Rule};
 
 /// Every rule, sorted by code.
 pub static ALL: &[&dyn Rule] = &[

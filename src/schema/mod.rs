@@ -22,6 +22,7 @@ pub use export::editor_schema;
 
 /// One embedded schema, parsed and compiled.
 pub struct Schema {
+    #[cfg_attr(not(test), allow(dead_code))]
     pub file: &'static str,
     pub document: Value,
     validator: Validator,

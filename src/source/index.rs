@@ -83,16 +83,6 @@ impl SpanIndex {
         View { nodes: &self.nodes }
     }
 
-    /// Number of values in the document.
-    pub fn len(&self) -> usize {
-        self.nodes.len()
-    }
-
-    /// True for an index of nothing (never the case after a successful parse).
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     /// The value (and key) at `pointer`, if the document has it.
     pub fn locate(&self, text: &str, pointer: &str) -> Option<Located> {
         let (node, complete) = self.walk(text, pointer)?;

@@ -10,10 +10,10 @@ mod read;
 pub use index::{
     escape_token, last_token, parse_index, tokens, unescape_token, Located, SpanIndex,
 };
-pub use jsonc::{blank_jsonc, Blanked, JsoncConstruct};
+pub use jsonc::blank_jsonc;
 pub use members::Members;
-pub use parse::{parse, DuplicateKey, Parsed, SyntaxError, MAX_DEPTH};
-pub use read::{read_limited, read_small_text, with_file, MAX_INPUT_BYTES, MAX_SMALL_TEXT_BYTES};
+pub use parse::{parse, DuplicateKey, SyntaxError};
+pub use read::{read_limited, read_small_text, with_file, MAX_INPUT_BYTES};
 
 const BOM: &str = "\u{feff}";
 
@@ -75,7 +75,9 @@ impl<'a> SourceText<'a> {
 /// 1-based line and column (in Unicode scalar values) of a byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Position {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters (Unicode scalar values).
     pub column: usize,
 }
 
@@ -186,6 +188,9 @@ pub fn is_invisible(c: char) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod props_tests;
 
 #[cfg(test)]
 mod tests {

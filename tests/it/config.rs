@@ -330,12 +330,13 @@ fn vars_in_the_file_fill_in_template_variables() {
         "[vars]\nSKEW = \"9000\"\nTENANT = \"acme.eu.qlikcloud.com\"\n",
     )
     .unwrap();
-    let config = idplint::config::Config::load(&path).expect("the file is valid");
-    assert_eq!(config.vars.get("SKEW").map(String::as_str), Some("9000"));
+    let config = idplint::Config::from_path(&path).expect("the file is valid");
+    assert_eq!(config.path(), Some(path.as_path()));
     let script = "curl -X POST \"https://$TENANT/api/v1/identity-providers\" -d '{\"provider\": \"external\", \"protocol\": \"jwtAuth\", \"clockToleranceSec\": '\"$SKEW\"', \"options\": {\"issuer\": \"https://portal.acme-corp.io\", \"staticKeys\": []}}'\n";
-    let report = idplint::Linter::new(config.options())
-        .with_variables(config.variables())
-        .lint_source("create.sh", script, &idplint::SourceOptions::default());
+    let report =
+        config
+            .linter()
+            .lint_source("create.sh", script, &idplint::SourceOptions::default());
     assert!(
         report.diagnostics.iter().any(|d| d.code == "IDP201"),
         "{:#?}",

@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use idplint::render::{render_human, render_json, HumanOptions};
-use idplint::{FileReport, Kind, Linter, Options, Report, Severity, SourceOptions};
+use idplint::{
+    render, Config, FileReport, Format, Kind, Linter, Options, Report, Severity, SourceOptions,
+};
 
 fn lint(path: &str) -> FileReport {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -20,15 +21,11 @@ fn text_at(path: &str, offset: usize, length: usize) -> String {
 }
 
 fn human(report: FileReport) -> String {
-    render_human(
+    render(
         &Report {
             files: vec![report],
         },
-        HumanOptions {
-            color: false,
-            width: 100,
-            quiet: false,
-        },
+        Format::Human,
     )
 }
 
@@ -193,9 +190,12 @@ fn a_postman_collection_with_folders_and_variables() {
         text_at(path, secret.span.offset, secret.span.length),
         "\\\"q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6\\\""
     );
-    let json = render_json(&Report {
-        files: vec![report],
-    });
+    let json = render(
+        &Report {
+            files: vec![report],
+        },
+        Format::Json,
+    );
     assert!(
         !json.contains("q8Z~fT3.kLm0"),
         "no secret in the JSON output"
@@ -241,13 +241,10 @@ fn variables_from_the_command_line_are_checked_like_literals() {
 "#;
     let plain = Linter::default().lint_source("a.sh", script, &SourceOptions::default());
     assert!(plain.diagnostics.iter().all(|d| d.code != "IDP201"));
-    let mut variables = idplint::container::Variables::new();
-    variables.set("SKEW", "9000");
-    let filled = Linter::default().with_variables(variables).lint_source(
-        "a.sh",
-        script,
-        &SourceOptions::default(),
-    );
+    let config = Config::from_str("[vars]\nSKEW = \"9000\"\n", Path::new(".")).expect("valid");
+    let filled = config
+        .linter()
+        .lint_source("a.sh", script, &SourceOptions::default());
     let clock = filled
         .diagnostics
         .iter()
@@ -277,22 +274,26 @@ fn a_secret_filled_in_from_a_variable_is_not_committed_and_never_printed() {
                    "claimsMapping": {"sub": ["sub"], "name": ["name"], "email": ["email"]}}}'
 "#;
     let secret = "q8Z~fT3.kLm0-Xy7Vb2NcR5sWd9PzA1hGj4UeYo6";
-    let mut variables = idplint::container::Variables::new();
-    variables.set("OKTA_SECRET", secret);
-    let report = Linter::default().with_variables(variables).lint_source(
-        "create.sh",
-        script,
-        &SourceOptions::default(),
-    );
+    let config = Config::from_str(
+        &format!("[vars]\nOKTA_SECRET = \"{secret}\"\n"),
+        Path::new("."),
+    )
+    .expect("valid");
+    let report = config
+        .linter()
+        .lint_source("create.sh", script, &SourceOptions::default());
     assert!(
         report.diagnostics.iter().all(|d| d.code != "IDP011"),
         "{:#?}",
         report.diagnostics
     );
     let text = human(report.clone());
-    let json = render_json(&Report {
-        files: vec![report],
-    });
+    let json = render(
+        &Report {
+            files: vec![report],
+        },
+        Format::Json,
+    );
     assert!(!text.contains(secret) && !json.contains(secret));
 }
 

@@ -9,7 +9,7 @@ use assert_cmd::Command;
 use jsonschema::Validator;
 use serde_json::Value;
 
-use idplint::schema::editor_schema;
+use idplint::editor_schema;
 use idplint::{Kind, Linter, Options, Severity, SourceOptions};
 
 fn idplint() -> Command {
@@ -214,7 +214,7 @@ fn every_member_is_described_and_every_rule_named_exists() {
                 let text = member[key].as_str().unwrap_or_default();
                 for rule in code.find_iter(text) {
                     assert!(
-                        idplint::rules::find(rule.as_str()).is_some(),
+                        idplint::rule(rule.as_str()).is_some(),
                         "{kind}: {at} names {}, which is no rule",
                         rule.as_str()
                     );
@@ -391,16 +391,16 @@ fn bodies(linter: &Linter) -> Vec<Body> {
             }
         }
     }
-    for rule in idplint::rules::ALL {
-        let meta = rule.meta();
-        for example in meta.pass.iter().chain(meta.fail) {
+    for rule in idplint::rules() {
+        let examples = rule.passing_examples().iter();
+        for example in examples.chain(rule.failing_examples()) {
             let Ok(doc) = serde_json::from_str::<Value>(example) else {
                 continue; // IDP001's examples are no JSON
             };
             let report = linter.lint_source("example.json", example, &SourceOptions::default());
             if let Some(kind) = report.kind {
                 out.push(Body {
-                    origin: format!("an example of {}", meta.code),
+                    origin: format!("an example of {}", rule.code()),
                     kind,
                     protocol: None,
                     doc,

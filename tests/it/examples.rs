@@ -6,8 +6,6 @@
 
 use crate::common;
 
-use idplint::render::{render_human, HumanOptions};
-use idplint::rules::ALL;
 use idplint::{Linter, Options, Report, SourceOptions};
 
 /// The name an example is linted under: a curl command is a shell script
@@ -24,15 +22,14 @@ fn example_name(role: &str, example: &str) -> String {
 fn every_rule_passes_and_fails_its_examples() {
     let linter = Linter::new(Options::default());
     let mut problems = Vec::new();
-    for rule in ALL {
-        let meta = rule.meta();
-        if meta.pass.is_empty() || meta.fail.is_empty() {
+    for meta in idplint::rules() {
+        if meta.passing_examples().is_empty() || meta.failing_examples().is_empty() {
             problems.push(format!(
                 "{}: needs at least one pass and one fail example",
-                meta.code
+                meta.code()
             ));
         }
-        for (i, example) in meta.pass.iter().enumerate() {
+        for (i, example) in meta.passing_examples().iter().enumerate() {
             let report = linter.lint_source(
                 &example_name("pass", example),
                 example,
@@ -41,18 +38,18 @@ fn every_rule_passes_and_fails_its_examples() {
             let hits: Vec<_> = report
                 .diagnostics
                 .iter()
-                .filter(|d| d.code == meta.code)
+                .filter(|d| d.code == meta.code())
                 .collect();
-            let skipped = meta.code == "IDP003" && report.skipped.is_some();
+            let skipped = meta.code() == "IDP003" && report.skipped.is_some();
             if !hits.is_empty() || skipped {
                 problems.push(format!(
                     "{} pass[{i}]: got {:?}",
-                    meta.code,
+                    meta.code(),
                     hits.iter().map(|d| &d.message).collect::<Vec<_>>()
                 ));
             }
         }
-        for (i, example) in meta.fail.iter().enumerate() {
+        for (i, example) in meta.failing_examples().iter().enumerate() {
             let report = linter.lint_source(
                 &example_name("fail", example),
                 example,
@@ -61,9 +58,9 @@ fn every_rule_passes_and_fails_its_examples() {
             let hits = report
                 .diagnostics
                 .iter()
-                .filter(|d| d.code == meta.code)
+                .filter(|d| d.code == meta.code())
                 .count();
-            let skipped = meta.code == "IDP003" && report.skipped.is_some();
+            let skipped = meta.code() == "IDP003" && report.skipped.is_some();
             if hits != 1 && !skipped {
                 let all: Vec<_> = report
                     .diagnostics
@@ -72,7 +69,7 @@ fn every_rule_passes_and_fails_its_examples() {
                     .collect();
                 problems.push(format!(
                     "{} fail[{i}]: {hits} findings of the rule; all: {all:?}",
-                    meta.code
+                    meta.code()
                 ));
             }
             problems.extend(common::span_problems(example.as_bytes(), &report));
@@ -88,33 +85,25 @@ fn every_rule_passes_and_fails_its_examples() {
 
 #[test]
 fn rendered_fail_examples() {
-    for rule in ALL {
-        let meta = rule.meta();
+    for meta in idplint::rules() {
         let linter = Linter::new(Options {
-            select: vec![meta.code.to_string()],
+            select: vec![meta.code().to_string()],
             ..Options::default()
         });
         let files = meta
-            .fail
+            .failing_examples()
             .iter()
             .enumerate()
             .map(|(i, e)| {
                 linter.lint_source(
-                    &example_name(&format!("{}-fail-{i}", meta.code), e),
+                    &example_name(&format!("{}-fail-{i}", meta.code()), e),
                     e,
                     &SourceOptions::default(),
                 )
             })
             .collect();
-        let text = render_human(
-            &Report { files },
-            HumanOptions {
-                color: false,
-                width: 100,
-                quiet: false,
-            },
-        );
-        insta::assert_snapshot!(meta.code, text);
+        let text = idplint::render(&Report { files }, idplint::Format::Human);
+        insta::assert_snapshot!(meta.code(), text);
     }
 }
 
@@ -152,15 +141,13 @@ fn testdata_payloads() -> Vec<(String, String)> {
 #[test]
 fn every_finding_has_a_documented_severity() {
     let linter = Linter::new(Options::default());
-    let mut payloads: Vec<(String, String)> = ALL
-        .iter()
-        .flat_map(|r| {
-            let m = r.meta();
-            m.pass
+    let mut payloads: Vec<(String, String)> = idplint::rules()
+        .flat_map(|m| {
+            m.passing_examples()
                 .iter()
-                .chain(m.fail)
+                .chain(m.failing_examples())
                 .enumerate()
-                .map(move |(i, e)| (format!("{} example {i}", m.code), e.to_string()))
+                .map(move |(i, e)| (format!("{} example {i}", m.code()), e.to_string()))
         })
         .collect();
     let testdata = testdata_payloads();
@@ -174,8 +161,8 @@ fn every_finding_has_a_documented_severity() {
     for (name, text) in &payloads {
         let report = linter.lint_source("payload.json", text, &SourceOptions::default());
         for d in &report.diagnostics {
-            let rule = idplint::rules::find(d.code).expect("a registered code");
-            let documented = rule.meta().severities();
+            let rule = idplint::rule(d.code).expect("a registered code");
+            let documented = rule.severities();
             if !documented.contains(&d.severity) {
                 problems.push(format!(
                     "{name}: {} is {} ({}), but its manual lists {documented:?}",

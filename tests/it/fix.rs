@@ -8,8 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use assert_cmd::Command;
-use idplint::fix::{fix_text, FixMode};
-use idplint::rules::ALL;
+use idplint::{fix_text, FixMode};
 use idplint::{Linter, Options, Severity, SourceOptions};
 
 #[allow(dead_code)]
@@ -52,7 +51,7 @@ fn replay(
     linter: &Linter,
     name: &str,
     original: &str,
-    rounds: &[Vec<idplint::diagnostic::Edit>],
+    rounds: &[Vec<idplint::Edit>],
     options: &SourceOptions,
 ) -> Result<String, String> {
     let mut text = original.to_string();
@@ -85,14 +84,12 @@ fn replay(
 }
 
 fn payloads() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = ALL
-        .iter()
-        .flat_map(|r| {
-            let m = r.meta();
-            m.fail
+    let mut out: Vec<(String, String)> = idplint::rules()
+        .flat_map(|m| {
+            m.failing_examples()
                 .iter()
                 .enumerate()
-                .map(move |(i, e)| (format!("{}-fail-{i}.json", m.code), e.to_string()))
+                .map(move |(i, e)| (format!("{}-fail-{i}.json", m.code()), e.to_string()))
         })
         .collect();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")];
@@ -336,10 +333,9 @@ fn a_container_is_fixed_in_its_own_quoting() {
 fn fixed_examples() {
     let linter = Linter::new(Options::default());
     let mut out = String::new();
-    for rule in ALL {
-        let m = rule.meta();
-        for (i, example) in m.fail.iter().enumerate() {
-            let name = format!("{}-fail-{i}.json", m.code);
+    for m in idplint::rules() {
+        for (i, example) in m.failing_examples().iter().enumerate() {
+            let name = format!("{}-fail-{i}.json", m.code());
             let pretty = serde_json::from_str::<serde_json::Value>(example)
                 .map(|v| serde_json::to_string_pretty(&v).expect("pretty") + "\n")
                 .unwrap_or_else(|_| example.to_string());
@@ -351,7 +347,7 @@ fn fixed_examples() {
                 FixMode::Unsafe,
             );
             if fixed.applied > 0 {
-                out.push_str(&idplint::fix::unified_diff(&name, &pretty, &fixed.text));
+                out.push_str(&unified_diff(&name, &pretty, &fixed.text));
             }
         }
     }
@@ -433,14 +429,13 @@ fn a_pem_over_raw_lines_is_joined_unless_it_is_private() {
 #[test]
 fn every_fix_is_argued_in_its_manual() {
     let mut wrong = Vec::new();
-    for rule in ALL {
-        let m = rule.meta();
+    for m in idplint::rules() {
         let linter = Linter::new(Options {
-            select: vec![m.code.to_string()],
+            select: vec![m.code().to_string()],
             ..Options::default()
         });
         let offered: BTreeSet<&str> = m
-            .fail
+            .failing_examples()
             .iter()
             .flat_map(|e| {
                 linter
@@ -449,11 +444,11 @@ fn every_fix_is_argued_in_its_manual() {
             })
             .filter_map(|d| d.fix)
             .map(|f| match f.applicability {
-                idplint::diagnostic::Applicability::Safe => "safe (`--fix`)",
-                idplint::diagnostic::Applicability::Unsafe => "unsafe (`--unsafe-fixes`)",
+                idplint::Applicability::Safe => "safe (`--fix`)",
+                idplint::Applicability::Unsafe => "unsafe (`--unsafe-fixes`)",
             })
             .collect();
-        let section = m.section("Autofix").unwrap_or_default().join(" ");
+        let section = manual_section(&m.docs(), "Autofix").join(" ");
         let argued: BTreeSet<&str> = ["safe (`--fix`)", "unsafe (`--unsafe-fixes`)"]
             .into_iter()
             .filter(|a| {
@@ -463,8 +458,37 @@ fn every_fix_is_argued_in_its_manual() {
             })
             .collect();
         if offered != argued {
-            wrong.push(format!("{}: offers {offered:?}, argues {argued:?}", m.code));
+            wrong.push(format!(
+                "{}: offers {offered:?}, argues {argued:?}",
+                m.code()
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A unified diff from `before` to `after`, as `idplint check --diff`
+/// prints one.
+fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// The trimmed lines of a rule manual's `## title` section; none when it
+/// has no such section.
+fn manual_section(docs: &str, title: &str) -> Vec<String> {
+    let mut lines = docs
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.strip_prefix("## ").map(str::trim) != Some(title));
+    if lines.next().is_none() {
+        return Vec::new();
+    }
+    lines
+        .take_while(|l| !l.starts_with("## "))
+        .map(str::to_string)
+        .collect()
 }

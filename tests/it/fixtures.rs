@@ -8,7 +8,6 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use idplint::render::{render_human, HumanOptions};
 use idplint::{Linter, Options, Report, Severity, SourceOptions};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -102,15 +101,11 @@ fn rendered_reports() {
         let bytes = std::fs::read(&path).expect("fixture is readable");
         let name = relative(&path);
         let report = linter.lint_bytes(&name, &bytes, &options_for(&path));
-        let text = render_human(
+        let text = idplint::render(
             &Report {
                 files: vec![report],
             },
-            HumanOptions {
-                color: false,
-                width: 100,
-                quiet: false,
-            },
+            idplint::Format::Human,
         );
         let snapshot = name.trim_start_matches("testdata/").replace('/', "__");
         insta::assert_snapshot!(snapshot, text);

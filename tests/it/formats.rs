@@ -4,13 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use idplint::diagnostic::{Applicability, Edit, Fix};
-use idplint::render::{
-    fingerprint, render_github, render_junit, render_sarif, CiOptions, Ending, Outcome,
-};
-use idplint::source::Position;
 use idplint::{
-    Diagnostic, FileReport, Label, Linter, Options, Report, Severity, SourceOptions, Span,
+    render_with, Applicability, Diagnostic, Edit, FileReport, Fix, Format, Label, Linter, Options,
+    Position, RenderOptions, Report, Severity, SourceOptions, Span,
 };
 use serde_json::Value;
 
@@ -49,10 +45,10 @@ fn report() -> Report {
     Report { files }
 }
 
-fn options() -> CiOptions {
-    CiOptions {
+fn options() -> RenderOptions {
+    RenderOptions {
         base_dir: Some(PathBuf::from(ROOT)),
-        working_dir: None,
+        ..RenderOptions::default()
     }
 }
 
@@ -123,12 +119,11 @@ fn awkward_report() -> Report {
 #[test]
 fn snapshots_of_every_ci_format() {
     let report = report();
-    let sarif = render_sarif(&report, &options());
+    let sarif = render_with(&report, Format::Sarif, &options());
     assert!(sarif.contains(&format!("\"uri\": \"{}\"", root_uri())));
     insta::assert_snapshot!("sarif", sarif_without_root(&sarif));
-    let ending = Ending::of(&report);
-    insta::assert_snapshot!("github", render_github(&report, &options(), &ending));
-    insta::assert_snapshot!("junit", render_junit(&report, &options(), &ending));
+    insta::assert_snapshot!("github", render_with(&report, Format::Github, &options()));
+    insta::assert_snapshot!("junit", render_with(&report, Format::Junit, &options()));
 }
 
 #[test]
@@ -136,9 +131,9 @@ fn no_format_leaks_a_secret() {
     let report = report();
     // SARIF names the root once, as `%SRCROOT%`; every file is relative to it.
     for out in [
-        sarif_without_root(&render_sarif(&report, &options())),
-        render_github(&report, &options(), &Ending::of(&report)),
-        render_junit(&report, &options(), &Ending::of(&report)),
+        sarif_without_root(&render_with(&report, Format::Sarif, &options())),
+        render_with(&report, Format::Github, &options()),
+        render_with(&report, Format::Junit, &options()),
     ] {
         assert!(!out.contains(SECRET), "secret in output:\n{out}");
         assert!(!out.contains(ROOT), "absolute path in output:\n{out}");
@@ -193,12 +188,18 @@ fn assert_valid_sarif(validator: &jsonschema::Validator, text: &str) -> Value {
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let (validator, retriever) = sarif_validator();
-    let log = assert_valid_sarif(&validator, &render_sarif(&report(), &options()));
+    let log = assert_valid_sarif(
+        &validator,
+        &render_with(&report(), Format::Sarif, &options()),
+    );
     assert_valid_sarif(
         &validator,
-        &render_sarif(&awkward_report(), &CiOptions::default()),
+        &render_with(&awkward_report(), Format::Sarif, &RenderOptions::default()),
     );
-    let clean = assert_valid_sarif(&validator, &render_sarif(&Report::default(), &options()));
+    let clean = assert_valid_sarif(
+        &validator,
+        &render_with(&Report::default(), Format::Sarif, &options()),
+    );
     assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
     assert_eq!(
         clean["runs"][0]["tool"]["driver"]["rules"],
@@ -290,10 +291,8 @@ fn assert_code_scanning_properties(rule: &Value) {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    let meta = idplint::rules::find(rule["id"].as_str().expect("id"))
-        .expect("a rule of the registry")
-        .meta();
-    for kind in meta.kinds {
+    let meta = idplint::rule(rule["id"].as_str().expect("id")).expect("a rule of the registry");
+    for kind in meta.kinds() {
         assert!(tags.contains(&kind.vendor()), "{rule}");
     }
     assert!(
@@ -318,7 +317,8 @@ fn assert_code_scanning_properties(rule: &Value) {
 
 #[test]
 fn sarif_columns_count_characters_and_bytes_stay_bytes() {
-    let log: Value = serde_json::from_str(&render_sarif(&report(), &options())).expect("JSON");
+    let log: Value =
+        serde_json::from_str(&render_with(&report(), Format::Sarif, &options())).expect("JSON");
     let bytes = std::fs::read(Path::new(ROOT).join("testdata/formats/invalid-mixed.json"))
         .expect("fixture");
     let result = log["runs"][0]["results"]
@@ -375,8 +375,8 @@ fn fingerprints(text: &str) -> Vec<String> {
 
 #[test]
 fn fingerprints_are_stable_and_distinct() {
-    let first = fingerprints(&render_sarif(&report(), &options()));
-    let second = fingerprints(&render_sarif(&report(), &options()));
+    let first = fingerprints(&render_with(&report(), Format::Sarif, &options()));
+    let second = fingerprints(&render_with(&report(), Format::Sarif, &options()));
     assert_eq!(first, second, "two runs give the same fingerprints");
     let mut unique = first.clone();
     unique.sort();
@@ -399,7 +399,11 @@ fn fingerprints_are_stable_and_distinct() {
             .collect(),
     };
     assert_eq!(
-        fingerprints(&render_sarif(&relative, &CiOptions::default())),
+        fingerprints(&render_with(
+            &relative,
+            Format::Sarif,
+            &RenderOptions::default()
+        )),
         first
     );
 
@@ -411,39 +415,22 @@ fn fingerprints_are_stable_and_distinct() {
         let report = Report {
             files: vec![linter.lint_source("idp/okta.json", text, &SourceOptions::default())],
         };
-        fingerprints(&render_sarif(&report, &CiOptions::default()))
+        fingerprints(&render_with(
+            &report,
+            Format::Sarif,
+            &RenderOptions::default(),
+        ))
     };
     let at_interactive = print(body);
     assert!(!at_interactive.is_empty());
     assert_eq!(print(&moved), at_interactive);
     assert_ne!(print(&other), at_interactive);
-
-    assert_eq!(
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 1)
-    );
-    assert_ne!(
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
-        fingerprint("IDP005", "idp/okta.json", "/skipVerify", 1)
-    );
-    assert_ne!(
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 2)
-    );
-    assert_ne!(
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
-        fingerprint("IDP006", "idp/okta.json", "/interactive", 1)
-    );
-    assert_ne!(
-        fingerprint("IDP005", "idp/okta.json", "/interactive", 1),
-        fingerprint("IDP005", "idp/other.json", "/interactive", 1)
-    );
 }
 
 #[test]
 fn github_commands_are_escaped_and_single_line() {
     let awkward = awkward_report();
-    let out = render_github(&awkward, &CiOptions::default(), &Ending::of(&awkward));
+    let out = render_with(&awkward, Format::Github, &RenderOptions::default());
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "three commands and a summary:\n{out}");
     assert_eq!(
@@ -463,7 +450,7 @@ fn github_commands_are_escaped_and_single_line() {
         )],
     };
     assert_eq!(
-        render_github(&unreadable, &CiOptions::default(), &Ending::of(&unreadable))
+        render_with(&unreadable, Format::Github, &RenderOptions::default())
             .lines()
             .next(),
         Some("::error file=a%2Cb.json::a,b.json: cannot read file: gone%0Areally")
@@ -474,10 +461,10 @@ fn github_commands_are_escaped_and_single_line() {
 fn junit_parses_and_keeps_the_text() {
     for (report, options) in [
         (report(), options()),
-        (awkward_report(), CiOptions::default()),
+        (awkward_report(), RenderOptions::default()),
         (Report::default(), options()),
     ] {
-        let out = render_junit(&report, &options, &Ending::of(&report));
+        let out = render_with(&report, Format::Junit, &options);
         let doc = roxmltree::Document::parse(&out)
             .unwrap_or_else(|e| panic!("JUnit output is not XML: {e}\n{out}"));
         let root = doc.root_element();
@@ -498,7 +485,7 @@ fn junit_parses_and_keeps_the_text() {
     }
 
     let report = report();
-    let out = render_junit(&report, &options(), &Ending::of(&report));
+    let out = render_with(&report, Format::Junit, &options());
     let doc = roxmltree::Document::parse(&out).expect("XML");
     let case = |name: &str| {
         doc.descendants()
@@ -538,7 +525,7 @@ fn junit_parses_and_keeps_the_text() {
 
     // Escaped text comes back as it was (characters XML cannot hold become U+FFFD).
     let awkward = awkward_report();
-    let out = render_junit(&awkward, &CiOptions::default(), &Ending::of(&awkward));
+    let out = render_with(&awkward, Format::Junit, &RenderOptions::default());
     let doc = roxmltree::Document::parse(&out).expect("XML");
     let failure = doc
         .descendants()
@@ -573,8 +560,8 @@ fn warnings_that_fail_the_run_fail_their_test_cases() {
     let report = Report {
         files: vec![warned],
     };
-    let failures = |ending: &Ending| {
-        let out = render_junit(&report, &CiOptions::default(), ending);
+    let failures = |options: &RenderOptions| {
+        let out = render_with(&report, Format::Junit, options);
         let doc = roxmltree::Document::parse(&out).expect("XML");
         let suite = doc.root_element();
         let failed = doc
@@ -592,16 +579,14 @@ fn warnings_that_fail_the_run_fail_their_test_cases() {
                 .map(|f| f.attribute("type").map(str::to_string)),
         )
     };
-    let passing = Ending::of(&report);
-    assert_eq!(passing.outcome(), Outcome::Passed);
+    let passing = RenderOptions::default();
     assert_eq!(failures(&passing), (0, None));
-    let failing = Ending {
+    let failing = RenderOptions {
         warnings_fail: Some("warnings fail the run: --deny-warnings".to_string()),
-        ..Ending::of(&report)
+        ..RenderOptions::default()
     };
-    assert_eq!(failing.outcome(), Outcome::Failed);
     assert_eq!(failures(&failing), (1, Some(Some("IDP402".to_string()))));
-    let summary = render_github(&report, &CiOptions::default(), &failing);
+    let summary = render_with(&report, Format::Github, &failing);
     assert!(
         summary.ends_with("(warnings fail the run: --deny-warnings)\n"),
         "{summary}"

@@ -125,7 +125,7 @@ fn deep_nesting() {
 
 #[test]
 fn inputs_past_the_size_limit_are_an_error_and_those_under_it_are_linted() {
-    let limit = idplint::source::MAX_INPUT_BYTES;
+    let limit = idplint::MAX_INPUT_BYTES;
     let big_string = format!(
         "{{\"protocol\": \"OIDC\", \"provider\": \"okta\", \"interactive\": false, \"description\": \"{}\"}}",
         "x".repeat(limit + 1)

@@ -87,3 +87,35 @@ fn a_large_document_places_its_findings_as_a_small_one_does() {
         .collect();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn a_value_in_memory_is_reported_on_its_pretty_printed_text() {
+    let body = serde_json::json!({
+        "protocol": "OIDC",
+        "provider": "okta",
+        "interactive": true,
+        "options": {
+            "discoveryUrl": "https://acme.okta.com/.well-known/openid-configuration",
+            "clientId": "0oa1b2c3d4e5f6g7h8i9",
+            "clientSecret": "${OKTA_CLIENT_SECRET}",
+            "emailVerifiedAlwaysTrue": "yes",
+            "claimsMapping": {"sub": ["sub"]}
+        }
+    });
+    let report = Linter::default().lint_value(idplint::Kind::QlikCreate, &body);
+    let text = serde_json::to_string_pretty(&body).expect("a value prints");
+    let wrong = report
+        .diagnostics
+        .iter()
+        .find(|d| d.pointer == "/options/emailVerifiedAlwaysTrue")
+        .unwrap_or_else(|| panic!("a finding at the string: {:#?}", report.diagnostics));
+    assert_eq!(report.path, "payload.json");
+    assert_eq!(report.kind, Some(idplint::Kind::QlikCreate));
+    assert_eq!(wrong.start.line, 9, "{text}");
+    let line = text.lines().nth(wrong.start.line - 1).expect("the line");
+    assert_eq!(line.trim(), r#""emailVerifiedAlwaysTrue": "yes","#);
+    assert_eq!(
+        &text[wrong.span.offset..wrong.span.offset + wrong.span.length],
+        "\"yes\""
+    );
+}

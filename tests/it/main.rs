@@ -2,7 +2,6 @@
 //! own, and one binary links once instead of once per file.
 
 mod adoption;
-mod catalog;
 mod cli;
 mod cli_flags;
 mod common;
@@ -21,5 +20,4 @@ mod ionos;
 mod library;
 mod secrets;
 mod server;
-mod span_props;
 mod terminal;

@@ -2,9 +2,9 @@
 //! negotiated encoding, and each fix in the diagnostic's `data`, ready to be
 //! offered as a code action.
 
-use idplint::config::ConfigError;
-use idplint::diagnostic::{Applicability, Fix};
-use idplint::{Diagnostic, Severity};
+use crate::config::ConfigError;
+use crate::diagnostic::{Applicability, Fix};
+use crate::{Diagnostic, Severity};
 use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     TextEdit, Uri,
@@ -147,7 +147,7 @@ pub fn config_diagnostics(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use idplint::{Linter, Options, SourceOptions};
+    use crate::{Linter, Options, SourceOptions};
     use lsp_types::{Position, Range};
 
     #[test]

@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use idplint::config::Config;
-use idplint::container::Format;
-use idplint::{FileReport, SourceOptions};
+use crate::config::Config;
+use crate::container::Format;
+use crate::{FileReport, SourceOptions};
 use lsp_types::Uri;
 
 /// An open document, as the editor holds it.
@@ -70,7 +70,7 @@ impl Document {
     pub fn target(&self) -> Option<Target> {
         let path = file_path(&self.uri);
         let name = match &path {
-            Some(path) => idplint::linter::display_name(path),
+            Some(path) => crate::linter::display_name(path),
             None => self.uri.path().as_str().to_string(),
         };
         if Format::for_name(&name).is_some() || has_json_extension(&name) {
@@ -130,7 +130,7 @@ fn has_json_extension(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use idplint::container::Dialect;
+    use crate::container::Dialect;
     use std::str::FromStr;
 
     fn document(uri: &str, language: &str) -> Document {
@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn a_json_document_shows_findings_once_it_is_a_payload() {
         let payload = FileReport {
-            kind: Some(idplint::Kind::QlikCreate),
+            kind: Some(crate::Kind::QlikCreate),
             ..FileReport::new("idp.json", None)
         };
         let skipped = FileReport {

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::ExitCode;
 
-use idplint::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
@@ -337,7 +337,7 @@ impl Server<'_> {
         }
         let options = DidChangeWatchedFilesRegistrationOptions {
             watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String(format!("**/{}", idplint::config::FILE_NAME)),
+                glob_pattern: GlobPattern::String(format!("**/{}", crate::config::FILE_NAME)),
                 kind: None,
             }],
         };
@@ -411,7 +411,7 @@ impl Server<'_> {
         for e in errors {
             eprintln!("idplint server: {}: {}", path.display(), e.message);
         }
-        let text = idplint::source::read_small_text(path).unwrap_or_default();
+        let text = crate::source::read_small_text(path).unwrap_or_default();
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         if let Some(uri) = file_uri(path) {
             let diagnostics = convert::config_diagnostics(errors, text, self.encoding);
@@ -454,12 +454,12 @@ impl Server<'_> {
         };
         let document = self.documents.get(uri)?;
         let name = Path::new(&target.name);
-        let fixed = idplint::fix::fix_text_sparing(
+        let fixed = crate::fix::fix_text_sparing(
             linter,
             &target.name,
             &document.text,
             &target.options(config),
-            idplint::fix::FixMode::Safe,
+            crate::fix::FixMode::Safe,
             &|d| config.is_suppressed(name, d),
         );
         actions::fix_all(document, &fixed.text, fixed.applied, self.encoding)
@@ -472,14 +472,14 @@ fn lint_document(
     document: &mut Document,
     target: &Target,
     config: &Config,
-    linter: &idplint::Linter,
+    linter: &crate::Linter,
     encoding: Encoding,
 ) -> Vec<lsp_types::Diagnostic> {
     document.safe_fixes = 0;
     if target.is_excluded(config) {
         return Vec::new();
     }
-    if document.text.len() > idplint::source::MAX_INPUT_BYTES {
+    if document.text.len() > crate::source::MAX_INPUT_BYTES {
         eprintln!(
             "idplint server: `{}` is larger than the 16 MiB a file may have; not linted",
             document.uri.as_str()
@@ -505,7 +505,7 @@ fn lint_document(
         .diagnostics
         .iter()
         .filter_map(|d| d.fix.as_ref())
-        .filter(|fix| fix.applicability == idplint::diagnostic::Applicability::Safe)
+        .filter(|fix| fix.applicability == crate::diagnostic::Applicability::Safe)
         .count();
     let lines = LineIndex::new(&document.text);
     let converter = convert::Converter {

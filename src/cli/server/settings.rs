@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use idplint::config::{Config, ConfigError};
-use idplint::Linter;
+use crate::config::{Config, ConfigError};
+use crate::Linter;
 
 /// The settings of the documents under one configuration file (or of those
 /// under none).
@@ -97,7 +97,7 @@ impl Settings {
 /// True when `path` names a configuration file.
 pub fn is_config_file(path: &Path) -> bool {
     path.file_name()
-        .is_some_and(|name| name == idplint::config::FILE_NAME)
+        .is_some_and(|name| name == crate::config::FILE_NAME)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::patch_targets::PatchTargets;
 use crate::diagnostic::Anchor;
 use crate::facts::{facts, Facts, Placeholder, Protocol};
 use crate::kind::Kind;
-use crate::source::{escape_token, last_token, parse_index, tokens, unescape_token, Members};
+use crate::source::{escape_token, parse_index, tokens, unescape_token, Members};
 
 /// What a rule sees: the parsed document, its kind, the target protocol (for
 /// a Qlik patch) and the facts.
@@ -43,11 +43,6 @@ pub struct Field<'a> {
 }
 
 impl<'a> Field<'a> {
-    /// The last token of the field's pointer (its member name).
-    pub fn name(&self) -> String {
-        unescape_token(last_token(&self.pointer)).into_owned()
-    }
-
     pub fn anchor(&self) -> Anchor {
         Anchor::value(self.pointer.clone())
     }

@@ -3,7 +3,7 @@
 //! found by the index, with a span whose bytes parse back to the same value
 //! (and, for members, a key span holding the member name).
 
-use idplint::source::{escape_token, parse};
+use crate::source::{escape_token, parse};
 use proptest::prelude::*;
 use serde_json::Value;
 

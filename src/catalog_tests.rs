@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use idplint::rules::{catalog_markdown, ALL};
+use crate::rules::{catalog_markdown, ALL};
 
 #[test]
 fn codes_are_unique_sorted_and_names_kebab_case() {
@@ -88,7 +88,7 @@ fn spec_kinds(cell: &str) -> Vec<&'static str> {
 
 #[test]
 fn registry_agrees_with_the_specification() {
-    let spec = include_str!("../../testdata/spec/rules.tsv");
+    let spec = include_str!("../testdata/spec/rules.tsv");
     let rows: Vec<Vec<&str>> = spec
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -148,20 +148,20 @@ fn catalog_md_is_up_to_date() {
     let current = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         current == generated,
-        "rules/CATALOG.md is stale: run `UPDATE_CATALOG=1 cargo test --test catalog`"
+        "rules/CATALOG.md is stale: run `UPDATE_CATALOG=1 cargo test --lib catalog`"
     );
 }
 
 #[test]
 fn data_tables_and_schemas_load() {
-    let facts = idplint::facts::facts();
+    let facts = crate::facts::facts();
     assert!(facts
         .qlik
         .providers_for("OIDC")
         .is_some_and(|p| p.contains(&"azureAD".to_string())));
     assert!(!facts.patch.paths.is_empty());
-    let compiled: Vec<_> = idplint::schema::all().iter().map(|s| s.file).collect();
-    let embedded: Vec<_> = idplint::schema::FILES.iter().map(|(f, _)| *f).collect();
+    let compiled: Vec<_> = crate::schema::all().iter().map(|s| s.file).collect();
+    let embedded: Vec<_> = crate::schema::FILES.iter().map(|(f, _)| *f).collect();
     assert_eq!(compiled, embedded);
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/schemas"))
         .expect("rules/schemas")
@@ -175,7 +175,7 @@ fn data_tables_and_schemas_load() {
 
 #[test]
 fn every_rule_has_its_code_scanning_entry() {
-    let scanning = &idplint::facts::facts().code_scanning;
+    let scanning = &crate::facts::facts().code_scanning;
     let codes: HashSet<&str> = ALL.iter().map(|r| r.meta().code).collect();
     let listed: HashSet<&str> = scanning.rules.keys().map(String::as_str).collect();
     assert_eq!(
