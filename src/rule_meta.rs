@@ -170,3 +170,14 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
+
+/// The code of the finding about a `[[suppress]]` entry that matched
+/// nothing. It is no rule of the catalogue: it speaks of the configuration
+/// file, not of a payload.
+pub const UNUSED_CODE: &str = "IDP000";
+/// The name of that finding.
+pub const UNUSED_NAME: &str = "unused-suppression";
+/// What that finding is about, in a line.
+pub const UNUSED_SUMMARY: &str = "A `[[suppress]]` entry of idplint.toml matched no finding";
+/// Why it is reported, and what to do.
+pub const UNUSED_DOCS: &str = "A `[[suppress]]` entry of idplint.toml silenced no finding in a run that linted the files it names: the finding was fixed, moved to another pointer or file, or its rule no longer reports it. Remove the entry, so that suppressions do not outlive their findings and hide a later one.";

@@ -23,7 +23,7 @@
 //! - `[[suppress]]` entries silence one rule's findings in some files, at
 //!   a pointer or under it, each for a required reason ([`suppress`]);
 //!   `baseline` names a file of findings a run does not report
-//!   ([`crate::baseline`]).
+//!   (the baseline module).
 //!
 //! The library reads a configuration through its public `Config` type, whose
 //! documentation has an example.

@@ -25,16 +25,7 @@ use crate::globs::Globs;
 use crate::linter::matches_code;
 use crate::source::{LineIndex, Position};
 
-/// The code of the finding about a `[[suppress]]` entry that matched
-/// nothing. It is no rule of the catalogue: it speaks of the configuration
-/// file, not of a payload.
-pub const UNUSED_CODE: &str = "IDP000";
-/// The name of that finding.
-pub const UNUSED_NAME: &str = "unused-suppression";
-/// What that finding is about, in a line.
-pub const UNUSED_SUMMARY: &str = "A `[[suppress]]` entry of idplint.toml matched no finding";
-/// Why it is reported, and what to do.
-pub const UNUSED_DOCS: &str = "A `[[suppress]]` entry of idplint.toml silenced no finding in a run that linted the files it names: the finding was fixed, moved to another pointer or file, or its rule no longer reports it. Remove the entry, so that suppressions do not outlive their findings and hide a later one.";
+pub use crate::rule_meta::{UNUSED_CODE, UNUSED_NAME};
 
 /// One `[[suppress]]` entry of a configuration file.
 #[derive(Debug, Clone)]

@@ -33,7 +33,6 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use serde_json::{json, Map, Value};
 
 use super::{ci_path, CiOptions, CiPath, Report};
-use crate::config::suppress;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::facts::facts;
 use crate::rules::{self, RuleMeta};
@@ -253,7 +252,10 @@ fn rule_descriptor(code: &str, name: &str, repository: &str) -> Value {
         // Not in the registry: the finding on an unused `[[suppress]]`
         // entry (the engine's findings all are).
         let (short, full) = match code {
-            suppress::UNUSED_CODE => (suppress::UNUSED_SUMMARY, suppress::UNUSED_DOCS),
+            crate::rule_meta::UNUSED_CODE => (
+                crate::rule_meta::UNUSED_SUMMARY,
+                crate::rule_meta::UNUSED_DOCS,
+            ),
             _ if name.is_empty() => (code, code),
             _ => (name, name),
         };
