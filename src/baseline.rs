@@ -29,7 +29,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::config::tree::normalize;
+use crate::globs::normalize;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

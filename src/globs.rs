@@ -102,18 +102,22 @@ impl Globs {
     }
 }
 
-/// Removes `.` components and resolves `..` lexically (symbolic links are
-/// not followed: globs speak of paths as written).
-fn normalize(path: &Path) -> PathBuf {
+/// `path` without `.` components, each `..` taking away the component
+/// before it, as the text reads (symbolic links are not followed: globs,
+/// baselines and reports speak of paths as written). A `..` with nothing
+/// before it stays in a relative path and goes at the root.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other),
         }
     }
@@ -123,6 +127,24 @@ fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_reads_dots_as_the_text_does() {
+        let cases = [
+            ("/repo/./idp/../qlik/okta.json", "/repo/qlik/okta.json"),
+            ("/repo/../../etc", "/etc"),
+            ("idp/../../shared/okta.json", "../shared/okta.json"),
+            ("../../okta.json", "../../okta.json"),
+            ("./a/b/..", "a"),
+        ];
+        for (given, expected) in cases {
+            assert_eq!(
+                normalize(Path::new(given)),
+                PathBuf::from(expected),
+                "{given}"
+            );
+        }
+    }
 
     fn globs(patterns: &[&str]) -> Globs {
         Globs::new(patterns, Some(Path::new("/repo"))).expect("globs compile")

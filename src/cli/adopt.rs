@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
-use crate::config::tree::normalize;
+use crate::globs::normalize;
 use crate::render::{unreadable_message, Ending, Summary};
 use crate::FileReport;
 

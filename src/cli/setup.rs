@@ -84,7 +84,7 @@ impl Setup {
     /// it names ran.
     pub fn unused(&self, walked: &[PathBuf]) -> Option<FileReport> {
         let path = self.config.path.as_ref()?;
-        let root = crate::config::tree::normalize(&self.config.root);
+        let root = crate::globs::normalize(&self.config.root);
         let whole_tree = walked.iter().any(|dir| root.starts_with(dir));
         let diagnostics: Vec<_> = self
             .config

@@ -10,10 +10,11 @@
 //! applies to.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{Config, ConfigError, Flags, FILE_NAME};
+use crate::globs::normalize;
 
 /// A configuration file met on the way that has problems: the files it
 /// applies to cannot be linted.
@@ -158,22 +159,6 @@ impl<T: AsRef<Config>> ConfigTree<T> {
         state.files.push((path.to_path_buf(), applied.clone()));
         applied
     }
-}
-
-/// `path` without `.` components, each `..` taking away the one before
-/// (as the text reads: links are not followed).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 impl AsRef<Config> for Config {

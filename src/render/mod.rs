@@ -499,12 +499,12 @@ pub(crate) fn ci_path(path: &str, options: &CiOptions) -> CiPath {
         return CiPath::Relative(path.to_string());
     }
     let absolute = if given.is_absolute() {
-        Some(normalized(given))
+        Some(crate::globs::normalize(given))
     } else {
         options
             .working_dir
             .as_deref()
-            .map(|w| normalized(&w.join(given)))
+            .map(|w| crate::globs::normalize(&w.join(given)))
     };
     let relative = match absolute {
         Some(absolute) => match options
@@ -536,26 +536,10 @@ fn is_pseudo_name(path: &str) -> bool {
     path.starts_with('<') && path.ends_with('>')
 }
 
-/// `path` without `.` components, and with each `..` taking away the
-/// component before it, as the text reads (links are not followed).
-fn normalized(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// What is left of the absolute `path` under `base`: as written, else with
 /// both resolved through their links (a base reached through a link).
 fn inside(path: &Path, base: &Path) -> Option<PathBuf> {
-    if let Ok(rest) = path.strip_prefix(normalized(base)) {
+    if let Ok(rest) = path.strip_prefix(crate::globs::normalize(base)) {
         return Some(rest.to_path_buf());
     }
     let real_base = std::fs::canonicalize(base).ok()?;

@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
+
+use crate::common::{idplint, Run};
 
 /// A repository (it has `.git`) with three Qlik payloads under `idp/`:
 /// - `legacy-okta.json`: its `pendingOptions.discoveryUrl` is the issuer
@@ -55,12 +56,6 @@ fn edit(dir: &TempDir, path: &str, from: &str, to: &str) {
     write(dir, path, &text.replacen(from, to, 1));
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
     fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -74,21 +69,6 @@ impl Run {
             .rev()
             .find(|l| l.starts_with("passed: ") || l.starts_with("failed: "))
             .unwrap_or_else(|| panic!("no summary in:\n{}{}", self.stdout, self.stderr))
-    }
-}
-
-fn idplint(cwd: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("idplint")
-        .expect("the binary")
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("idplint runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 

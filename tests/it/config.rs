@@ -4,9 +4,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
+
+use crate::common::idplint;
 
 /// A small repository: two Qlik payloads under `idp/`, a copy under
 /// `legacy/`, and a `package.json` under `node_modules/`.
@@ -37,27 +38,6 @@ fn write(dir: &TempDir, path: &str, text: &str) {
     let path = dir.path().join(path);
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
     std::fs::write(path, text).expect("write a file");
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn idplint(cwd: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("idplint")
-        .expect("the binary")
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("idplint runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 /// `check --format json` in `cwd`: per file, its kind and its findings of

@@ -691,18 +691,23 @@ fn artifact_locations(log: &Value) -> Vec<(String, Option<String>)> {
 
 /// `idplint check --format sarif ARGS` run in `dir`, which must succeed
 /// (the payloads it is given have warnings only).
-fn sarif_run_in(dir: &Path, args: &[&str]) -> Value {
+/// The standard output of a passing `idplint check --format FORMAT` run in `dir`.
+fn passing_run_in(dir: &Path, format: &str, args: &[&str]) -> String {
     let out = assert_cmd::Command::cargo_bin("idplint")
         .expect("the binary is built")
         .current_dir(dir)
-        .args(["check", "--format", "sarif"])
+        .args(["check", "--format", format])
         .args(args)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let text = String::from_utf8(out).expect("UTF-8 output");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+fn sarif_run_in(dir: &Path, args: &[&str]) -> Value {
+    let text = passing_run_in(dir, "sarif", args);
     let (validator, _) = sarif_validator();
     assert_valid_sarif(&validator, &text)
 }
@@ -816,18 +821,7 @@ fn annotations_and_junit_name_files_from_the_repository_root_in_a_subdirectory()
         std::fs::read(Path::new(ROOT).join("testdata/qlik/create/invalid-discovery-url-http.json"))
             .expect("fixture");
     std::fs::write(root.join("idp/qlik/okta.json"), payload).expect("okta.json");
-    let run = |format: &str| {
-        let out = assert_cmd::Command::cargo_bin("idplint")
-            .expect("the binary is built")
-            .current_dir(root.join("idp"))
-            .args(["check", "--format", format, "qlik/okta.json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).expect("UTF-8 output")
-    };
+    let run = |format: &str| passing_run_in(&root.join("idp"), format, &["qlik/okta.json"]);
     // GitHub resolves an annotation's file in the workspace, the repository root.
     let annotations = run("github");
     assert!(

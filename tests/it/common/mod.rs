@@ -1,7 +1,33 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::path::Path;
+
+use assert_cmd::Command;
 use idplint::{Diagnostic, FileReport};
+
+/// How a run of the `idplint` binary ended.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the `idplint` binary in `cwd` with `args`, without colour.
+pub fn idplint(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("idplint")
+        .expect("the binary")
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("idplint runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
 
 /// Checks that a diagnostic's span, start and end agree with the file's
 /// bytes; returns what disagrees.
